@@ -1,0 +1,171 @@
+/* Error records, static names of codes, and the library's free(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void copy_option(char *dst, size_t cap, const char *src)
+{
+    size_t n = src == NULL ? 0 : strlen(src);
+
+    if (n >= cap)
+        n = cap - 1;
+    if (n > 0)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status,
+                                    mongouri_diag code, const char *option, long offset,
+                                    long length, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL)
+        return status;
+    err->status = status;
+    err->code = code;
+    err->source = offset >= 0 ? MONGOURI_SOURCE_URI : MONGOURI_SOURCE_DEFAULT;
+    err->offset = offset;
+    err->length = length;
+    copy_option(err->option, sizeof err->option, option);
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->hint[0] = '\0';
+    return status;
+}
+
+void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err->hint, sizeof err->hint, fmt, ap);
+    va_end(ap);
+}
+
+void mongouri__error_clear(mongouri_error *err)
+{
+    if (err == NULL)
+        return;
+    err->status = MONGOURI_OK;
+    err->code = MONGOURI_D_NONE;
+    err->source = MONGOURI_SOURCE_DEFAULT;
+    err->offset = -1;
+    err->length = 0;
+    err->option[0] = '\0';
+    err->message[0] = '\0';
+    err->hint[0] = '\0';
+}
+
+const char *mongouri_strerror(mongouri_status status)
+{
+    static const char *const text[] = {
+        "success",
+        "invalid argument",
+        "out of memory",
+        "malformed connection string",
+        "conflicting options",
+        "invalid option",
+        "invalid credentials",
+        "input limit exceeded",
+        "DNS resolution failed",
+        "TLS failure",
+        "unusable certificate, key or CRL file",
+    };
+
+    if ((unsigned)status < sizeof text / sizeof text[0])
+        return text[status];
+    return "unknown status";
+}
+
+const char *mongouri_diag_name(mongouri_diag code)
+{
+    static const char *const names[] = {
+        "none",
+        "bad-scheme",
+        "no-host",
+        "bad-host",
+        "bad-port",
+        "bad-userinfo",
+        "bad-percent-escape",
+        "bad-utf8",
+        "nul-byte",
+        "bad-database",
+        "malformed-option",
+        "unknown-option",
+        "invalid-value",
+        "empty-value",
+        "repeated-option",
+        "deprecated-option",
+        "legacy-boolean",
+        "tls-option-ignored",
+        "tls-conflict",
+        "tls-ssl-disagree",
+        "revocation-conflict",
+        "srv-only-option",
+        "bad-srv-host",
+        "direct-connection",
+        "load-balanced",
+        "proxy",
+        "auth",
+        "limit",
+        "srv-max-hosts",
+        "read-preference",
+        "invalid-argument",
+        "out-of-memory",
+        "dns-nxdomain",
+        "dns-no-records",
+        "dns-timeout",
+        "dns-refused",
+        "dns-failure",
+        "srv-parent-domain",
+        "txt-multiple-records",
+        "txt-option-not-allowed",
+        "txt-malformed",
+        "pool-size",
+        "file-missing",
+        "file-unreadable",
+        "no-certificate",
+        "no-private-key",
+        "key-needs-password",
+        "key-bad-password",
+        "key-certificate-mismatch",
+        "certificate-expired",
+        "certificate-not-yet-valid",
+        "crl-unparseable",
+        "tls-setup",
+        "tls-handshake",
+        "connect-failed",
+    };
+
+    if ((unsigned)code < sizeof names / sizeof names[0])
+        return names[code];
+    return "unknown";
+}
+
+const char *mongouri_source_name(mongouri_source source)
+{
+    switch (source) {
+    case MONGOURI_SOURCE_DEFAULT:
+        return "default";
+    case MONGOURI_SOURCE_URI:
+        return "uri";
+    case MONGOURI_SOURCE_KEYWORD:
+        return "keyword";
+    case MONGOURI_SOURCE_TXT:
+        return "txt";
+    case MONGOURI_SOURCE_IMPLIED:
+        return "implied";
+    }
+    return "unknown";
+}
+
+void mongouri_free(void *ptr)
+{
+    free(ptr);
+}

@@ -1,0 +1,294 @@
+/* Private declarations shared by the files of lib/. Never installed. */
+#ifndef MONGOURI_INTERNAL_H
+#define MONGOURI_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mongouri/mongouri.h"
+
+/* ------------------------------------------------------------------------ */
+/* Arena: one bump allocator per result, so a parse costs few mallocs.       */
+/* ------------------------------------------------------------------------ */
+
+typedef struct mongouri__block {
+    struct mongouri__block *next;
+    size_t cap;
+    size_t used;
+    /* data follows, aligned to max_align_t */
+} mongouri__block;
+
+typedef struct mongouri__arena {
+    mongouri__block *head;
+} mongouri__arena;
+
+void *mongouri__arena_alloc(mongouri__arena *a, size_t n);
+void *mongouri__arena_calloc(mongouri__arena *a, size_t n);
+char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
+/* Reserve a first block of at least `n` bytes (a hint; may fail silently). */
+void mongouri__arena_reserve(mongouri__arena *a, size_t n);
+void mongouri__arena_free(mongouri__arena *a);
+
+/* Overwrite `n` bytes in a way the compiler may not remove. */
+void mongouri__wipe(void *p, size_t n);
+/* Wipe a NUL-terminated string in place (NULL is a no-op). */
+void mongouri__wipe_str(char *s);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Record a diagnosis into `err` (which may be NULL) and return `status`. */
+mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status,
+                                    mongouri_diag code, const char *option, long offset,
+                                    long length, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
+void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void mongouri__error_clear(mongouri_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Strings                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* ASCII-only case-insensitive comparisons (locale-independent). */
+int mongouri__strncasecmp(const char *a, const char *b, size_t n);
+int mongouri__strcasecmp(const char *a, const char *b);
+bool mongouri__ieq(const char *a, size_t an, const char *b); /* a[0..an) == b, any case */
+
+/*
+ * Strict percent-decoding of src[0..n) into dst (capacity >= n + 1).
+ * %XX only; %00 and invalid UTF-8 are errors. On error returns false and
+ * sets *bad to the offset (relative to src) of the offending byte and
+ * *diag to the diagnosis.
+ */
+bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
+                          mongouri_diag *diag);
+/* True when src[0..n) is valid UTF-8; *bad receives the first bad offset. */
+bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad);
+
+/* Edit distance bounded by `max` (returns max + 1 when larger), ASCII case folded. */
+unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max);
+
+/* ------------------------------------------------------------------------ */
+/* The option table                                                          */
+/* ------------------------------------------------------------------------ */
+
+typedef enum mongouri__opt {
+    MONGOURI_OPT_APPNAME,
+    MONGOURI_OPT_AUTHMECHANISM,
+    MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
+    MONGOURI_OPT_AUTHSOURCE,
+    MONGOURI_OPT_COMPRESSORS,
+    MONGOURI_OPT_CONNECTTIMEOUTMS,
+    MONGOURI_OPT_DIRECTCONNECTION,
+    MONGOURI_OPT_ENABLEOVERLOADRETARGETING,
+    MONGOURI_OPT_HEARTBEATFREQUENCYMS,
+    MONGOURI_OPT_JOURNAL,
+    MONGOURI_OPT_LOADBALANCED,
+    MONGOURI_OPT_LOCALTHRESHOLDMS,
+    MONGOURI_OPT_MAXADAPTIVERETRIES,
+    MONGOURI_OPT_MAXCONNECTING,
+    MONGOURI_OPT_MAXIDLETIMEMS,
+    MONGOURI_OPT_MAXPOOLSIZE,
+    MONGOURI_OPT_MAXSTALENESSSECONDS,
+    MONGOURI_OPT_MINPOOLSIZE,
+    MONGOURI_OPT_PROXYHOST,
+    MONGOURI_OPT_PROXYPASSWORD,
+    MONGOURI_OPT_PROXYPORT,
+    MONGOURI_OPT_PROXYUSERNAME,
+    MONGOURI_OPT_READCONCERNLEVEL,
+    MONGOURI_OPT_READPREFERENCE,
+    MONGOURI_OPT_READPREFERENCETAGS,
+    MONGOURI_OPT_REPLICASET,
+    MONGOURI_OPT_RETRYREADS,
+    MONGOURI_OPT_RETRYWRITES,
+    MONGOURI_OPT_SERVERMONITORINGMODE,
+    MONGOURI_OPT_SERVERSELECTIONTIMEOUTMS,
+    MONGOURI_OPT_SERVERSELECTIONTRYONCE,
+    MONGOURI_OPT_SOCKETTIMEOUTMS,
+    MONGOURI_OPT_SRVMAXHOSTS,
+    MONGOURI_OPT_SRVSERVICENAME,
+    MONGOURI_OPT_TIMEOUTMS,
+    MONGOURI_OPT_TLS,
+    MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
+    MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES,
+    MONGOURI_OPT_TLSCAFILE,
+    MONGOURI_OPT_TLSCERTIFICATEKEYFILE,
+    MONGOURI_OPT_TLSCERTIFICATEKEYFILEPASSWORD,
+    MONGOURI_OPT_TLSCRLFILE,
+    MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
+    MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
+    MONGOURI_OPT_TLSINSECURE,
+    MONGOURI_OPT_W,
+    MONGOURI_OPT_WAITQUEUETIMEOUTMS,
+    MONGOURI_OPT_WTIMEOUTMS,
+    MONGOURI_OPT_ZLIBCOMPRESSIONLEVEL,
+    MONGOURI_OPT__COUNT
+} mongouri__opt;
+
+/* Full table row: the public info plus what the parser needs. */
+typedef struct mongouri__optdef {
+    mongouri_option_info info;
+    int64_t min, max;             /* integers: inclusive range */
+    const char *const *choices;   /* enums and lists: NULL-terminated canonical values */
+} mongouri__optdef;
+
+extern const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT];
+
+/* Result of looking a key up. */
+typedef struct mongouri__key {
+    int id;             /* mongouri__opt, or -1 when unknown */
+    bool deprecated;    /* a deprecated alias (warning on use) */
+    bool alias;         /* spelled as an alias (ssl, sslCAFile, ...) */
+    const char *spelled;/* canonical spelling of the name used (for messages) */
+} mongouri__key;
+
+mongouri__key mongouri__option_lookup(const char *key, size_t n);
+/* Closest known name to key[0..n) when it is a plausible typo, else NULL. */
+const char *mongouri__option_suggest(const char *key, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Parsed values                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct mongouri__kv {
+    const char *key;
+    const char *value;
+} mongouri__kv;
+
+typedef struct mongouri__tagset {
+    size_t n;
+    mongouri__kv *tags;
+} mongouri__tagset;
+
+typedef struct mongouri__value {
+    bool set;                /* has a valid value */
+    bool present;            /* the key appeared (valid value or not) */
+    bool by_alias;           /* last set through a (deprecated) alias */
+    bool is_string;          /* w: string rather than integer */
+    uint8_t source;          /* mongouri_source of the value */
+    uint8_t present_source;  /* mongouri_source of the first appearance */
+    long offset;             /* offset of the key=value pair in the URI, -1 if none */
+    long length;
+    long present_offset;     /* first appearance */
+    const char *spelled;     /* name as spelled at first appearance (canonical case) */
+    union {
+        bool b;
+        int64_t i;
+        const char *s;
+        struct { size_t n; const char **items; } list;
+        struct { size_t n; mongouri__kv *items; } kv;
+        struct { size_t n; mongouri__tagset *sets; } tags;
+    } v;
+} mongouri__value;
+
+typedef struct mongouri__host {
+    const char *host;
+    uint16_t port;
+    uint8_t type;   /* mongouri_host_type */
+    uint8_t source; /* mongouri_source */
+    long offset;
+    long length;
+} mongouri__host;
+
+struct mongouri_tls_settings {
+    bool enabled;
+    bool verify_certificates;
+    bool verify_hostnames;
+    mongouri_revocation revocation;
+    const char *ca_file;
+    const char *certificate_key_file;
+    const char *certificate_key_file_password;
+    const char *crl_file;
+    uint8_t source[MONGOURI_TLS__FIELDS];
+    const char *detail[MONGOURI_TLS__FIELDS];
+};
+
+struct mongouri_keywords {
+    size_t n, cap;
+    struct {
+        int id;
+        char *key;   /* as given */
+        char *value; /* string form */
+    } *items;
+};
+
+struct mongouri_uri {
+    mongouri__arena arena;
+    mongouri_scheme scheme;
+    unsigned int flags;          /* MONGOURI_PARSE_* used */
+    char *text;                  /* copy of the input (arena), for resolve */
+    size_t text_len;
+    mongouri_keywords *keywords; /* deep copy, for resolve; NULL when none */
+
+    size_t nhosts;
+    mongouri__host *hosts;
+    const char *username;
+    const char *password;        /* secret */
+    const char *database;
+    bool has_userinfo;
+    bool resolved;
+
+    mongouri__value opt[MONGOURI_OPT__COUNT];
+
+    /* credential, derived */
+    bool has_credential;
+    const char *mechanism;
+    const char *auth_source;
+    size_t nprops;
+    mongouri__kv *props;
+
+    mongouri_tls_settings tls;
+
+    size_t nwarnings, capwarnings;
+    mongouri_error *warnings;
+};
+
+/*
+ * What a resolution found, handed to the builder so that the TXT options are
+ * merged and every rule runs again on the merged set.
+ */
+typedef struct mongouri__srv_answer {
+    size_t nseeds;
+    const char *const *seed_hosts; /* validated targets, lower-case, no trailing dot */
+    const uint16_t *seed_ports;
+    const char *txt;               /* the one TXT record, joined; NULL when none */
+    uint32_t (*random)(void *ctx, uint32_t bound); /* srvMaxHosts selection */
+    void *random_ctx;
+} mongouri__srv_answer;
+
+/*
+ * The whole pipeline: split, options, keywords, (TXT), rules, normalization.
+ * `srv` is NULL for an offline parse.
+ */
+mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len,
+                                unsigned int flags, const mongouri_keywords *kw,
+                                const mongouri__srv_answer *srv, mongouri_error *err);
+
+/* Copy of a keyword set (NULL in, NULL out on success). */
+mongouri_status mongouri__keywords_clone(mongouri_keywords **out, const mongouri_keywords *kw);
+
+/* Record a warning on `uri`; in strict mode it is turned into the error instead. */
+mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_diag code,
+                               const char *option, mongouri_source source, long offset,
+                               long length, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 8, 9)))
+#endif
+    ;
+
+/* Cross-option rules (rules.c) and derived settings. */
+mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);
+mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err);
+void mongouri__tls_normalize(mongouri_uri *uri);
+
+#endif /* MONGOURI_INTERNAL_H */

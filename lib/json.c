@@ -1,0 +1,403 @@
+/* The JSON rendering of a result (cJSON), and redaction of secrets. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MASK "****"
+
+/* ------------------------------------------------------------------------ */
+/* Redaction                                                                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct span {
+    size_t start, end; /* [start, end) is replaced by MASK */
+} span;
+
+typedef struct spans {
+    span *v;
+    size_t n, cap;
+} spans;
+
+static bool add_span(spans *s, size_t start, size_t end)
+{
+    if (end <= start)
+        return true;
+    if (s->n == s->cap) {
+        size_t cap = s->cap == 0 ? 8 : s->cap * 2;
+        span *grown = realloc(s->v, cap * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        s->v = grown;
+        s->cap = cap;
+    }
+    s->v[s->n].start = start;
+    s->v[s->n].end = end;
+    s->n++;
+    return true;
+}
+
+static const char *find_ci(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+
+    for (size_t i = 0; i + m <= n; i++)
+        if (mongouri__strncasecmp(s + i, needle, m) == 0)
+            return s + i;
+    return NULL;
+}
+
+static bool secret_key(const char *k, size_t n)
+{
+    mongouri__key key = mongouri__option_lookup(k, n);
+
+    return key.id >= 0 && (mongouri__options[key.id].info.flags & MONGOURI_OPTION_SECRET);
+}
+
+static bool collect_spans(const char *t, size_t len, spans *out)
+{
+    const char *sep = find_ci(t, len, "://");
+    size_t p = sep != NULL ? (size_t)(sep - t) + 3 : 0;
+    size_t q = p, at = len, query;
+
+    while (q < len && t[q] != '/' && t[q] != '?')
+        q++;
+    for (size_t i = p; i < q; i++)
+        if (t[i] == '@')
+            at = i;
+    if (at == len) {
+        /* A malformed string: an unescaped '/' or '?' in the password. */
+        for (size_t i = q; i < len && t[i] != '='; i++) {
+            if (t[i] == '@') {
+                at = i;
+                break;
+            }
+        }
+    }
+    if (at != len) {
+        const char *colon = memchr(t + p, ':', at - p);
+        if (colon != NULL && !add_span(out, (size_t)(colon - t) + 1, at))
+            return false;
+    }
+
+    /* Secret option values, in the query and wherever a pair looks like one. */
+    query = at != len && at > q ? at : q;
+    while (query < len && t[query] != '?')
+        query++;
+    for (size_t i = query + 1; i < len;) {
+        size_t amp = i, eq;
+        while (amp < len && t[amp] != '&')
+            amp++;
+        eq = i;
+        while (eq < amp && t[eq] != '=')
+            eq++;
+        if (eq < amp) {
+            if (secret_key(t + i, eq - i)) {
+                if (!add_span(out, eq + 1, amp))
+                    return false;
+            } else if (mongouri__ieq(t + i, eq - i, "authMechanismProperties")) {
+                const char *tok = find_ci(t + eq + 1, amp - eq - 1, "AWS_SESSION_TOKEN");
+                if (tok != NULL) {
+                    size_t s = (size_t)(tok - t) + strlen("AWS_SESSION_TOKEN");
+                    size_t e = s;
+                    while (s < amp && (t[s] == ':' || t[s] == '%'))
+                        s += t[s] == '%' ? 3 : 1; /* ':' or its escape %3A */
+                    e = s;
+                    while (e < amp && t[e] != ',')
+                        e++;
+                    if (s < amp && !add_span(out, s, e))
+                        return false;
+                }
+            }
+        }
+        i = amp + 1;
+    }
+    return true;
+}
+
+char *mongouri_redact(const char *text, long offset, long *redacted_offset)
+{
+    spans sp = { NULL, 0, 0 };
+    size_t len, outlen, o = 0, i = 0;
+    char *out;
+
+    if (text == NULL)
+        return NULL;
+    len = strlen(text);
+    if (!collect_spans(text, len, &sp)) {
+        free(sp.v);
+        return NULL;
+    }
+    outlen = len;
+    for (size_t k = 0; k < sp.n; k++)
+        outlen = outlen - (sp.v[k].end - sp.v[k].start) + strlen(MASK);
+    out = malloc(outlen + 1);
+    if (out == NULL) {
+        free(sp.v);
+        return NULL;
+    }
+    if (redacted_offset != NULL)
+        *redacted_offset = offset;
+    for (size_t k = 0; k <= sp.n; k++) {
+        size_t stop = k < sp.n ? sp.v[k].start : len;
+        if (offset >= 0 && (size_t)offset >= i && (size_t)offset < stop && redacted_offset)
+            *redacted_offset = (long)(o + ((size_t)offset - i));
+        memcpy(out + o, text + i, stop - i);
+        o += stop - i;
+        if (k == sp.n)
+            break;
+        if (offset >= 0 && (size_t)offset >= sp.v[k].start && (size_t)offset < sp.v[k].end &&
+            redacted_offset)
+            *redacted_offset = (long)o;
+        memcpy(out + o, MASK, strlen(MASK));
+        o += strlen(MASK);
+        i = sp.v[k].end;
+    }
+    if (offset >= 0 && (size_t)offset >= len && redacted_offset)
+        *redacted_offset = (long)(o + ((size_t)offset - len));
+    out[o] = '\0';
+    free(sp.v);
+    return out;
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                      */
+/* ------------------------------------------------------------------------ */
+
+static cJSON *str_or_null(const char *s)
+{
+    return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *secret(const char *s, unsigned int flags)
+{
+    if (s == NULL)
+        return cJSON_CreateNull();
+    return cJSON_CreateString((flags & MONGOURI_JSON_SHOW_SECRETS) ? s : MASK);
+}
+
+static bool put(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item == NULL)
+        return false;
+    if (!cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return false;
+    }
+    return true;
+}
+
+static bool push(cJSON *arr, cJSON *item)
+{
+    if (item == NULL)
+        return false;
+    if (!cJSON_AddItemToArray(arr, item)) {
+        cJSON_Delete(item);
+        return false;
+    }
+    return true;
+}
+
+static cJSON *diag_json(const mongouri_error *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o != NULL;
+
+    ok = ok && put(o, "code", cJSON_CreateString(mongouri_diag_name(e->code)));
+    ok = ok && put(o, "option", e->option[0] != '\0' ? cJSON_CreateString(e->option)
+                                                      : cJSON_CreateNull());
+    ok = ok && put(o, "offset", e->offset >= 0 ? cJSON_CreateNumber((double)e->offset)
+                                               : cJSON_CreateNull());
+    ok = ok && put(o, "length", cJSON_CreateNumber((double)e->length));
+    ok = ok && put(o, "source", cJSON_CreateString(mongouri_source_name(e->source)));
+    ok = ok && put(o, "message", cJSON_CreateString(e->message));
+    ok = ok && put(o, "hint", e->hint[0] != '\0' ? cJSON_CreateString(e->hint)
+                                                  : cJSON_CreateNull());
+    if (ok && e->status != MONGOURI_OK)
+        ok = put(o, "status", cJSON_CreateString(mongouri_strerror(e->status)));
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags, bool props)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        bool hide = props && strcmp(items[i].key, "AWS_SESSION_TOKEN") == 0;
+        if (!put(o, items[i].key, hide ? secret(items[i].value, flags)
+                                       : cJSON_CreateString(items[i].value))) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+static cJSON *option_json(const mongouri_uri *uri, int id, unsigned int flags)
+{
+    const mongouri__optdef *def = &mongouri__options[id];
+    const mongouri__value *v = &uri->opt[id];
+
+    switch (def->info.type) {
+    case MONGOURI_TYPE_BOOL:
+        return cJSON_CreateBool(v->v.b);
+    case MONGOURI_TYPE_INT:
+        return cJSON_CreateNumber((double)v->v.i);
+    case MONGOURI_TYPE_W:
+        return v->is_string ? cJSON_CreateString(v->v.s) : cJSON_CreateNumber((double)v->v.i);
+    case MONGOURI_TYPE_STRING:
+    case MONGOURI_TYPE_ENUM:
+        if (def->info.flags & MONGOURI_OPTION_SECRET)
+            return secret(v->v.s, flags);
+        return cJSON_CreateString(v->v.s);
+    case MONGOURI_TYPE_LIST: {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t i = 0; a != NULL && i < v->v.list.n; i++)
+            if (!push(a, cJSON_CreateString(v->v.list.items[i]))) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+        return a;
+    }
+    case MONGOURI_TYPE_KEYVALUE:
+        return kv_object(v->v.kv.items, v->v.kv.n, flags,
+                         id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES);
+    case MONGOURI_TYPE_TAGSETS: {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t i = 0; a != NULL && i < v->v.tags.n; i++)
+            if (!push(a, kv_object(v->v.tags.sets[i].tags, v->v.tags.sets[i].n, flags, false))) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+        return a;
+    }
+    }
+    return NULL;
+}
+
+static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flags)
+{
+    cJSON *hosts, *auth, *opts, *srcs, *tls, *tsrc, *tdet, *warns;
+    const mongouri_tls_settings *t = &uri->tls;
+    bool ok = true;
+
+    ok = ok && put(root, "scheme", cJSON_CreateString(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV
+                                                          ? "mongodb+srv"
+                                                          : "mongodb"));
+    ok = ok && put(root, "resolved", cJSON_CreateBool(uri->resolved));
+    ok = ok && put(root, "hosts", hosts = cJSON_CreateArray());
+    for (size_t i = 0; ok && i < uri->nhosts; i++) {
+        const mongouri__host *h = &uri->hosts[i];
+        cJSON *o = cJSON_CreateObject();
+        ok = push(hosts, o);
+        ok = ok && put(o, "host", cJSON_CreateString(h->host));
+        ok = ok && put(o, "port", h->port != 0 ? cJSON_CreateNumber(h->port) : cJSON_CreateNull());
+        ok = ok && put(o, "type", cJSON_CreateString(mongouri_host_type_name(
+                                      (mongouri_host_type)h->type)));
+        ok = ok && put(o, "source", cJSON_CreateString(mongouri_source_name(
+                                        (mongouri_source)h->source)));
+    }
+
+    ok = ok && put(root, "auth", auth = cJSON_CreateObject());
+    ok = ok && put(auth, "username", str_or_null(uri->username));
+    ok = ok && put(auth, "password", secret(uri->password, flags));
+    ok = ok && put(auth, "db", str_or_null(uri->database));
+    ok = ok && put(auth, "credential", cJSON_CreateBool(uri->has_credential));
+    ok = ok && put(auth, "mechanism", str_or_null(uri->has_credential ? uri->mechanism : NULL));
+    ok = ok && put(auth, "source", str_or_null(uri->has_credential ? uri->auth_source : NULL));
+    if (ok && uri->has_credential && uri->nprops > 0)
+        ok = put(auth, "mechanismProperties", kv_object(uri->props, uri->nprops, flags, true));
+    else if (ok)
+        ok = put(auth, "mechanismProperties", cJSON_CreateNull());
+
+    ok = ok && put(root, "options", opts = cJSON_CreateObject());
+    ok = ok && put(root, "optionSources", srcs = cJSON_CreateObject());
+    for (int id = 0; ok && id < MONGOURI_OPT__COUNT; id++) {
+        if (!uri->opt[id].set)
+            continue;
+        ok = put(opts, mongouri__options[id].info.name, option_json(uri, id, flags));
+        ok = ok && put(srcs, mongouri__options[id].info.name,
+                       cJSON_CreateString(mongouri_source_name(
+                           (mongouri_source)uri->opt[id].source)));
+    }
+
+    ok = ok && put(root, "tls", tls = cJSON_CreateObject());
+    ok = ok && put(tls, "enabled", cJSON_CreateBool(t->enabled));
+    ok = ok && put(tls, "caFile", str_or_null(t->ca_file));
+    ok = ok && put(tls, "certificateKeyFile", str_or_null(t->certificate_key_file));
+    ok = ok && put(tls, "certificateKeyFilePassword",
+                   secret(t->certificate_key_file_password, flags));
+    ok = ok && put(tls, "crlFile", str_or_null(t->crl_file));
+    ok = ok && put(tls, "verifyCertificates", cJSON_CreateBool(t->enabled && t->verify_certificates));
+    ok = ok && put(tls, "verifyHostnames", cJSON_CreateBool(t->enabled && t->verify_hostnames));
+    ok = ok && put(tls, "revocation", cJSON_CreateString(mongouri_revocation_name(t->revocation)));
+    ok = ok && put(tls, "source", tsrc = cJSON_CreateObject());
+    ok = ok && put(tls, "detail", tdet = cJSON_CreateObject());
+    for (int f = 0; ok && f < MONGOURI_TLS__FIELDS; f++) {
+        ok = put(tsrc, mongouri_tls_field_name((mongouri_tls_field)f),
+                 cJSON_CreateString(mongouri_source_name((mongouri_source)t->source[f])));
+        ok = ok && put(tdet, mongouri_tls_field_name((mongouri_tls_field)f),
+                       cJSON_CreateString(mongouri_tls_source_detail(t, (mongouri_tls_field)f)));
+    }
+
+    ok = ok && put(root, "warnings", warns = cJSON_CreateArray());
+    for (size_t i = 0; ok && i < uri->nwarnings; i++)
+        ok = push(warns, diag_json(&uri->warnings[i]));
+    ok = ok && put(root, "error", cJSON_CreateNull());
+    return ok;
+}
+
+static bool render_invalid(cJSON *root, const mongouri_error *err)
+{
+    bool ok = true;
+
+    ok = ok && put(root, "scheme", cJSON_CreateNull());
+    ok = ok && put(root, "resolved", cJSON_CreateBool(false));
+    ok = ok && put(root, "hosts", cJSON_CreateArray());
+    ok = ok && put(root, "auth", cJSON_CreateNull());
+    ok = ok && put(root, "options", cJSON_CreateObject());
+    ok = ok && put(root, "optionSources", cJSON_CreateObject());
+    ok = ok && put(root, "tls", cJSON_CreateNull());
+    ok = ok && put(root, "warnings", cJSON_CreateArray());
+    if (err != NULL)
+        ok = ok && put(root, "error", diag_json(err));
+    else
+        ok = ok && put(root, "error", cJSON_CreateNull());
+    return ok;
+}
+
+char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mongouri_error *err,
+                           unsigned int flags)
+{
+    cJSON *root = cJSON_CreateObject();
+    char *shown = NULL;
+    char *text = NULL;
+    bool ok;
+
+    if (root == NULL)
+        return NULL;
+    if (input != NULL && !(flags & MONGOURI_JSON_SHOW_SECRETS))
+        shown = mongouri_redact(input, -1, NULL);
+    ok = put(root, "valid", cJSON_CreateBool(uri != NULL));
+    if (input == NULL)
+        ok = ok && put(root, "uri", cJSON_CreateNull());
+    else
+        ok = ok && put(root, "uri", cJSON_CreateString(shown != NULL ? shown : input)) &&
+             (shown != NULL || (flags & MONGOURI_JSON_SHOW_SECRETS));
+    free(shown);
+    ok = ok && (uri != NULL ? render_valid(root, uri, flags) : render_invalid(root, err));
+    if (ok)
+        text = (flags & MONGOURI_JSON_PRETTY) ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return NULL;
+    /* cJSON allocates with malloc unless hooks say otherwise: hand it out as ours. */
+    return text;
+}

@@ -1,0 +1,247 @@
+/*
+ * Keyword options: the options a driver's users pass in code. Each is
+ * checked when it is set, strictly, through the same table and rules as the
+ * URI; conflicts within the keyword set are refused at once.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+
+    if (p != NULL)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+static void wipe_free(char *s)
+{
+    if (s == NULL)
+        return;
+    mongouri__wipe_str(s);
+    free(s);
+}
+
+mongouri_status mongouri_keywords_new(mongouri_keywords **out, mongouri_error *err)
+{
+    mongouri__error_clear(err);
+    if (out == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "out must not be NULL");
+    *out = calloc(1, sizeof **out);
+    if (*out == NULL)
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "out of memory");
+    return MONGOURI_OK;
+}
+
+void mongouri_keywords_destroy(mongouri_keywords *kw)
+{
+    if (kw == NULL)
+        return;
+    for (size_t i = 0; i < kw->n; i++) {
+        wipe_free(kw->items[i].key);
+        wipe_free(kw->items[i].value);
+    }
+    free(kw->items);
+    free(kw);
+}
+
+size_t mongouri_keywords_count(const mongouri_keywords *kw)
+{
+    return kw == NULL ? 0 : kw->n;
+}
+
+static mongouri_status append(mongouri_keywords *kw, int id, const char *key, const char *value)
+{
+    char *k, *v;
+
+    if (kw->n == kw->cap) {
+        size_t cap = kw->cap == 0 ? 8 : kw->cap * 2;
+        void *grown = realloc(kw->items, cap * sizeof *kw->items);
+        if (grown == NULL)
+            return MONGOURI_E_NOMEM;
+        kw->items = grown;
+        kw->cap = cap;
+    }
+    k = dup_str(key);
+    v = dup_str(value);
+    if (k == NULL || v == NULL) {
+        free(k);
+        wipe_free(v);
+        return MONGOURI_E_NOMEM;
+    }
+    kw->items[kw->n].id = id;
+    kw->items[kw->n].key = k;
+    kw->items[kw->n].value = v;
+    kw->n++;
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri__keywords_clone(mongouri_keywords **out, const mongouri_keywords *kw)
+{
+    mongouri_keywords *copy;
+
+    *out = NULL;
+    if (kw == NULL)
+        return MONGOURI_OK;
+    copy = calloc(1, sizeof *copy);
+    if (copy == NULL)
+        return MONGOURI_E_NOMEM;
+    for (size_t i = 0; i < kw->n; i++) {
+        if (append(copy, kw->items[i].id, kw->items[i].key, kw->items[i].value) != MONGOURI_OK) {
+            mongouri_keywords_destroy(copy);
+            return MONGOURI_E_NOMEM;
+        }
+    }
+    *out = copy;
+    return MONGOURI_OK;
+}
+
+/*
+ * Check the set as it would be with (key, value) applied: build a result
+ * from a neutral URI plus the keywords, strictly. Any warning is an error,
+ * and the TLS conflict matrix runs on the keyword set.
+ */
+static mongouri_status trial(const mongouri_keywords *kw, mongouri_error *err)
+{
+    mongouri_uri *uri = NULL;
+    mongouri_status rc;
+
+    rc = mongouri__build(&uri, "mongodb://localhost", strlen("mongodb://localhost"),
+                         MONGOURI_PARSE_STRICT, kw, NULL, err);
+    mongouri_uri_destroy(uri);
+    return rc;
+}
+
+/* Errors that depend on the neutral URI rather than on the keywords. */
+static bool context_error(const mongouri_error *e)
+{
+    switch (e->code) {
+    case MONGOURI_D_AUTH:
+    case MONGOURI_D_SRV_ONLY:
+    case MONGOURI_D_PROXY:
+    case MONGOURI_D_READ_PREFERENCE:
+    case MONGOURI_D_POOL:
+    case MONGOURI_D_LOAD_BALANCED:
+    case MONGOURI_D_DIRECT_CONNECTION:
+    case MONGOURI_D_SRV_MAX_HOSTS:
+        return true;
+    default:
+        return e->status == MONGOURI_E_AUTH;
+    }
+}
+
+mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, const char *value,
+                                      mongouri_error *err)
+{
+    mongouri__key k;
+    mongouri_keywords probe;
+    mongouri_error local;
+    mongouri_status rc;
+    size_t replaced = (size_t)-1;
+
+    mongouri__error_clear(err);
+    if (kw == NULL || key == NULL || value == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "keywords, key and value must not be NULL");
+    k = mongouri__option_lookup(key, strlen(key));
+    if (k.id < 0) {
+        const char *near = mongouri__option_suggest(key, strlen(key));
+        rc = mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_UNKNOWN_OPTION, NULL, -1, 0,
+                                 "unknown keyword option '%.60s'", key);
+        if (err != NULL)
+            err->source = MONGOURI_SOURCE_KEYWORD;
+        if (near != NULL)
+            mongouri__error_hint(err, "did you mean %s?", near);
+        return rc;
+    }
+
+    /* The set as it would be: the same option replaced, tag sets appended. */
+    probe = *kw;
+    if (k.id != MONGOURI_OPT_READPREFERENCETAGS) {
+        for (size_t i = 0; i < kw->n; i++)
+            if (kw->items[i].id == k.id)
+                replaced = i;
+    }
+    if ((rc = append(kw, k.id, key, value)) != MONGOURI_OK)
+        return mongouri__error_set(err, rc, MONGOURI_D_NOMEM, NULL, -1, 0, "out of memory");
+    probe = *kw;
+    if (replaced != (size_t)-1) {
+        /* try without the older value: move it out of the way */
+        probe.items = malloc(kw->n * sizeof *kw->items);
+        if (probe.items == NULL) {
+            kw->n--;
+            wipe_free(kw->items[kw->n].key);
+            wipe_free(kw->items[kw->n].value);
+            return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                       "out of memory");
+        }
+        probe.n = 0;
+        for (size_t i = 0; i < kw->n; i++)
+            if (i != replaced)
+                probe.items[probe.n++] = kw->items[i];
+    }
+    rc = trial(&probe, &local);
+    if (probe.items != kw->items)
+        free(probe.items);
+    if (rc != MONGOURI_OK && !context_error(&local)) {
+        kw->n--;
+        wipe_free(kw->items[kw->n].key);
+        wipe_free(kw->items[kw->n].value);
+        if (err != NULL) {
+            *err = local;
+            err->source = MONGOURI_SOURCE_KEYWORD;
+            err->offset = -1;
+            err->length = 0;
+        }
+        return rc == MONGOURI_E_OPTION && local.code == MONGOURI_D_NONE ? MONGOURI_E_OPTION : rc;
+    }
+    if (replaced != (size_t)-1) {
+        wipe_free(kw->items[replaced].key);
+        wipe_free(kw->items[replaced].value);
+        memmove(&kw->items[replaced], &kw->items[replaced + 1],
+                (kw->n - replaced - 1) * sizeof *kw->items);
+        kw->n--;
+    }
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri_keywords_set_bool(mongouri_keywords *kw, const char *key, bool value,
+                                           mongouri_error *err)
+{
+    mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
+                                  : (mongouri__key){ -1, false, false, NULL };
+
+    if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_BOOL) {
+        mongouri__error_clear(err);
+        return mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
+                                   mongouri__options[k.id].info.name, -1, 0,
+                                   "%s is not a boolean option", mongouri__options[k.id].info.name);
+    }
+    return mongouri_keywords_set(kw, key, value ? "true" : "false", err);
+}
+
+mongouri_status mongouri_keywords_set_int(mongouri_keywords *kw, const char *key, int64_t value,
+                                          mongouri_error *err)
+{
+    char buf[32];
+    mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
+                                  : (mongouri__key){ -1, false, false, NULL };
+
+    if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_INT &&
+        mongouri__options[k.id].info.type != MONGOURI_TYPE_W) {
+        mongouri__error_clear(err);
+        return mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
+                                   mongouri__options[k.id].info.name, -1, 0,
+                                   "%s is not an integer option", mongouri__options[k.id].info.name);
+    }
+    snprintf(buf, sizeof buf, "%" PRId64, value);
+    return mongouri_keywords_set(kw, key, buf, err);
+}

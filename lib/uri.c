@@ -1,0 +1,1385 @@
+/*
+ * The parse pipeline: split the connection string (scheme, userinfo, hosts,
+ * database, query), type every option through the option table, merge
+ * keyword options (and TXT options after a resolution), then run the
+ * cross-option rules and normalize credentials and TLS.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SCHEME "mongodb://"
+#define SCHEME_SRV "mongodb+srv://"
+
+typedef struct ctx {
+    mongouri_uri *uri;
+    mongouri_error *err;
+    const char *text; /* the arena copy */
+    size_t len;
+} ctx;
+
+static mongouri_status nomem(mongouri_error *err)
+{
+    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                               "out of memory");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Warnings                                                                  */
+/* ------------------------------------------------------------------------ */
+
+mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_diag code,
+                               const char *option, mongouri_source source, long offset,
+                               long length, const char *fmt, ...)
+{
+    mongouri_error *w;
+    va_list ap;
+
+    if (uri->flags & MONGOURI_PARSE_STRICT) {
+        if (err != NULL) {
+            mongouri__error_set(err, MONGOURI_E_OPTION, code, option, offset, length, "%s",
+                                "");
+            err->source = source;
+            va_start(ap, fmt);
+            vsnprintf(err->message, sizeof err->message, fmt, ap);
+            va_end(ap);
+            mongouri__error_hint(err, "strict mode turns this warning into an error");
+        }
+        return MONGOURI_E_OPTION;
+    }
+    if (uri->nwarnings == uri->capwarnings) {
+        size_t cap = uri->capwarnings == 0 ? 4 : uri->capwarnings * 2;
+        mongouri_error *grown = mongouri__arena_alloc(&uri->arena, cap * sizeof *grown);
+        if (grown == NULL)
+            return nomem(err);
+        if (uri->nwarnings > 0)
+            memcpy(grown, uri->warnings, uri->nwarnings * sizeof *grown);
+        uri->warnings = grown;
+        uri->capwarnings = cap;
+    }
+    w = &uri->warnings[uri->nwarnings++];
+    mongouri__error_set(w, MONGOURI_OK, code, option, offset, length, "%s", "");
+    w->source = source;
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof w->message, fmt, ap);
+    va_end(ap);
+    return MONGOURI_OK;
+}
+
+/* Attach a hint to the warning just recorded (no-op in strict mode's error path). */
+static void last_warning_hint(mongouri_uri *uri, mongouri_error *err, const char *fmt,
+                              const char *arg)
+{
+    mongouri_error *target;
+
+    if (uri->flags & MONGOURI_PARSE_STRICT)
+        target = err;
+    else
+        target = uri->nwarnings > 0 ? &uri->warnings[uri->nwarnings - 1] : NULL;
+    if (target != NULL)
+        snprintf(target->hint, sizeof target->hint, fmt, arg);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Value parsing                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* 1 true, 0 false, 2 legacy true, 3 legacy false, -1 invalid. */
+static int parse_bool(const char *s, size_t n)
+{
+    static const char *const legacy_true[] = { "1", "yes", "y", "t" };
+    static const char *const legacy_false[] = { "0", "-1", "no", "n", "f" };
+
+    if (mongouri__ieq(s, n, "true"))
+        return 1;
+    if (mongouri__ieq(s, n, "false"))
+        return 0;
+    for (size_t i = 0; i < sizeof legacy_true / sizeof legacy_true[0]; i++)
+        if (mongouri__ieq(s, n, legacy_true[i]))
+            return 2;
+    for (size_t i = 0; i < sizeof legacy_false / sizeof legacy_false[0]; i++)
+        if (mongouri__ieq(s, n, legacy_false[i]))
+            return 3;
+    return -1;
+}
+
+static bool parse_int(const char *s, size_t n, int64_t *out)
+{
+    bool neg = false;
+    uint64_t v = 0;
+    size_t i = 0;
+
+    if (n > 0 && s[0] == '-') {
+        neg = true;
+        i = 1;
+    }
+    if (i == n)
+        return false;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - (unsigned)'0';
+        if (d > 9)
+            return false;
+        if (v > (UINT64_C(9223372036854775808) - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (!neg && v > (uint64_t)INT64_MAX)
+        return false;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+/* RFC 6335 service name, up to 62 characters as the seedlist spec allows. */
+static bool valid_service_name(const char *s, size_t n)
+{
+    bool letter = false;
+
+    if (n == 0 || n > 62 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            letter = true;
+        else if (c == '-') {
+            if (i > 0 && s[i - 1] == '-')
+                return false;
+        } else if (!(c >= '0' && c <= '9'))
+            return false;
+    }
+    return letter;
+}
+
+static const char *const auth_properties[] = {
+    "SERVICE_NAME", "CANONICALIZE_HOST_NAME", "SERVICE_REALM", "SERVICE_HOST",
+    "AWS_SESSION_TOKEN", "ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS", NULL,
+};
+
+static const char *canonical_property(const char *k, size_t n)
+{
+    for (size_t i = 0; auth_properties[i] != NULL; i++)
+        if (mongouri__ieq(k, n, auth_properties[i]))
+            return auth_properties[i];
+    return NULL;
+}
+
+/* A value fit to show in a message: secrets never, long values cut. */
+static void show_value(char *buf, size_t cap, int id, const char *v, size_t n)
+{
+    if (id >= 0 && (mongouri__options[id].info.flags & MONGOURI_OPTION_SECRET)) {
+        snprintf(buf, cap, "(hidden)");
+        return;
+    }
+    if (n > 40)
+        snprintf(buf, cap, "'%.37s...'", v);
+    else
+        snprintf(buf, cap, "'%.*s'", (int)n, v);
+}
+
+typedef struct pair {
+    const char *key; /* raw key as written */
+    size_t klen;
+    const char *val; /* decoded value, NUL-terminated, owned by the arena */
+    size_t vlen;
+    mongouri_source source;
+    long offset; /* of the key in the URI, -1 elsewhere */
+    long length; /* of key=value */
+} pair;
+
+static mongouri_status invalid_value(ctx *c, int id, const pair *p, const char *why)
+{
+    char shown[64];
+    const mongouri__optdef *def = &mongouri__options[id];
+    mongouri_status rc;
+
+    show_value(shown, sizeof shown, id, p->val, p->vlen);
+    rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name, p->source,
+                        p->offset, p->length, "%s: invalid value %s (%s); the option is ignored",
+                        def->info.name, shown, why);
+    if (rc == MONGOURI_OK || (c->uri->flags & MONGOURI_PARSE_STRICT))
+        last_warning_hint(c->uri, c->err, "allowed: %s", def->info.values);
+    return rc;
+}
+
+/* Split v[0..n) on `sep`; returns the count of pieces (at least 1). */
+static size_t count_pieces(const char *v, size_t n, char sep)
+{
+    size_t k = 1;
+
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == sep)
+            k++;
+    return k;
+}
+
+/* Parse k:v,k:v into *out; false (with *bad set) when an element lacks ':'. */
+static mongouri_status parse_kv(ctx *c, char *v, size_t n, bool properties,
+                                mongouri__kv **out, size_t *count, bool *bad)
+{
+    size_t k = n == 0 ? 0 : count_pieces(v, n, ',');
+    mongouri__kv *items;
+    size_t m = 0;
+    char *s = v;
+
+    *bad = false;
+    *count = 0;
+    *out = NULL;
+    if (k == 0)
+        return MONGOURI_OK;
+    if (k > MONGOURI_MAX_LIST_ITEMS)
+        return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
+                                   "more than %u items in one option", MONGOURI_MAX_LIST_ITEMS);
+    items = mongouri__arena_alloc(&c->uri->arena, k * sizeof *items);
+    if (items == NULL)
+        return nomem(c->err);
+    for (;;) {
+        char *end = strchr(s, ',');
+        char *colon;
+        if (end != NULL)
+            *end = '\0';
+        colon = strchr(s, ':');
+        if (colon == NULL || colon == s) {
+            *bad = true;
+            return MONGOURI_OK;
+        }
+        *colon = '\0';
+        items[m].key = s;
+        if (properties) {
+            const char *canon = canonical_property(s, (size_t)(colon - s));
+            if (canon != NULL)
+                items[m].key = canon;
+        }
+        items[m].value = colon + 1;
+        m++;
+        if (end == NULL)
+            break;
+        s = end + 1;
+    }
+    *out = items;
+    *count = m;
+    return MONGOURI_OK;
+}
+
+/* Rank of a source in the merge: keyword > URI > TXT. */
+static int rank(mongouri_source s)
+{
+    switch (s) {
+    case MONGOURI_SOURCE_KEYWORD:
+        return 3;
+    case MONGOURI_SOURCE_URI:
+        return 2;
+    case MONGOURI_SOURCE_TXT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * Type the value of one option occurrence and store it. `slot` already
+ * knows the occurrence is the winner; invalid values leave it unchanged.
+ */
+static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias)
+{
+    const mongouri__optdef *def = &mongouri__options[id];
+    mongouri__value *slot = &c->uri->opt[id];
+    mongouri__value nv = *slot;
+    char *v = (char *)p->val;
+    size_t n = p->vlen;
+    mongouri_status rc = MONGOURI_OK;
+
+    if (n == 0 && def->info.type != MONGOURI_TYPE_TAGSETS) {
+        if (id == MONGOURI_OPT_AUTHSOURCE)
+            return mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_EMPTY_VALUE,
+                                       def->info.name, p->offset, p->length,
+                                       "authSource must not be empty");
+        rc = mongouri__warn(c->uri, c->err, MONGOURI_D_EMPTY_VALUE, def->info.name, p->source,
+                            p->offset, p->length, "%s has an empty value; the option is ignored",
+                            def->info.name);
+        if (rc == MONGOURI_OK || (c->uri->flags & MONGOURI_PARSE_STRICT))
+            last_warning_hint(c->uri, c->err, "allowed: %s", def->info.values);
+        return rc;
+    }
+
+    switch (def->info.type) {
+    case MONGOURI_TYPE_BOOL: {
+        int b = parse_bool(v, n);
+        if (b < 0)
+            return invalid_value(c, id, p, "not true or false");
+        if (b >= 2) {
+            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, def->info.name,
+                                p->source, p->offset, p->length,
+                                "%s=%s is a deprecated boolean form; write %s=%s", def->info.name,
+                                v, def->info.name, b == 2 ? "true" : "false");
+            if (rc != MONGOURI_OK)
+                return rc;
+        }
+        nv.v.b = (b == 1 || b == 2);
+        break;
+    }
+    case MONGOURI_TYPE_INT: {
+        int64_t i;
+        if (!parse_int(v, n, &i))
+            return invalid_value(c, id, p, "not an integer");
+        if (i < def->min || i > def->max ||
+            (id == MONGOURI_OPT_MAXSTALENESSSECONDS && i != -1 && i < 90))
+            return invalid_value(c, id, p, "out of range");
+        nv.v.i = i;
+        break;
+    }
+    case MONGOURI_TYPE_STRING:
+        if (id == MONGOURI_OPT_SRVSERVICENAME && !valid_service_name(v, n))
+            return invalid_value(c, id, p, "not a service name");
+        if (id == MONGOURI_OPT_APPNAME && n > 128)
+            return invalid_value(c, id, p, "longer than 128 bytes");
+        nv.v.s = v;
+        break;
+    case MONGOURI_TYPE_ENUM: {
+        const char *found = NULL;
+        for (size_t i = 0; def->choices[i] != NULL; i++)
+            if (mongouri__ieq(v, n, def->choices[i]))
+                found = def->choices[i];
+        if (found == NULL) {
+            if (id == MONGOURI_OPT_AUTHMECHANISM) {
+                char shown[64];
+                show_value(shown, sizeof shown, id, v, n);
+                mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, def->info.name,
+                                    p->offset, p->length,
+                                    "authMechanism %s is not a supported mechanism", shown);
+                mongouri__error_hint(c->err, "use one of %s", def->info.values);
+                if (c->err != NULL)
+                    c->err->source = p->source;
+                return MONGOURI_E_AUTH;
+            }
+            return invalid_value(c, id, p, "not one of the allowed values");
+        }
+        nv.v.s = found;
+        break;
+    }
+    case MONGOURI_TYPE_LIST: {
+        size_t k = count_pieces(v, n, ',');
+        const char **items;
+        size_t m = 0;
+        char *s = v;
+        if (k > MONGOURI_MAX_LIST_ITEMS)
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT,
+                                       def->info.name, p->offset, p->length,
+                                       "more than %u items in %s", MONGOURI_MAX_LIST_ITEMS,
+                                       def->info.name);
+        items = mongouri__arena_alloc(&c->uri->arena, k * sizeof *items);
+        if (items == NULL)
+            return nomem(c->err);
+        for (;;) {
+            char *end = strchr(s, ',');
+            const char *found = NULL;
+            size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+            for (size_t i = 0; def->choices[i] != NULL; i++)
+                if (mongouri__ieq(s, len, def->choices[i]))
+                    found = def->choices[i];
+            if (found == NULL) {
+                char shown[64];
+                show_value(shown, sizeof shown, id, s, len);
+                rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
+                                    p->source, p->offset, p->length,
+                                    "%s: unknown compressor %s is ignored", def->info.name,
+                                    shown);
+                if (rc != MONGOURI_OK)
+                    return rc;
+            } else {
+                bool dup = false;
+                for (size_t i = 0; i < m; i++)
+                    dup = dup || items[i] == found;
+                if (!dup)
+                    items[m++] = found;
+            }
+            if (end == NULL)
+                break;
+            s = end + 1;
+        }
+        nv.v.list.n = m;
+        nv.v.list.items = items;
+        break;
+    }
+    case MONGOURI_TYPE_KEYVALUE: {
+        bool bad;
+        mongouri__kv *items;
+        size_t m;
+        rc = parse_kv(c, v, n, id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES, &items, &m, &bad);
+        if (rc != MONGOURI_OK)
+            return rc;
+        if (bad) {
+            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
+                                p->source, p->offset, p->length,
+                                "%s: every item must be KEY:value (a value cannot contain a "
+                                "comma); the option is ignored",
+                                def->info.name);
+            return rc;
+        }
+        nv.v.kv.n = m;
+        nv.v.kv.items = items;
+        break;
+    }
+    case MONGOURI_TYPE_TAGSETS: {
+        bool bad;
+        mongouri__kv *items;
+        size_t m;
+        mongouri__tagset *sets;
+        size_t have = slot->set ? slot->v.tags.n : 0;
+        rc = parse_kv(c, v, n, false, &items, &m, &bad);
+        if (rc != MONGOURI_OK)
+            return rc;
+        if (bad) {
+            char shown[64];
+            show_value(shown, sizeof shown, id, v, n);
+            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
+                                p->source, p->offset, p->length,
+                                "readPreferenceTags: tag set %s is not key:value,key:value; it "
+                                "is ignored",
+                                shown);
+            return rc;
+        }
+        if (have >= MONGOURI_MAX_TAG_SETS)
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT,
+                                       def->info.name, p->offset, p->length,
+                                       "more than %u readPreferenceTags", MONGOURI_MAX_TAG_SETS);
+        sets = mongouri__arena_alloc(&c->uri->arena, (have + 1) * sizeof *sets);
+        if (sets == NULL)
+            return nomem(c->err);
+        if (have > 0)
+            memcpy(sets, slot->v.tags.sets, have * sizeof *sets);
+        sets[have].n = m;
+        sets[have].tags = items;
+        nv.v.tags.n = have + 1;
+        nv.v.tags.sets = sets;
+        break;
+    }
+    case MONGOURI_TYPE_W: {
+        int64_t i;
+        if (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
+            if (!parse_int(v, n, &i) || i < 0 || i > def->max)
+                return invalid_value(c, id, p, "a number must be an integer >= 0");
+            nv.v.i = i;
+            nv.is_string = false;
+        } else {
+            nv.v.s = v;
+            nv.is_string = true;
+        }
+        break;
+    }
+    }
+    nv.set = true;
+    nv.by_alias = by_alias;
+    nv.source = (uint8_t)p->source;
+    nv.offset = p->offset;
+    nv.length = p->length;
+    *slot = nv;
+    return MONGOURI_OK;
+}
+
+static bool same_bool_text(const char *a, size_t an, const char *b, size_t bn)
+{
+    int x = parse_bool(a, an), y = parse_bool(b, bn);
+
+    if (x < 0 || y < 0)
+        return false;
+    return (x == 1 || x == 2) == (y == 1 || y == 2);
+}
+
+/* One key=value occurrence from any source. */
+static mongouri_status apply_pair(ctx *c, const pair *p)
+{
+    mongouri_uri *uri = c->uri;
+    mongouri__key k = mongouri__option_lookup(p->key, p->klen);
+    mongouri__value *slot;
+    const mongouri__optdef *def;
+    mongouri_status rc;
+
+    if (k.id < 0) {
+        const char *near = mongouri__option_suggest(p->key, p->klen);
+        char key[MONGOURI_OPTION_NAME_MAX];
+        size_t kl = p->klen < sizeof key - 1 ? p->klen : sizeof key - 1;
+        memcpy(key, p->key, kl);
+        key[kl] = '\0';
+        if (p->source == MONGOURI_SOURCE_TXT) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, key, -1,
+                                     0, "the TXT record sets '%s', which is not an option "
+                                     "(only authSource, replicaSet and loadBalanced may come "
+                                     "from DNS)", key);
+            if (c->err != NULL)
+                c->err->source = MONGOURI_SOURCE_TXT;
+            return rc;
+        }
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, key, p->source, p->offset,
+                            (long)p->klen, "unknown option '%s' is ignored", key);
+        if (rc == MONGOURI_OK || (uri->flags & MONGOURI_PARSE_STRICT)) {
+            if (near != NULL)
+                last_warning_hint(uri, c->err, "did you mean %s?", near);
+        }
+        return rc;
+    }
+    def = &mongouri__options[k.id];
+    slot = &uri->opt[k.id];
+
+    if (p->source == MONGOURI_SOURCE_TXT && !(def->info.flags & MONGOURI_OPTION_TXT_ALLOWED)) {
+        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
+                                 def->info.name, -1, 0,
+                                 "the TXT record sets %s; only authSource, replicaSet and "
+                                 "loadBalanced may come from DNS%s",
+                                 k.spelled, k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
+                                                                        "changed by DNS)" : "");
+        if (c->err != NULL)
+            c->err->source = MONGOURI_SOURCE_TXT;
+        return rc;
+    }
+
+    if (k.deprecated) {
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, def->info.name,
+                            p->source, p->offset, (long)p->klen,
+                            "%s is deprecated; use %s", k.spelled, def->info.name);
+        if (rc != MONGOURI_OK)
+            return rc;
+    }
+
+    /* Presence counts for conflicts whatever the value; keep the first. */
+    if (!slot->present) {
+        slot->present = true;
+        slot->present_source = (uint8_t)p->source;
+        slot->present_offset = p->offset;
+        slot->spelled = k.spelled;
+    }
+
+    if (slot->set && rank(slot->source) > rank(p->source))
+        return MONGOURI_OK; /* a higher source already decided */
+
+    if (slot->set && slot->source == p->source) {
+        /* A repeat within one source. */
+        if (k.id == MONGOURI_OPT_TLS) {
+            /* every tls/ssl occurrence must carry one value */
+            const char *prev = slot->v.b ? "true" : "false";
+            if (!same_bool_text(prev, strlen(prev), p->val, p->vlen)) {
+                rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE,
+                                         "tls", p->offset, p->length,
+                                         "%s=%s contradicts the earlier %s=%s: every tls and ssl "
+                                         "option must have the same value",
+                                         k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : p->val,
+                                         slot->spelled != NULL ? slot->spelled : "tls", prev);
+                mongouri__error_hint(c->err, "keep one of tls and ssl");
+                return rc;
+            }
+            return MONGOURI_OK; /* agreeing repeats are silent */
+        }
+        if (def->info.type == MONGOURI_TYPE_TAGSETS)
+            return store_value(c, k.id, p, k.alias);
+        if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
+                                     def->info.name, p->offset, p->length,
+                                     "%s is given more than once", def->info.name);
+            mongouri__error_hint(c->err, "give each proxy option once");
+            return rc;
+        }
+        if (slot->by_alias != k.alias && (k.deprecated || slot->by_alias)) {
+            /* A deprecated alias beside its replacement: the replacement wins. */
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name,
+                                p->source, p->offset, p->length,
+                                "%s and its deprecated alias are both given; %s is used",
+                                def->info.name, def->info.name);
+            if (rc != MONGOURI_OK || k.deprecated)
+                return rc;
+            return store_value(c, k.id, p, k.alias);
+        }
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
+                            p->offset, p->length, "%s is given more than once; the last value is used",
+                            def->info.name);
+        if (rc != MONGOURI_OK)
+            return rc;
+    } else if (slot->set && def->info.type == MONGOURI_TYPE_TAGSETS) {
+        /* A higher source replaces the whole list of tag sets. */
+        slot->set = false;
+        slot->v.tags.n = 0;
+    }
+    return store_value(c, k.id, p, k.alias);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Splitting the connection string                                           */
+/* ------------------------------------------------------------------------ */
+
+static mongouri_status syntax(ctx *c, mongouri_diag code, size_t at, size_t len,
+                              const char *fmt, const char *arg)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof msg, fmt, arg);
+    return mongouri__error_set(c->err, MONGOURI_E_SYNTAX, code, NULL, (long)at, (long)len, "%s",
+                               msg);
+}
+
+static bool is_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+static bool is_ipv4(const char *s, size_t n)
+{
+    int parts = 0;
+    size_t i = 0;
+
+    while (i <= n) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && is_digit(s[i]) && i - start < 3) {
+            v = v * 10 + (unsigned)(s[i] - '0');
+            i++;
+        }
+        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+            return false;
+        parts++;
+        if (i == n)
+            break;
+        if (s[i] != '.' || parts == 4)
+            return false;
+        i++;
+    }
+    return parts == 4;
+}
+
+/* Characters allowed raw in a host name (beyond UTF-8 bytes and %XX). */
+static bool host_char(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit((char)ch) ||
+           ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch >= 0x80;
+}
+
+static mongouri_status bad_host_char(ctx *c, size_t at, unsigned char ch)
+{
+    char shown[8];
+    mongouri_status rc;
+
+    if (ch < 0x20 || ch == 0x7f)
+        snprintf(shown, sizeof shown, "0x%02x", ch);
+    else
+        snprintf(shown, sizeof shown, "'%c'", ch);
+    rc = syntax(c, MONGOURI_D_BAD_HOST, at, 1, "character %s is not allowed in a host name",
+                shown);
+    if (ch == ' ' || ch == '/')
+        mongouri__error_hint(c->err, "percent-encode a unix socket path: "
+                                     "%%2Ftmp%%2Fmongodb-27017.sock");
+    return rc;
+}
+
+static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
+{
+    const char *s = c->text + at;
+    unsigned v = 0;
+
+    if (n == 0)
+        return syntax(c, MONGOURI_D_BAD_PORT, at, 1, "%s", "a ':' must be followed by a port");
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i])) {
+            mongouri_status rc = syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
+                                        "the port is not a number");
+            mongouri__error_hint(c->err, "a port is 1 to 65535; an IPv6 address goes in "
+                                         "brackets, [::1]:27017");
+            return rc;
+        }
+        if (v <= 65535)
+            v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    if (v == 0 || v > 65535) {
+        char num[16];
+        snprintf(num, sizeof num, "%.*s", n > 8 ? 8 : (int)n, s);
+        return syntax(c, MONGOURI_D_BAD_PORT, at, n, "port %s is out of range (1 to 65535)", num);
+    }
+    *port = (uint16_t)v;
+    return MONGOURI_OK;
+}
+
+static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h)
+{
+    const char *s = c->text + at;
+    mongouri_status rc;
+
+    h->offset = (long)at;
+    h->length = (long)n;
+    h->port = 0;
+    h->source = MONGOURI_SOURCE_URI;
+    if (n == 0)
+        return syntax(c, MONGOURI_D_NO_HOST, at, 0, "%s", "empty host name");
+
+    if (s[0] == '[') {
+        const char *close = memchr(s, ']', n);
+        char addr[INET6_ADDRSTRLEN + 1];
+        unsigned char bin[16];
+        size_t alen;
+        if (close == NULL)
+            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "'[' without a closing ']'");
+        alen = (size_t)(close - s) - 1;
+        if (alen == 0 || alen >= sizeof addr)
+            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "not an IPv6 address");
+        memcpy(addr, s + 1, alen);
+        addr[alen] = '\0';
+        if (memchr(addr, '%', alen) != NULL) {
+            rc = syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "%s",
+                        "IPv6 zone identifiers are not supported");
+            return rc;
+        }
+        if (inet_pton(AF_INET6, addr, bin) != 1)
+            return syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "'%s' is not an IPv6 address",
+                          addr);
+        h->host = mongouri__arena_strndup(&c->uri->arena, addr, alen);
+        if (h->host == NULL)
+            return nomem(c->err);
+        h->type = MONGOURI_HOST_IP_LITERAL;
+        if ((size_t)(close - s) + 1 == n)
+            return MONGOURI_OK;
+        if (close[1] != ':')
+            return syntax(c, MONGOURI_D_BAD_HOST, at + (size_t)(close - s) + 1, 1, "%s",
+                          "only ':port' may follow ']'");
+        return parse_port(c, at + (size_t)(close - s) + 2, n - (size_t)(close - s) - 2, &h->port);
+    }
+
+    {
+        const char *colon = memchr(s, ':', n);
+        size_t hl = colon != NULL ? (size_t)(colon - s) : n;
+        bool encoded = false;
+        char *dec;
+        size_t dlen, bad;
+        mongouri_diag diag;
+
+        if (hl == 0)
+            return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
+        for (size_t i = 0; i < hl; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch == '%')
+                encoded = true;
+            else if (ch < 0x20 || ch == 0x7f)
+                return bad_host_char(c, at + i, ch);
+        }
+        dec = mongouri__arena_alloc(&c->uri->arena, hl + 1);
+        if (dec == NULL)
+            return nomem(c->err);
+        if (encoded) {
+            if (!mongouri__pct_decode(s, hl, dec, &dlen, &bad, &diag))
+                return syntax(c, diag, at + bad, 1, "%s",
+                              diag == MONGOURI_D_BAD_ESCAPE ? "'%' must be followed by two hex "
+                                                              "digits in a host"
+                                                            : "the host decodes to an invalid "
+                                                              "byte");
+        } else {
+            memcpy(dec, s, hl);
+            dec[hl] = '\0';
+            dlen = hl;
+            if (!mongouri__utf8_valid(dec, dlen, &bad))
+                return syntax(c, MONGOURI_D_BAD_UTF8, at + bad, 1, "%s",
+                              "the host name is not valid UTF-8");
+        }
+        /* A unix socket path (percent-encoded '/') may hold any character; a
+         * host name only the characters of DNS names and UTF-8. */
+        if (memchr(dec, '/', dlen) == NULL) {
+            for (size_t i = 0; i < hl; i++)
+                if (s[i] != '%' && !host_char((unsigned char)s[i]))
+                    return bad_host_char(c, at + i, (unsigned char)s[i]);
+            for (size_t i = 0; encoded && i < dlen; i++)
+                if (!host_char((unsigned char)dec[i]))
+                    return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
+                                  "the decoded host name has a character that is not allowed");
+        }
+        h->host = dec;
+        if (memchr(dec, '/', dlen) != NULL) {
+            if (dlen < 6 || memcmp(dec + dlen - 5, ".sock", 5) != 0)
+                return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
+                              "a host with '/' must be a unix socket path ending in .sock");
+            h->type = MONGOURI_HOST_UNIX;
+        } else if (is_ipv4(dec, dlen)) {
+            h->type = MONGOURI_HOST_IPV4;
+        } else {
+            h->type = MONGOURI_HOST_HOSTNAME;
+        }
+        if (colon == NULL)
+            return MONGOURI_OK;
+        if (h->type == MONGOURI_HOST_UNIX)
+            return syntax(c, MONGOURI_D_BAD_PORT, at + hl, n - hl, "%s",
+                          "a unix socket takes no port");
+        return parse_port(c, at + hl + 1, n - hl - 1, &h->port);
+    }
+}
+
+/* Is the first '@' after `from` before any '='? (an unescaped '/' or '?' in a password) */
+static bool stray_at(const char *s, size_t from, size_t len)
+{
+    for (size_t i = from; i < len; i++) {
+        if (s[i] == '=')
+            return false;
+        if (s[i] == '@')
+            return true;
+    }
+    return false;
+}
+
+static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
+{
+    const char *s = c->text + at;
+    size_t colon = n;
+    char *user, *pass;
+    size_t ulen, plen, bad;
+    mongouri_diag diag;
+    mongouri_status rc;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ':') {
+            if (colon != n) {
+                rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1, "%s",
+                            "the password contains an unescaped ':'");
+                mongouri__error_hint(c->err, "percent-encode ':' in a user name or password "
+                                             "as %%3A");
+                return rc;
+            }
+            colon = i;
+        } else if (ch == '@' || ch == '[' || ch == ']' || ch == '#' || ch == ' ' ||
+                   ch < 0x20 || ch == 0x7f) {
+            static const char *const names[] = { "@", "[", "]", "#", "space" };
+            const char *what = ch == '@' ? names[0] : ch == '[' ? names[1] : ch == ']' ? names[2]
+                               : ch == '#' ? names[3] : names[4];
+            rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1,
+                        "the %s contains an unescaped reserved character", colon == n ? "user name" : "password");
+            if (ch == '@')
+                mongouri__error_hint(c->err, "percent-encode '@' in a user name or password as "
+                                             "%%40");
+            else if (ch < 0x20 || ch == 0x7f)
+                mongouri__error_hint(c->err, "control characters must be percent-encoded");
+            else
+                mongouri__error_hint(c->err, "percent-encode it (%s: %%%02X)", what, ch);
+            return rc;
+        }
+    }
+    (void)rc;
+    ulen = colon;
+    user = mongouri__arena_alloc(&c->uri->arena, ulen + 1);
+    if (user == NULL)
+        return nomem(c->err);
+    if (!mongouri__pct_decode(s, ulen, user, &ulen, &bad, &diag)) {
+        rc = syntax(c, diag, at + bad, 1, "%s",
+                    diag == MONGOURI_D_BAD_ESCAPE ? "the user name has a '%' that is not "
+                                                    "followed by two hex digits"
+                                                  : "the user name decodes to an invalid byte");
+        mongouri__error_hint(c->err, "write a literal '%%' as %%25");
+        return rc;
+    }
+    c->uri->username = user;
+    c->uri->has_userinfo = true;
+    if (colon == n)
+        return MONGOURI_OK;
+    plen = n - colon - 1;
+    pass = mongouri__arena_alloc(&c->uri->arena, plen + 1);
+    if (pass == NULL)
+        return nomem(c->err);
+    if (!mongouri__pct_decode(s + colon + 1, plen, pass, &plen, &bad, &diag)) {
+        mongouri__wipe(pass, plen + 1);
+        rc = syntax(c, diag, at + colon + 1 + bad, 1, "%s",
+                    diag == MONGOURI_D_BAD_ESCAPE ? "the password has a '%' that is not "
+                                                    "followed by two hex digits"
+                                                  : "the password decodes to an invalid byte");
+        mongouri__error_hint(c->err, "write a literal '%%' in a password as %%25");
+        return rc;
+    }
+    c->uri->password = pass;
+    return MONGOURI_OK;
+}
+
+static mongouri_status parse_database(ctx *c, size_t at, size_t n)
+{
+    const char *s = c->text + at;
+    char *db;
+    size_t dlen, bad;
+    mongouri_diag diag;
+
+    if (n == 0)
+        return MONGOURI_OK;
+    db = mongouri__arena_alloc(&c->uri->arena, n + 1);
+    if (db == NULL)
+        return nomem(c->err);
+    if (!mongouri__pct_decode(s, n, db, &dlen, &bad, &diag))
+        return syntax(c, diag, at + bad, 1, "%s",
+                      diag == MONGOURI_D_BAD_ESCAPE ? "the database name has a '%' that is not "
+                                                      "followed by two hex digits"
+                                                    : "the database name decodes to an invalid "
+                                                      "byte");
+    for (size_t i = 0; i < dlen; i++) {
+        char ch = db[i];
+        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$') {
+            char shown[8];
+            mongouri_status rc;
+            snprintf(shown, sizeof shown, ch == ' ' ? "space" : "'%c'", ch);
+            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_DATABASE, NULL,
+                                     (long)at, (long)n,
+                                     "the database name may not contain %s", shown);
+            if (ch == '/')
+                mongouri__error_hint(c->err, "if '/' or '?' belongs to the password, "
+                                             "percent-encode it (%%2F, %%3F)");
+            return rc;
+        }
+    }
+    c->uri->database = db;
+    return MONGOURI_OK;
+}
+
+static mongouri_status parse_query(ctx *c, size_t at, size_t end)
+{
+    size_t i = at;
+    size_t count = 0;
+
+    while (i < end) {
+        size_t amp = i;
+        size_t eq;
+        pair p;
+        char *val;
+        size_t bad;
+        mongouri_diag diag;
+        mongouri_status rc;
+
+        while (amp < end && c->text[amp] != '&')
+            amp++;
+        if (amp == i) { /* empty piece, "&&" or a trailing '&' */
+            i = amp + 1;
+            continue;
+        }
+        if (++count > MONGOURI_MAX_OPTIONS)
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i,
+                                       0, "more than %u options", MONGOURI_MAX_OPTIONS);
+        eq = i;
+        while (eq < amp && c->text[eq] != '=')
+            eq++;
+        if (eq == amp) {
+            mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
+            rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i,
+                        "option '%s' has no '=value'",
+                        k.id >= 0 ? mongouri__options[k.id].info.name : "?");
+            if (k.id < 0 && c->err != NULL)
+                snprintf(c->err->message, sizeof c->err->message,
+                         "an option has no '=value'");
+            mongouri__error_hint(c->err, "write options as key=value, separated by '&'");
+            return rc;
+        }
+        if (eq == i)
+            return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
+                          "an option has a value but no name");
+        val = mongouri__arena_alloc(&c->uri->arena, amp - eq);
+        if (val == NULL)
+            return nomem(c->err);
+        p.key = c->text + i;
+        p.klen = eq - i;
+        if (!mongouri__pct_decode(c->text + eq + 1, amp - eq - 1, val, &p.vlen, &bad, &diag)) {
+            mongouri__key k = mongouri__option_lookup(p.key, p.klen);
+            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, diag,
+                                     k.id >= 0 ? mongouri__options[k.id].info.name : NULL,
+                                     (long)(eq + 1 + bad), 1, "%s",
+                                     diag == MONGOURI_D_BAD_ESCAPE
+                                         ? "an option value has a '%' that is not followed by "
+                                           "two hex digits"
+                                         : diag == MONGOURI_D_NUL_BYTE
+                                               ? "an option value decodes to a NUL byte"
+                                               : "an option value decodes to invalid UTF-8");
+            if (diag == MONGOURI_D_BAD_ESCAPE)
+                mongouri__error_hint(c->err, "write a literal '%%' as %%25");
+            return rc;
+        }
+        p.val = val;
+        p.source = MONGOURI_SOURCE_URI;
+        p.offset = (long)i;
+        p.length = (long)(amp - i);
+        rc = apply_pair(c, &p);
+        if (rc != MONGOURI_OK)
+            return rc;
+        i = amp + 1;
+    }
+    return MONGOURI_OK;
+}
+
+static mongouri_status parse_text(ctx *c)
+{
+    const char *s = c->text;
+    size_t len = c->len;
+    size_t start, hend, at_pos = 0, i;
+    size_t nhosts;
+    bool have_at = false;
+    mongouri_status rc;
+
+    if (len >= sizeof SCHEME_SRV - 1 && memcmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0) {
+        c->uri->scheme = MONGOURI_SCHEME_MONGODB_SRV;
+        start = sizeof SCHEME_SRV - 1;
+    } else if (len >= sizeof SCHEME - 1 && memcmp(s, SCHEME, sizeof SCHEME - 1) == 0) {
+        c->uri->scheme = MONGOURI_SCHEME_MONGODB;
+        start = sizeof SCHEME - 1;
+    } else {
+        size_t sl = 0;
+        while (sl < len && s[sl] != ':' && sl < 32)
+            sl++;
+        rc = syntax(c, MONGOURI_D_BAD_SCHEME, 0, sl, "%s",
+                    len == 0 ? "the connection string is empty"
+                             : "a connection string starts with mongodb:// or mongodb+srv://");
+        if (len >= 10 && (mongouri__strncasecmp(s, SCHEME, sizeof SCHEME - 1) == 0 ||
+                          mongouri__strncasecmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0))
+            mongouri__error_hint(c->err, "write the scheme in lower case");
+        return rc;
+    }
+
+    for (hend = start; hend < len && s[hend] != '/' && s[hend] != '?'; hend++) {
+        if (s[hend] == '@') {
+            have_at = true;
+            at_pos = hend;
+        }
+    }
+    i = start;
+    if (have_at) {
+        rc = parse_userinfo(c, start, at_pos - start);
+        if (rc != MONGOURI_OK)
+            return rc;
+        i = at_pos + 1;
+    }
+
+    if (i == hend) {
+        rc = syntax(c, MONGOURI_D_NO_HOST, i, 0, "%s", "no host is given");
+        if (hend < len && s[hend] == '/' && !have_at)
+            mongouri__error_hint(c->err, "a unix socket path must be percent-encoded: "
+                                         "%%2Ftmp%%2Fmongodb-27017.sock");
+        return rc;
+    }
+    nhosts = count_pieces(s + i, hend - i, ',');
+    if (nhosts > MONGOURI_MAX_HOSTS)
+        return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i, 0,
+                                   "more than %u hosts", MONGOURI_MAX_HOSTS);
+    c->uri->hosts = mongouri__arena_alloc(&c->uri->arena, nhosts * sizeof *c->uri->hosts);
+    if (c->uri->hosts == NULL)
+        return nomem(c->err);
+    for (size_t k = 0; k < nhosts; k++) {
+        size_t e = i;
+        while (e < hend && s[e] != ',')
+            e++;
+        rc = parse_host(c, i, e - i, &c->uri->hosts[k]);
+        if (rc != MONGOURI_OK) {
+            /* An unescaped '/' or '?' in a password splits the string early. */
+            if (!have_at && hend < len && stray_at(s, hend, len)) {
+                size_t q = hend;
+                rc = syntax(c, MONGOURI_D_BAD_USERINFO, q, 1, "%s",
+                            "the user name or password seems to contain an unescaped '/' or "
+                            "'?'");
+                mongouri__error_hint(c->err, "percent-encode '/' as %%2F and '?' as %%3F in a "
+                                             "user name or password");
+            }
+            return rc;
+        }
+        c->uri->nhosts++;
+        i = e + 1;
+    }
+
+    if (c->uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
+        const mongouri__host *h = &c->uri->hosts[0];
+        if (nhosts != 1) {
+            rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)c->uri->hosts[1].offset,
+                        (size_t)c->uri->hosts[1].length, "%s",
+                        "mongodb+srv:// takes exactly one host name");
+            mongouri__error_hint(c->err, "list several hosts only with mongodb://");
+            return rc;
+        }
+        if (h->type != MONGOURI_HOST_HOSTNAME)
+            return syntax(c, MONGOURI_D_SRV_HOST, (size_t)h->offset, (size_t)h->length, "%s",
+                          "mongodb+srv:// needs a DNS name, not an IP address or socket path");
+        if (h->port != 0) {
+            const char *colon = memchr(s + h->offset, ':', (size_t)h->length);
+            rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)(colon - s), (size_t)(h->offset + h->length - (colon - s)), "%s",
+                        "mongodb+srv:// takes no port: the ports come from the SRV records");
+            return rc;
+        }
+    }
+
+    if (hend == len)
+        return MONGOURI_OK;
+    if (s[hend] == '/') {
+        size_t q = hend + 1;
+        while (q < len && s[q] != '?')
+            q++;
+        rc = parse_database(c, hend + 1, q - hend - 1);
+        if (rc != MONGOURI_OK)
+            return rc;
+        hend = q;
+    }
+    if (hend < len) /* s[hend] == '?' */
+        return parse_query(c, hend + 1, len);
+    return MONGOURI_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Keywords and TXT                                                          */
+/* ------------------------------------------------------------------------ */
+
+static mongouri_status apply_keywords(ctx *c, const mongouri_keywords *kw)
+{
+    if (kw == NULL)
+        return MONGOURI_OK;
+    for (size_t i = 0; i < kw->n; i++) {
+        pair p;
+        size_t n = strlen(kw->items[i].value);
+        char *v = mongouri__arena_strndup(&c->uri->arena, kw->items[i].value, n);
+        mongouri_status rc;
+        if (v == NULL)
+            return nomem(c->err);
+        p.key = kw->items[i].key;
+        p.klen = strlen(p.key);
+        p.val = v;
+        p.vlen = n;
+        p.source = MONGOURI_SOURCE_KEYWORD;
+        p.offset = -1;
+        p.length = 0;
+        rc = apply_pair(c, &p);
+        if (rc != MONGOURI_OK) {
+            if (c->err != NULL)
+                c->err->source = MONGOURI_SOURCE_KEYWORD;
+            return rc;
+        }
+    }
+    return MONGOURI_OK;
+}
+
+static mongouri_status apply_txt(ctx *c, const char *txt)
+{
+    size_t n = strlen(txt);
+    char *copy = mongouri__arena_strndup(&c->uri->arena, txt, n);
+    char *s = copy;
+
+    if (copy == NULL)
+        return nomem(c->err);
+    while (s != NULL && *s != '\0') {
+        char *amp = strchr(s, '&');
+        char *eq;
+        char *val;
+        size_t vlen, bad;
+        mongouri_diag diag;
+        pair p;
+        mongouri_status rc;
+
+        if (amp != NULL)
+            *amp = '\0';
+        if (*s == '\0') {
+            s = amp != NULL ? amp + 1 : NULL;
+            continue;
+        }
+        eq = strchr(s, '=');
+        if (eq == NULL || eq == s) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1,
+                                     0, "the TXT record has an option without '=value'");
+            if (c->err != NULL)
+                c->err->source = MONGOURI_SOURCE_TXT;
+            return rc;
+        }
+        val = mongouri__arena_alloc(&c->uri->arena, strlen(eq + 1) + 1);
+        if (val == NULL)
+            return nomem(c->err);
+        if (!mongouri__pct_decode(eq + 1, strlen(eq + 1), val, &vlen, &bad, &diag)) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1,
+                                     0, "the TXT record has a badly encoded value");
+            if (c->err != NULL)
+                c->err->source = MONGOURI_SOURCE_TXT;
+            return rc;
+        }
+        p.key = s;
+        p.klen = (size_t)(eq - s);
+        p.val = val;
+        p.vlen = vlen;
+        p.source = MONGOURI_SOURCE_TXT;
+        p.offset = -1;
+        p.length = 0;
+        rc = apply_pair(c, &p);
+        if (rc != MONGOURI_OK)
+            return rc;
+        s = amp != NULL ? amp + 1 : NULL;
+    }
+    return MONGOURI_OK;
+}
+
+static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
+{
+    mongouri_uri *uri = c->uri;
+    mongouri__host *hosts;
+
+    if (srv->nseeds > MONGOURI_MAX_HOSTS)
+        return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
+                                   "more than %u SRV records", MONGOURI_MAX_HOSTS);
+    hosts = mongouri__arena_alloc(&uri->arena, (srv->nseeds ? srv->nseeds : 1) * sizeof *hosts);
+    if (hosts == NULL)
+        return nomem(c->err);
+    for (size_t i = 0; i < srv->nseeds; i++) {
+        size_t n = strlen(srv->seed_hosts[i]);
+        hosts[i].host = mongouri__arena_strndup(&uri->arena, srv->seed_hosts[i], n);
+        if (hosts[i].host == NULL)
+            return nomem(c->err);
+        hosts[i].port = srv->seed_ports[i] != 0 ? srv->seed_ports[i] : 27017;
+        hosts[i].type = is_ipv4(hosts[i].host, n) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
+        hosts[i].source = MONGOURI_SOURCE_TXT;
+        hosts[i].offset = -1;
+        hosts[i].length = 0;
+    }
+    uri->hosts = hosts;
+    uri->nhosts = srv->nseeds;
+    uri->resolved = true;
+    if (srv->txt != NULL)
+        return apply_txt(c, srv->txt);
+    return MONGOURI_OK;
+}
+
+static uint32_t default_random(void *ctx, uint32_t bound)
+{
+    (void)ctx;
+    /* Not for secrets: spreads clients over the seeds. */
+    return bound == 0 ? 0 : (uint32_t)((unsigned long)rand() % bound);
+}
+
+static void select_seeds(mongouri_uri *uri, const mongouri__srv_answer *srv)
+{
+    const mongouri__value *max = &uri->opt[MONGOURI_OPT_SRVMAXHOSTS];
+    uint32_t (*rnd)(void *, uint32_t) = srv->random != NULL ? srv->random : default_random;
+    size_t k;
+
+    if (!max->set || max->v.i <= 0 || (uint64_t)max->v.i >= uri->nhosts)
+        return;
+    k = (size_t)max->v.i;
+    /* Fisher-Yates, stopped after the first k positions. */
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i + rnd(srv->random_ctx, (uint32_t)(uri->nhosts - i));
+        mongouri__host t;
+        if (j >= uri->nhosts)
+            j = uri->nhosts - 1;
+        t = uri->hosts[i];
+        uri->hosts[i] = uri->hosts[j];
+        uri->hosts[j] = t;
+    }
+    uri->nhosts = k;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The pipeline                                                              */
+/* ------------------------------------------------------------------------ */
+
+mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len,
+                                unsigned int flags, const mongouri_keywords *kw,
+                                const mongouri__srv_answer *srv, mongouri_error *err)
+{
+    mongouri_uri *uri;
+    ctx c;
+    mongouri_status rc;
+
+    uri = calloc(1, sizeof *uri);
+    if (uri == NULL)
+        return nomem(err);
+    uri->flags = flags;
+    for (size_t i = 0; i < MONGOURI_OPT__COUNT; i++) {
+        uri->opt[i].offset = -1;
+        uri->opt[i].present_offset = -1;
+    }
+    mongouri__arena_reserve(&uri->arena, 2 * len + 512);
+    uri->text = mongouri__arena_strndup(&uri->arena, text, len);
+    if (uri->text == NULL) {
+        rc = nomem(err);
+        goto fail;
+    }
+    uri->text_len = len;
+    c.uri = uri;
+    c.err = err;
+    c.text = uri->text;
+    c.len = len;
+
+    if ((rc = parse_text(&c)) != MONGOURI_OK)
+        goto fail;
+    if ((rc = apply_keywords(&c, kw)) != MONGOURI_OK)
+        goto fail;
+    if (srv != NULL && (rc = apply_srv(&c, srv)) != MONGOURI_OK)
+        goto fail;
+    if ((rc = mongouri__rules_check(uri, err)) != MONGOURI_OK)
+        goto fail;
+    if ((rc = mongouri__credential_derive(uri, err)) != MONGOURI_OK)
+        goto fail;
+    mongouri__tls_normalize(uri);
+    if (srv != NULL)
+        select_seeds(uri, srv);
+    if (kw != NULL && kw->n > 0 && (rc = mongouri__keywords_clone(&uri->keywords, kw)) != MONGOURI_OK) {
+        nomem(err);
+        goto fail;
+    }
+    *out = uri;
+    return MONGOURI_OK;
+fail:
+    mongouri_uri_destroy(uri);
+    return rc;
+}
+
+mongouri_status mongouri_parse_options_init(mongouri_parse_options *opts, unsigned int version)
+{
+    const mongouri_parse_options defaults = MONGOURI_PARSE_OPTIONS_INIT;
+
+    if (opts == NULL || version == 0 || version > MONGOURI_PARSE_OPTIONS_VERSION)
+        return MONGOURI_E_INVALID_ARG;
+    *opts = defaults;
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri_uri_parse_len(mongouri_uri **out, const char *text, size_t len,
+                                       const mongouri_parse_options *opts, mongouri_error *err)
+{
+    unsigned int flags = 0;
+    const mongouri_keywords *kw = NULL;
+    const char *nul;
+
+    mongouri__error_clear(err);
+    if (out == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "out must not be NULL");
+    *out = NULL;
+    if (text == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "text must not be NULL");
+    if (opts != NULL) {
+        if (opts->version == 0 || opts->version > MONGOURI_PARSE_OPTIONS_VERSION)
+            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
+                                       -1, 0, "mongouri_parse_options version %u is not "
+                                       "supported", opts->version);
+        flags = opts->flags;
+        kw = opts->keywords;
+    }
+    if (len > MONGOURI_MAX_URI_LENGTH)
+        return mongouri__error_set(err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
+                                   "the connection string is longer than %u bytes",
+                                   MONGOURI_MAX_URI_LENGTH);
+    nul = memchr(text, '\0', len);
+    if (nul != NULL)
+        return mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_NUL_BYTE, NULL,
+                                   (long)(nul - text), 1,
+                                   "the connection string contains a NUL byte");
+    return mongouri__build(out, text, len, flags, kw, NULL, err);
+}
+
+mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *text,
+                                   const mongouri_parse_options *opts, mongouri_error *err)
+{
+    if (text == NULL) {
+        mongouri__error_clear(err);
+        if (out != NULL)
+            *out = NULL;
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "text must not be NULL");
+    }
+    return mongouri_uri_parse_len(out, text, strnlen(text, MONGOURI_MAX_URI_LENGTH + 1), opts,
+                                  err);
+}
+
+void mongouri_uri_destroy(mongouri_uri *uri)
+{
+    if (uri == NULL)
+        return;
+    /* The arena holds the input copy and every decoded secret (passwords,
+     * key password, proxy password, AWS token): it is wiped as it is freed. */
+    mongouri_keywords_destroy(uri->keywords);
+    mongouri__arena_free(&uri->arena);
+    free(uri);
+}

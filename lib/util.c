@@ -1,0 +1,306 @@
+/* Arena allocator, secret wiping, ASCII helpers, strict percent-decoding. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ARENA_ALIGN 16u
+#define ARENA_MIN_BLOCK 1024u
+
+static size_t align_up(size_t n)
+{
+    return (n + (ARENA_ALIGN - 1u)) & ~(size_t)(ARENA_ALIGN - 1u);
+}
+
+static size_t header_size(void)
+{
+    return align_up(sizeof(mongouri__block));
+}
+
+static mongouri__block *block_new(size_t cap)
+{
+    mongouri__block *b = malloc(header_size() + cap);
+
+    if (b == NULL)
+        return NULL;
+    b->next = NULL;
+    b->cap = cap;
+    b->used = 0;
+    return b;
+}
+
+void mongouri__arena_reserve(mongouri__arena *a, size_t n)
+{
+    mongouri__block *b;
+
+    if (a->head != NULL)
+        return;
+    b = block_new(n < ARENA_MIN_BLOCK ? ARENA_MIN_BLOCK : align_up(n));
+    a->head = b;
+}
+
+void *mongouri__arena_alloc(mongouri__arena *a, size_t n)
+{
+    mongouri__block *b = a->head;
+    char *p;
+
+    n = align_up(n == 0 ? 1 : n);
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n;
+        if (b != NULL && cap < b->cap * 2u)
+            cap = b->cap * 2u;
+        if (cap < ARENA_MIN_BLOCK)
+            cap = ARENA_MIN_BLOCK;
+        b = block_new(cap);
+        if (b == NULL)
+            return NULL;
+        b->next = a->head;
+        a->head = b;
+    }
+    p = (char *)b + header_size() + b->used;
+    b->used += n;
+    return p;
+}
+
+void *mongouri__arena_calloc(mongouri__arena *a, size_t n)
+{
+    void *p = mongouri__arena_alloc(a, n);
+
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}
+
+char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n)
+{
+    char *p = mongouri__arena_alloc(a, n + 1);
+
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void mongouri__arena_free(mongouri__arena *a)
+{
+    mongouri__block *b = a->head;
+
+    while (b != NULL) {
+        mongouri__block *next = b->next;
+        mongouri__wipe((char *)b + header_size(), b->used);
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+void mongouri__wipe(void *p, size_t n)
+{
+    if (p == NULL || n == 0)
+        return;
+    memset(p, 0, n);
+#if defined(__GNUC__)
+    /* Tell the compiler the zeroed memory is still read: the memset stays. */
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
+    {
+        volatile unsigned char *v = p;
+        while (n-- > 0)
+            *v++ = 0;
+    }
+#endif
+}
+
+void mongouri__wipe_str(char *s)
+{
+    if (s != NULL)
+        mongouri__wipe(s, strlen(s));
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+int mongouri__strncasecmp(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ca = lower((unsigned char)a[i]);
+        unsigned char cb = lower((unsigned char)b[i]);
+        if (ca != cb)
+            return (int)ca - (int)cb;
+        if (ca == '\0')
+            return 0;
+    }
+    return 0;
+}
+
+int mongouri__strcasecmp(const char *a, const char *b)
+{
+    return mongouri__strncasecmp(a, b, (size_t)-1);
+}
+
+bool mongouri__ieq(const char *a, size_t an, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < an; i++) {
+        if (b[i] == '\0' || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+            return false;
+    }
+    return b[i] == '\0';
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Length of the UTF-8 sequence starting at s[0..n), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0u) != 0x80u)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t k;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        k = utf8_seq(s + i, n - i);
+        if (k == 0) {
+            if (bad != NULL)
+                *bad = i;
+            return false;
+        }
+        i += k;
+    }
+    return true;
+}
+
+bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
+                          mongouri_diag *diag)
+{
+    size_t o = 0;
+    bool high = false;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '%') {
+            int h, l;
+            if (i + 2 >= n || (h = hexval((unsigned char)src[i + 1])) < 0 ||
+                (l = hexval((unsigned char)src[i + 2])) < 0) {
+                *bad = i;
+                *diag = MONGOURI_D_BAD_ESCAPE;
+                return false;
+            }
+            c = (unsigned char)(h * 16 + l);
+            if (c == 0) {
+                *bad = i;
+                *diag = MONGOURI_D_NUL_BYTE;
+                return false;
+            }
+            i += 2;
+        } else if (c == 0) {
+            *bad = i;
+            *diag = MONGOURI_D_NUL_BYTE;
+            return false;
+        }
+        if (c >= 0x80)
+            high = true;
+        dst[o++] = (char)c;
+    }
+    dst[o] = '\0';
+    *dst_len = o;
+    if (high) {
+        size_t b;
+        if (!mongouri__utf8_valid(dst, o, &b)) {
+            /* Map the decoded offset back to the source: walk again. */
+            size_t si = 0, di = 0;
+            while (si < n && di < b) {
+                si += (src[si] == '%') ? 3 : 1;
+                di++;
+            }
+            *bad = si;
+            *diag = MONGOURI_D_BAD_UTF8;
+            return false;
+        }
+    }
+    return true;
+}
+
+unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max)
+{
+    size_t bn = strlen(b);
+    unsigned row[80];
+
+    if (an >= sizeof row / sizeof row[0] || bn >= sizeof row / sizeof row[0])
+        return max + 1;
+    if ((an > bn ? an - bn : bn - an) > max)
+        return max + 1;
+    for (size_t j = 0; j <= bn; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= an; i++) {
+        unsigned prev = row[0];
+        unsigned best;
+        row[0] = (unsigned)i;
+        best = row[0];
+        for (size_t j = 1; j <= bn; j++) {
+            unsigned cur = row[j];
+            unsigned cost = lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 1]) ? 0 : 1;
+            unsigned v = prev + cost;
+            if (row[j] + 1 < v)
+                v = row[j] + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            prev = cur;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            return max + 1;
+    }
+    return row[bn];
+}
