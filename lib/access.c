@@ -116,7 +116,7 @@ static const mongouri__value *value_of(const mongouri_uri *uri, const char *name
         return NULL;
     if (id != NULL)
         *id = k.id;
-    return &uri->opt[k.id];
+    return mongouri__val(uri, k.id);
 }
 
 bool mongouri_uri_has_option(const mongouri_uri *uri, const char *name)
@@ -183,13 +183,13 @@ size_t mongouri_uri_compressor_count(const mongouri_uri *uri)
 
     if (uri == NULL)
         return 0;
-    v = &uri->opt[MONGOURI_OPT_COMPRESSORS];
+    v = mongouri__val(uri, MONGOURI_OPT_COMPRESSORS);
     return v->set ? v->v.list.n : 0;
 }
 
 const char *mongouri_uri_compressor(const mongouri_uri *uri, size_t i)
 {
-    return i < mongouri_uri_compressor_count(uri) ? uri->opt[MONGOURI_OPT_COMPRESSORS].v.list.items[i]
+    return i < mongouri_uri_compressor_count(uri) ? mongouri__val(uri, MONGOURI_OPT_COMPRESSORS)->v.list.items[i]
                                                   : NULL;
 }
 
@@ -199,14 +199,14 @@ size_t mongouri_uri_tag_set_count(const mongouri_uri *uri)
 
     if (uri == NULL)
         return 0;
-    v = &uri->opt[MONGOURI_OPT_READPREFERENCETAGS];
+    v = mongouri__val(uri, MONGOURI_OPT_READPREFERENCETAGS);
     return v->set ? v->v.tags.n : 0;
 }
 
 static const mongouri__tagset *tag_set(const mongouri_uri *uri, size_t set)
 {
     return set < mongouri_uri_tag_set_count(uri)
-               ? &uri->opt[MONGOURI_OPT_READPREFERENCETAGS].v.tags.sets[set]
+               ? &mongouri__val(uri, MONGOURI_OPT_READPREFERENCETAGS)->v.tags.sets[set]
                : NULL;
 }
 

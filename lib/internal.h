@@ -17,7 +17,8 @@ typedef struct mongouri__block {
     struct mongouri__block *next;
     size_t cap;
     size_t used;
-    /* data follows, aligned to max_align_t */
+    bool owned; /* false for a block that lives inside its owner's allocation */
+    /* data follows, aligned to 16 bytes */
 } mongouri__block;
 
 typedef struct mongouri__arena {
@@ -29,6 +30,8 @@ void *mongouri__arena_calloc(mongouri__arena *a, size_t n);
 char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
 /* Reserve a first block of at least `n` bytes (a hint; may fail silently). */
 void mongouri__arena_reserve(mongouri__arena *a, size_t n);
+/* Use `mem` (16-byte aligned, `size` bytes) as the first block; it is not freed. */
+void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size);
 void mongouri__arena_free(mongouri__arena *a);
 
 /* Overwrite `n` bytes in a way the compiler may not remove. */
@@ -150,9 +153,18 @@ typedef struct mongouri__key {
     bool deprecated;    /* a deprecated alias (warning on use) */
     bool alias;         /* spelled as an alias (ssl, sslCAFile, ...) */
     const char *spelled;/* canonical spelling of the name used (for messages) */
+    uint8_t index;      /* index of the spelling, for mongouri__key_* */
 } mongouri__key;
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n);
+/* The spelling of entry `index` ("ssl", "tlsCAFile", ...). */
+const char *mongouri__key_spelled(unsigned index);
+/* Static "URI option X" / "keyword X" / "TXT record X" / "implied by X". */
+const char *mongouri__key_detail(unsigned index, mongouri_source source);
+/* Index of the canonical spelling of option `id`. */
+unsigned mongouri__key_canonical(int id);
+/* Self-check of the lookup table (sorted, every entry found). */
+bool mongouri__keys_check(void);
 /* Closest known name to key[0..n) when it is a plausible typo, else NULL. */
 const char *mongouri__option_suggest(const char *key, size_t n);
 
@@ -177,17 +189,19 @@ typedef struct mongouri__value {
     bool is_string;          /* w: string rather than integer */
     uint8_t source;          /* mongouri_source of the value */
     uint8_t present_source;  /* mongouri_source of the first appearance */
-    long offset;             /* offset of the key=value pair in the URI, -1 if none */
-    long length;
-    long present_offset;     /* first appearance */
-    const char *spelled;     /* name as spelled at first appearance (canonical case) */
+    uint8_t id;              /* mongouri__opt */
+    uint8_t spelling;        /* key index of the name at first appearance */
+    uint8_t set_spelling;    /* key index of the name that set the value */
+    int32_t offset;          /* offset of the key=value pair in the URI, -1 if none */
+    int32_t length;
+    int32_t present_offset;  /* first appearance */
     union {
         bool b;
         int64_t i;
         const char *s;
-        struct { size_t n; const char **items; } list;
-        struct { size_t n; mongouri__kv *items; } kv;
-        struct { size_t n; mongouri__tagset *sets; } tags;
+        struct { uint32_t n; const char **items; } list;
+        struct { uint32_t n; mongouri__kv *items; } kv;
+        struct { uint32_t n; mongouri__tagset *sets; } tags;
     } v;
 } mongouri__value;
 
@@ -238,7 +252,11 @@ struct mongouri_uri {
     bool has_userinfo;
     bool resolved;
 
-    mongouri__value opt[MONGOURI_OPT__COUNT];
+    /* Option values, dense: slot[id] is 1 + the index in vals, 0 when absent. */
+    uint8_t slot[MONGOURI_OPT__COUNT];
+    uint64_t present;            /* bit id: the option appeared (valid value or not) */
+    uint8_t nvals, capvals;
+    mongouri__value *vals;
 
     /* credential, derived */
     bool has_credential;
@@ -285,6 +303,17 @@ mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_
     __attribute__((format(printf, 8, 9)))
 #endif
     ;
+
+#define MONGOURI__BIT(id) (UINT64_C(1) << (id))
+
+/* The value of option `id`: a static unset value when the option is absent. */
+extern const mongouri__value mongouri__unset;
+static inline const mongouri__value *mongouri__val(const mongouri_uri *u, int id)
+{
+    return u->slot[id] != 0 ? &u->vals[u->slot[id] - 1] : &mongouri__unset;
+}
+/* The writable value of option `id`, created on first use; NULL when out of memory. */
+mongouri__value *mongouri__slot(mongouri_uri *u, int id);
 
 /* Cross-option rules (rules.c) and derived settings. */
 mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);

@@ -243,7 +243,7 @@ static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags,
 static cJSON *option_json(const mongouri_uri *uri, int id, unsigned int flags)
 {
     const mongouri__optdef *def = &mongouri__options[id];
-    const mongouri__value *v = &uri->opt[id];
+    const mongouri__value *v = mongouri__val(uri, id);
 
     switch (def->info.type) {
     case MONGOURI_TYPE_BOOL:
@@ -320,12 +320,13 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
     ok = ok && put(root, "options", opts = cJSON_CreateObject());
     ok = ok && put(root, "optionSources", srcs = cJSON_CreateObject());
     for (int id = 0; ok && id < MONGOURI_OPT__COUNT; id++) {
-        if (!uri->opt[id].set)
+        const mongouri__value *v = mongouri__val(uri, id);
+        if (!v->set)
             continue;
         ok = put(opts, mongouri__options[id].info.name, option_json(uri, id, flags));
         ok = ok && put(srcs, mongouri__options[id].info.name,
                        cJSON_CreateString(mongouri_source_name(
-                           (mongouri_source)uri->opt[id].source)));
+                           (mongouri_source)v->source)));
     }
 
     ok = ok && put(root, "tls", tls = cJSON_CreateObject());

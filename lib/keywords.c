@@ -217,7 +217,7 @@ mongouri_status mongouri_keywords_set_bool(mongouri_keywords *kw, const char *ke
                                            mongouri_error *err)
 {
     mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
-                                  : (mongouri__key){ -1, false, false, NULL };
+                                  : (mongouri__key){ -1, false, false, NULL, 0 };
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_BOOL) {
         mongouri__error_clear(err);
@@ -233,7 +233,7 @@ mongouri_status mongouri_keywords_set_int(mongouri_keywords *kw, const char *key
 {
     char buf[32];
     mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
-                                  : (mongouri__key){ -1, false, false, NULL };
+                                  : (mongouri__key){ -1, false, false, NULL, 0 };
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_INT &&
         mongouri__options[k.id].info.type != MONGOURI_TYPE_W) {

@@ -147,116 +147,166 @@ const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT] = {
         "zlib compression level", NULL, 0 }, -1, 9, NULL },
 };
 
-/* Every spelling the parser accepts, sorted by its lower-case form. */
+/*
+ * Every spelling the parser accepts, sorted by length and then by lower-case
+ * name, so that a lookup only compares the few names of the key's length.
+ * Each entry carries the static texts that say where a value came from.
+ */
 typedef struct key_entry {
     const char *lower;
+    uint8_t len;
     uint8_t id;
     uint8_t alias;      /* 1: alias */
     uint8_t deprecated; /* 1: deprecated alias (warning) */
     const char *spelled;
+    const char *detail[4]; /* "URI option X", "keyword X", "TXT record X", "implied by X" */
 } key_entry;
 
-#define K(lower, id, alias, depr, spelled) { lower, MONGOURI_OPT_##id, alias, depr, spelled }
+#define K(lower, id, alias, depr, spelled)                                                   \
+    { lower, (uint8_t)(sizeof lower - 1), MONGOURI_OPT_##id, alias, depr, spelled,          \
+      { "URI option " spelled, "keyword " spelled, "TXT record " spelled,                   \
+        "implied by " spelled } }
 static const key_entry keys[] = {
+    K("w", W, 0, 0, "w"),
+    K("ssl", TLS, 1, 0, "ssl"),
+    K("tls", TLS, 0, 0, "tls"),
     K("appname", APPNAME, 0, 0, "appname"),
-    K("authmechanism", AUTHMECHANISM, 0, 0, "authMechanism"),
-    K("authmechanismproperties", AUTHMECHANISMPROPERTIES, 0, 0, "authMechanismProperties"),
-    K("authsource", AUTHSOURCE, 0, 0, "authSource"),
-    K("compressors", COMPRESSORS, 0, 0, "compressors"),
-    K("connecttimeoutms", CONNECTTIMEOUTMS, 0, 0, "connectTimeoutMS"),
-    K("directconnection", DIRECTCONNECTION, 0, 0, "directConnection"),
-    K("enableoverloadretargeting", ENABLEOVERLOADRETARGETING, 0, 0, "enableOverloadRetargeting"),
-    K("heartbeatfrequencyms", HEARTBEATFREQUENCYMS, 0, 0, "heartbeatFrequencyMS"),
     K("journal", JOURNAL, 0, 0, "journal"),
-    K("loadbalanced", LOADBALANCED, 0, 0, "loadBalanced"),
-    K("localthresholdms", LOCALTHRESHOLDMS, 0, 0, "localThresholdMS"),
-    K("maxadaptiveretries", MAXADAPTIVERETRIES, 0, 0, "maxAdaptiveRetries"),
-    K("maxconnecting", MAXCONNECTING, 0, 0, "maxConnecting"),
-    K("maxidletimems", MAXIDLETIMEMS, 0, 0, "maxIdleTimeMS"),
-    K("maxpoolsize", MAXPOOLSIZE, 0, 0, "maxPoolSize"),
-    K("maxstalenessseconds", MAXSTALENESSSECONDS, 0, 0, "maxStalenessSeconds"),
-    K("minpoolsize", MINPOOLSIZE, 0, 0, "minPoolSize"),
+    K("wtimeout", WTIMEOUTMS, 1, 1, "wtimeout"),
     K("proxyhost", PROXYHOST, 0, 0, "proxyHost"),
-    K("proxypassword", PROXYPASSWORD, 0, 0, "proxyPassword"),
     K("proxyport", PROXYPORT, 0, 0, "proxyPort"),
-    K("proxyusername", PROXYUSERNAME, 0, 0, "proxyUsername"),
-    K("readconcernlevel", READCONCERNLEVEL, 0, 0, "readConcernLevel"),
-    K("readpreference", READPREFERENCE, 0, 0, "readPreference"),
-    K("readpreferencetags", READPREFERENCETAGS, 0, 0, "readPreferenceTags"),
+    K("timeoutms", TIMEOUTMS, 0, 0, "timeoutMS"),
+    K("tlscafile", TLSCAFILE, 0, 0, "tlsCAFile"),
+    K("authsource", AUTHSOURCE, 0, 0, "authSource"),
     K("replicaset", REPLICASET, 0, 0, "replicaSet"),
     K("retryreads", RETRYREADS, 0, 0, "retryReads"),
+    K("tlscrlfile", TLSCRLFILE, 0, 0, "tlsCRLFile"),
+    K("wtimeoutms", WTIMEOUTMS, 0, 0, "wTimeoutMS"),
+    K("compressors", COMPRESSORS, 0, 0, "compressors"),
+    K("maxpoolsize", MAXPOOLSIZE, 0, 0, "maxPoolSize"),
+    K("minpoolsize", MINPOOLSIZE, 0, 0, "minPoolSize"),
     K("retrywrites", RETRYWRITES, 0, 0, "retryWrites"),
-    K("servermonitoringmode", SERVERMONITORINGMODE, 0, 0, "serverMonitoringMode"),
-    K("serverselectiontimeoutms", SERVERSELECTIONTIMEOUTMS, 0, 0, "serverSelectionTimeoutMS"),
-    K("serverselectiontryonce", SERVERSELECTIONTRYONCE, 0, 0, "serverSelectionTryOnce"),
-    K("sockettimeoutms", SOCKETTIMEOUTMS, 0, 0, "socketTimeoutMS"),
     K("srvmaxhosts", SRVMAXHOSTS, 0, 0, "srvMaxHosts"),
+    K("tlsinsecure", TLSINSECURE, 0, 0, "tlsInsecure"),
+    K("loadbalanced", LOADBALANCED, 0, 0, "loadBalanced"),
+    K("authmechanism", AUTHMECHANISM, 0, 0, "authMechanism"),
+    K("maxconnecting", MAXCONNECTING, 0, 0, "maxConnecting"),
+    K("maxidletimems", MAXIDLETIMEMS, 0, 0, "maxIdleTimeMS"),
+    K("proxypassword", PROXYPASSWORD, 0, 0, "proxyPassword"),
+    K("proxyusername", PROXYUSERNAME, 0, 0, "proxyUsername"),
+    K("readpreference", READPREFERENCE, 0, 0, "readPreference"),
     K("srvservicename", SRVSERVICENAME, 0, 0, "srvServiceName"),
-    K("ssl", TLS, 1, 0, "ssl"),
-    K("sslallowinvalidcertificates", TLSALLOWINVALIDCERTIFICATES, 1, 1,
-      "sslAllowInvalidCertificates"),
+    K("sockettimeoutms", SOCKETTIMEOUTMS, 0, 0, "socketTimeoutMS"),
+    K("connecttimeoutms", CONNECTTIMEOUTMS, 0, 0, "connectTimeoutMS"),
+    K("directconnection", DIRECTCONNECTION, 0, 0, "directConnection"),
+    K("localthresholdms", LOCALTHRESHOLDMS, 0, 0, "localThresholdMS"),
+    K("readconcernlevel", READCONCERNLEVEL, 0, 0, "readConcernLevel"),
+    K("maxadaptiveretries", MAXADAPTIVERETRIES, 0, 0, "maxAdaptiveRetries"),
+    K("readpreferencetags", READPREFERENCETAGS, 0, 0, "readPreferenceTags"),
+    K("waitqueuetimeoutms", WAITQUEUETIMEOUTMS, 0, 0, "waitQueueTimeoutMS"),
+    K("maxstalenessseconds", MAXSTALENESSSECONDS, 0, 0, "maxStalenessSeconds"),
+    K("heartbeatfrequencyms", HEARTBEATFREQUENCYMS, 0, 0, "heartbeatFrequencyMS"),
+    K("servermonitoringmode", SERVERMONITORINGMODE, 0, 0, "serverMonitoringMode"),
+    K("zlibcompressionlevel", ZLIBCOMPRESSIONLEVEL, 0, 0, "zlibCompressionLevel"),
+    K("tlscertificatekeyfile", TLSCERTIFICATEKEYFILE, 0, 0, "tlsCertificateKeyFile"),
+    K("serverselectiontryonce", SERVERSELECTIONTRYONCE, 0, 0, "serverSelectionTryOnce"),
+    K("authmechanismproperties", AUTHMECHANISMPROPERTIES, 0, 0, "authMechanismProperties"),
+    K("serverselectiontimeoutms", SERVERSELECTIONTIMEOUTMS, 0, 0, "serverSelectionTimeoutMS"),
     K("sslallowinvalidhostnames", TLSALLOWINVALIDHOSTNAMES, 1, 1, "sslAllowInvalidHostnames"),
+    K("tlsallowinvalidhostnames", TLSALLOWINVALIDHOSTNAMES, 0, 0, "tlsAllowInvalidHostnames"),
+    K("enableoverloadretargeting", ENABLEOVERLOADRETARGETING, 0, 0, "enableOverloadRetargeting"),
+    K("sslallowinvalidcertificates", TLSALLOWINVALIDCERTIFICATES, 1, 1, "sslAllowInvalidCertificates"),
     K("sslcertificateauthorityfile", TLSCAFILE, 1, 1, "sslCertificateAuthorityFile"),
     K("sslclientcertificatekeyfile", TLSCERTIFICATEKEYFILE, 1, 1, "sslClientCertificateKeyFile"),
-    K("sslclientcertificatekeypassword", TLSCERTIFICATEKEYFILEPASSWORD, 1, 1,
-      "sslClientCertificateKeyPassword"),
-    K("timeoutms", TIMEOUTMS, 0, 0, "timeoutMS"),
-    K("tls", TLS, 0, 0, "tls"),
-    K("tlsallowinvalidcertificates", TLSALLOWINVALIDCERTIFICATES, 0, 0,
-      "tlsAllowInvalidCertificates"),
-    K("tlsallowinvalidhostnames", TLSALLOWINVALIDHOSTNAMES, 0, 0, "tlsAllowInvalidHostnames"),
-    K("tlscafile", TLSCAFILE, 0, 0, "tlsCAFile"),
-    K("tlscertificatekeyfile", TLSCERTIFICATEKEYFILE, 0, 0, "tlsCertificateKeyFile"),
-    K("tlscertificatekeyfilepassword", TLSCERTIFICATEKEYFILEPASSWORD, 0, 0,
-      "tlsCertificateKeyFilePassword"),
-    K("tlscrlfile", TLSCRLFILE, 0, 0, "tlsCRLFile"),
-    K("tlsdisablecertificaterevocationcheck", TLSDISABLECERTIFICATEREVOCATIONCHECK, 0, 0,
-      "tlsDisableCertificateRevocationCheck"),
-    K("tlsdisableocspendpointcheck", TLSDISABLEOCSPENDPOINTCHECK, 0, 0,
-      "tlsDisableOCSPEndpointCheck"),
-    K("tlsinsecure", TLSINSECURE, 0, 0, "tlsInsecure"),
-    K("w", W, 0, 0, "w"),
-    K("waitqueuetimeoutms", WAITQUEUETIMEOUTMS, 0, 0, "waitQueueTimeoutMS"),
-    K("wtimeout", WTIMEOUTMS, 1, 1, "wtimeout"),
-    K("wtimeoutms", WTIMEOUTMS, 0, 0, "wTimeoutMS"),
-    K("zlibcompressionlevel", ZLIBCOMPRESSIONLEVEL, 0, 0, "zlibCompressionLevel"),
+    K("tlsallowinvalidcertificates", TLSALLOWINVALIDCERTIFICATES, 0, 0, "tlsAllowInvalidCertificates"),
+    K("tlsdisableocspendpointcheck", TLSDISABLEOCSPENDPOINTCHECK, 0, 0, "tlsDisableOCSPEndpointCheck"),
+    K("tlscertificatekeyfilepassword", TLSCERTIFICATEKEYFILEPASSWORD, 0, 0, "tlsCertificateKeyFilePassword"),
+    K("sslclientcertificatekeypassword", TLSCERTIFICATEKEYFILEPASSWORD, 1, 1, "sslClientCertificateKeyPassword"),
+    K("tlsdisablecertificaterevocationcheck", TLSDISABLECERTIFICATEREVOCATIONCHECK, 0, 0, "tlsDisableCertificateRevocationCheck"),
 };
 #undef K
 
 #define NKEYS (sizeof keys / sizeof keys[0])
-#define KEY_MAX 48
+#define KEY_MAX 37 /* longer keys are unknown */
+
+/* first[n]: index of the first entry whose name has at least n characters. */
+static const uint8_t first[KEY_MAX + 2] = { 0, 0, 1, 1, 3, 3, 3, 3, 5, 6, 10, 15, 21, 22, 27, 29, 30, 34, 34, 37, 38, 41, 42, 43, 44, 47, 48, 48, 53, 53, 54, 54, 55, 55, 55, 55, 55, 56, 56 };
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n)
 {
-    mongouri__key r = { -1, false, false, NULL };
-    char low[KEY_MAX];
-    size_t lo = 0, hi = NKEYS;
+    mongouri__key r = { -1, false, false, NULL, 0 };
 
     if (n == 0 || n >= KEY_MAX)
         return r;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (c == '\0')
-            return r;
-        low[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-    }
-    low[n] = '\0';
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(low, keys[mid].lower);
-        if (c == 0) {
-            r.id = keys[mid].id;
-            r.alias = keys[mid].alias != 0;
-            r.deprecated = keys[mid].deprecated != 0;
-            r.spelled = keys[mid].spelled;
+    for (size_t i = first[n]; i < first[n + 1]; i++) {
+        const char *name = keys[i].lower;
+        size_t j = 0;
+        /* Names are lower-case letters only, so setting bit 0x20 of each key
+         * byte folds A-Z and can make no other byte equal to a name's byte.
+         * Eight bytes at a time, then the tail. */
+        for (; j + 8 <= n; j += 8) {
+            uint64_t a, b;
+            memcpy(&a, key + j, 8);
+            memcpy(&b, name + j, 8);
+            if ((a | UINT64_C(0x2020202020202020)) != b)
+                break;
+        }
+        if (j + 8 <= n)
+            continue;
+        while (j < n && ((unsigned char)key[j] | 0x20u) == (unsigned char)name[j])
+            j++;
+        if (j == n) {
+            r.id = keys[i].id;
+            r.alias = keys[i].alias != 0;
+            r.deprecated = keys[i].deprecated != 0;
+            r.spelled = keys[i].spelled;
+            r.index = (uint8_t)i;
             return r;
         }
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
     }
     return r;
+}
+
+const char *mongouri__key_spelled(unsigned index)
+{
+    return index < NKEYS ? keys[index].spelled : "?";
+}
+
+const char *mongouri__key_detail(unsigned index, mongouri_source source)
+{
+    if (index >= NKEYS)
+        return "default";
+    switch (source) {
+    case MONGOURI_SOURCE_KEYWORD:
+        return keys[index].detail[1];
+    case MONGOURI_SOURCE_TXT:
+        return keys[index].detail[2];
+    case MONGOURI_SOURCE_IMPLIED:
+        return keys[index].detail[3];
+    default:
+        return keys[index].detail[0];
+    }
+}
+
+unsigned mongouri__key_canonical(int id)
+{
+    for (unsigned i = 0; i < NKEYS; i++)
+        if (keys[i].id == id && !keys[i].alias)
+            return i;
+    return (unsigned)NKEYS;
+}
+
+bool mongouri__keys_check(void)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        mongouri__key k = mongouri__option_lookup(keys[i].lower, keys[i].len);
+        if (k.index != i || strlen(keys[i].lower) != keys[i].len ||
+            (i > 0 && (keys[i - 1].len > keys[i].len ||
+                       (keys[i - 1].len == keys[i].len &&
+                        strcmp(keys[i - 1].lower, keys[i].lower) >= 0))))
+            return false;
+    }
+    return true;
 }
 
 const char *mongouri__option_suggest(const char *key, size_t n)

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-#define OPT(u, id) (&(u)->opt[MONGOURI_OPT_##id])
+#define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 #define NAME(id) (mongouri__options[MONGOURI_OPT_##id].info.name)
 
 static const char *where(const mongouri__value *v)
@@ -38,10 +38,10 @@ static bool is_true(const mongouri__value *v)
 static mongouri_status pair_error(mongouri_uri *uri, mongouri_error *err, mongouri_status status,
                                   mongouri_diag code, int a, int b, const char *why)
 {
-    const mongouri__value *va = &uri->opt[a], *vb = &uri->opt[b];
+    const mongouri__value *va = mongouri__val(uri, a), *vb = mongouri__val(uri, b);
     const mongouri__value *later = off(vb) >= off(va) ? vb : va;
-    const char *na = va->spelled != NULL ? va->spelled : mongouri__options[a].info.name;
-    const char *nb = vb->spelled != NULL ? vb->spelled : mongouri__options[b].info.name;
+    const char *na = va->present ? mongouri__key_spelled(va->spelling) : mongouri__options[a].info.name;
+    const char *nb = vb->present ? mongouri__key_spelled(vb->spelling) : mongouri__options[b].info.name;
     int culprit = later == vb ? b : a;
 
     mongouri__error_set(err, status, code, mongouri__options[culprit].info.name, off(later),
@@ -85,10 +85,19 @@ static const struct {
 static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *tls = OPT(uri, TLS);
+    const uint64_t relaxing = MONGOURI__BIT(MONGOURI_OPT_TLSINSECURE) |
+                              MONGOURI__BIT(MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES) |
+                              MONGOURI__BIT(MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES) |
+                              MONGOURI__BIT(MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK) |
+                              MONGOURI__BIT(MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK) |
+                              MONGOURI__BIT(MONGOURI_OPT_TLSCRLFILE);
+    uint64_t seen = uri->present & relaxing;
 
-    for (size_t i = 0; i < sizeof tls_pairs / sizeof tls_pairs[0]; i++) {
+    /* every pair needs two of these options */
+    for (size_t i = 0; (seen & (seen - 1)) != 0 && i < sizeof tls_pairs / sizeof tls_pairs[0]; i++) {
         int a = tls_pairs[i].a, b = tls_pairs[i].b;
-        if (uri->opt[a].present && uri->opt[b].present) {
+        uint64_t pair = MONGOURI__BIT(a) | MONGOURI__BIT(b);
+        if ((uri->present & pair) == pair) {
             mongouri_status rc = pair_error(uri, err, MONGOURI_E_CONFLICT,
                                             a == MONGOURI_OPT_TLSCRLFILE
                                                 ? MONGOURI_D_REVOCATION_CONFLICT
@@ -101,8 +110,9 @@ static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
     }
     /* tls=false with other TLS options: they are ignored. */
     if (tls->set && !tls->v.b) {
-        for (size_t i = 0; i < MONGOURI_OPT__COUNT; i++) {
-            const mongouri__value *v = &uri->opt[i];
+        for (size_t k = 0; k < uri->nvals; k++) {
+            const mongouri__value *v = &uri->vals[k];
+            int i = v->id;
             mongouri_status rc;
             if (!(mongouri__options[i].info.flags & MONGOURI_OPTION_TLS) || !v->present)
                 continue;
@@ -120,7 +130,7 @@ static mongouri_status single_error(mongouri_uri *uri, mongouri_error *err,
                                     mongouri_status status, mongouri_diag code, int id,
                                     const char *fmt, const char *arg)
 {
-    const mongouri__value *v = &uri->opt[id];
+    const mongouri__value *v = mongouri__val(uri, id);
     char msg[256];
 
     snprintf(msg, sizeof msg, fmt, arg);
@@ -204,7 +214,7 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
 
     if (!host->present) {
         for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++)
-            if (uri->opt[deps[i]].present)
+            if (mongouri__val(uri, deps[i])->present)
                 return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY, deps[i],
                                     "%s needs proxyHost", mongouri__options[deps[i]].info.name);
     }
@@ -465,31 +475,9 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
 /* Normalized TLS settings                                                   */
 /* ------------------------------------------------------------------------ */
 
-static const char *detail_of(mongouri_uri *uri, const mongouri__value *v, int id)
+static const char *detail_of(const mongouri__value *v)
 {
-    const char *name = v->spelled != NULL ? v->spelled : mongouri__options[id].info.name;
-    char buf[96];
-
-    switch ((mongouri_source)v->source) {
-    case MONGOURI_SOURCE_KEYWORD:
-        snprintf(buf, sizeof buf, "keyword %s", name);
-        break;
-    case MONGOURI_SOURCE_TXT:
-        snprintf(buf, sizeof buf, "TXT record %s", name);
-        break;
-    default:
-        snprintf(buf, sizeof buf, "URI option %s", name);
-        break;
-    }
-    return mongouri__arena_strndup(&uri->arena, buf, strlen(buf));
-}
-
-static const char *implied_by(mongouri_uri *uri, const char *what)
-{
-    char buf[96];
-
-    snprintf(buf, sizeof buf, "implied by %s", what);
-    return mongouri__arena_strndup(&uri->arena, buf, strlen(buf));
+    return mongouri__key_detail(v->set_spelling, (mongouri_source)v->source);
 }
 
 static void set_field(mongouri_tls_settings *t, mongouri_tls_field f, mongouri_source s,
@@ -501,12 +489,12 @@ static void set_field(mongouri_tls_settings *t, mongouri_tls_field f, mongouri_s
 
 static void file_field(mongouri_uri *uri, mongouri_tls_field f, int id, const char **dst)
 {
-    const mongouri__value *v = &uri->opt[id];
+    const mongouri__value *v = mongouri__val(uri, id);
 
     if (!v->set)
         return;
     *dst = v->v.s;
-    set_field(&uri->tls, f, (mongouri_source)v->source, detail_of(uri, v, id));
+    set_field(&uri->tls, f, (mongouri_source)v->source, detail_of(v));
 }
 
 void mongouri__tls_normalize(mongouri_uri *uri)
@@ -524,28 +512,29 @@ void mongouri__tls_normalize(mongouri_uri *uri)
     for (int f = 0; f < MONGOURI_TLS__FIELDS; f++)
         set_field(t, (mongouri_tls_field)f, MONGOURI_SOURCE_DEFAULT, "default");
 
-    for (int i = 0; i < MONGOURI_OPT__COUNT; i++) {
-        const mongouri__value *v = &uri->opt[i];
+    for (size_t k = 0; k < uri->nvals; k++) {
+        const mongouri__value *v = &uri->vals[k];
+        int i = v->id;
         if (!(mongouri__options[i].info.flags & MONGOURI_OPTION_TLS) || !v->set)
             continue;
         /* keyword options first, then the earliest in the URI */
         if (first < 0 || (v->source == MONGOURI_SOURCE_KEYWORD &&
-                          uri->opt[first].source != MONGOURI_SOURCE_KEYWORD) ||
-            (v->source == uri->opt[first].source && v->offset < uri->opt[first].offset))
+                          mongouri__val(uri, first)->source != MONGOURI_SOURCE_KEYWORD) ||
+            (v->source == mongouri__val(uri, first)->source && v->offset < mongouri__val(uri, first)->offset))
             first = i;
     }
 
     if (tls->set) {
         t->enabled = tls->v.b;
         set_field(t, MONGOURI_TLS_ENABLED, (mongouri_source)tls->source,
-                  detail_of(uri, tls, MONGOURI_OPT_TLS));
+                  detail_of(tls));
     } else if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
         t->enabled = true;
         set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_IMPLIED, "implied by mongodb+srv");
     } else if (first >= 0) {
         t->enabled = true;
         set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_IMPLIED,
-                  implied_by(uri, mongouri__options[first].info.name));
+                  mongouri__key_detail(mongouri__key_canonical(first), MONGOURI_SOURCE_IMPLIED));
     } else {
         set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_DEFAULT, "default: off for mongodb://");
     }
@@ -575,12 +564,12 @@ void mongouri__tls_normalize(mongouri_uri *uri)
         if (aic->set) {
             t->verify_certificates = !aic->v.b;
             set_field(t, MONGOURI_TLS_VERIFY_CERTIFICATES, (mongouri_source)aic->source,
-                      detail_of(uri, aic, MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES));
+                      detail_of(aic));
         }
         if (aih->set) {
             t->verify_hostnames = !aih->v.b;
             set_field(t, MONGOURI_TLS_VERIFY_HOSTNAMES, (mongouri_source)aih->source,
-                      detail_of(uri, aih, MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES));
+                      detail_of(aih));
         }
     }
 
@@ -595,18 +584,18 @@ void mongouri__tls_normalize(mongouri_uri *uri)
     } else if (is_true(crc)) {
         t->revocation = MONGOURI_REVOCATION_NONE;
         set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source,
-                  detail_of(uri, crc, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK));
+                  detail_of(crc));
     } else if (is_true(ocsp)) {
         t->revocation = MONGOURI_REVOCATION_OCSP_STAPLE_ONLY;
         set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source,
-                  detail_of(uri, ocsp, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK));
+                  detail_of(ocsp));
     } else {
         t->revocation = MONGOURI_REVOCATION_OCSP;
         if (crc->set)
             set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source,
-                      detail_of(uri, crc, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK));
+                      detail_of(crc));
         else if (ocsp->set)
             set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source,
-                      detail_of(uri, ocsp, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK));
+                      detail_of(ocsp));
     }
 }

@@ -27,6 +27,54 @@ static mongouri_status nomem(mongouri_error *err)
                                "out of memory");
 }
 
+const mongouri__value mongouri__unset = { .offset = -1, .present_offset = -1 };
+
+mongouri__value *mongouri__slot(mongouri_uri *u, int id)
+{
+    mongouri__value *v;
+
+    if (u->slot[id] != 0)
+        return &u->vals[u->slot[id] - 1];
+    if (u->nvals == u->capvals) {
+        /* Values move when the array grows: callers hold no value pointer
+         * across the creation of another. */
+        uint8_t cap = u->capvals == 0 ? 8 : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT
+                                                           ? MONGOURI_OPT__COUNT
+                                                           : u->capvals * 2);
+        mongouri__value *grown = mongouri__arena_alloc(&u->arena, cap * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        if (u->nvals > 0)
+            memcpy(grown, u->vals, u->nvals * sizeof *grown);
+        u->vals = grown;
+        u->capvals = cap;
+    }
+    v = &u->vals[u->nvals];
+    *v = mongouri__unset;
+    v->id = (uint8_t)id;
+    u->slot[id] = ++u->nvals;
+    return v;
+}
+
+static bool is_secret(int id)
+{
+    return (mongouri__options[id].info.flags & MONGOURI_OPTION_SECRET) != 0 ||
+           id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES;
+}
+
+/* Wipe the secret strings held by a value about to be replaced or freed. */
+static void wipe_value(int id, const mongouri__value *v)
+{
+    if (!v->set || !is_secret(id))
+        return;
+    if (id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES) {
+        for (size_t i = 0; i < v->v.kv.n; i++)
+            mongouri__wipe_str((char *)v->v.kv.items[i].value);
+    } else {
+        mongouri__wipe_str((char *)v->v.s);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Warnings                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -87,8 +135,22 @@ static void last_warning_hint(mongouri_uri *uri, mongouri_error *err, const char
 /* Value parsing                                                             */
 /* ------------------------------------------------------------------------ */
 
+static int parse_bool_other(const char *s, size_t n);
+
 /* 1 true, 0 false, 2 legacy true, 3 legacy false, -1 invalid. */
 static int parse_bool(const char *s, size_t n)
+{
+    /* "true" and "false" in any letter case, the common case, first. */
+    if (n == 4 && (s[0] | 0x20) == 't' && (s[1] | 0x20) == 'r' && (s[2] | 0x20) == 'u' &&
+        (s[3] | 0x20) == 'e')
+        return 1;
+    if (n == 5 && (s[0] | 0x20) == 'f' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'l' &&
+        (s[3] | 0x20) == 's' && (s[4] | 0x20) == 'e')
+        return 0;
+    return parse_bool_other(s, n);
+}
+
+static int parse_bool_other(const char *s, size_t n)
 {
     static const char *const legacy_true[] = { "1", "yes", "y", "t" };
     static const char *const legacy_false[] = { "0", "-1", "no", "n", "f" };
@@ -207,10 +269,13 @@ static mongouri_status invalid_value(ctx *c, int id, const pair *p, const char *
 static size_t count_pieces(const char *v, size_t n, char sep)
 {
     size_t k = 1;
+    const char *end = v + n;
+    const char *p;
 
-    for (size_t i = 0; i < n; i++)
-        if (v[i] == sep)
-            k++;
+    while ((p = memchr(v, sep, (size_t)(end - v))) != NULL) {
+        k++;
+        v = p + 1;
+    }
     return k;
 }
 
@@ -281,10 +346,11 @@ static int rank(mongouri_source s)
  * Type the value of one option occurrence and store it. `slot` already
  * knows the occurrence is the winner; invalid values leave it unchanged.
  */
-static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias)
+static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
+                                   uint8_t spelling)
 {
     const mongouri__optdef *def = &mongouri__options[id];
-    mongouri__value *slot = &c->uri->opt[id];
+    mongouri__value *slot = mongouri__slot(c->uri, id);
     mongouri__value nv = *slot;
     char *v = (char *)p->val;
     size_t n = p->vlen;
@@ -469,7 +535,10 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias)
         break;
     }
     }
+    if (slot->set && !(def->info.type == MONGOURI_TYPE_TAGSETS))
+        wipe_value(id, slot);
     nv.set = true;
+    nv.set_spelling = spelling;
     nv.by_alias = by_alias;
     nv.source = (uint8_t)p->source;
     nv.offset = p->offset;
@@ -520,7 +589,9 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         return rc;
     }
     def = &mongouri__options[k.id];
-    slot = &uri->opt[k.id];
+    slot = mongouri__slot(uri, k.id);
+    if (slot == NULL)
+        return nomem(c->err);
 
     if (p->source == MONGOURI_SOURCE_TXT && !(def->info.flags & MONGOURI_OPTION_TXT_ALLOWED)) {
         rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
@@ -544,14 +615,18 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
 
     /* Presence counts for conflicts whatever the value; keep the first. */
     if (!slot->present) {
+        uri->present |= MONGOURI__BIT(k.id);
         slot->present = true;
         slot->present_source = (uint8_t)p->source;
         slot->present_offset = p->offset;
-        slot->spelled = k.spelled;
+        slot->spelling = k.index;
     }
 
-    if (slot->set && rank(slot->source) > rank(p->source))
+    if (slot->set && rank(slot->source) > rank(p->source)) {
+        if (is_secret(k.id))
+            mongouri__wipe((char *)p->val, p->vlen);
         return MONGOURI_OK; /* a higher source already decided */
+    }
 
     if (slot->set && slot->source == p->source) {
         /* A repeat within one source. */
@@ -564,14 +639,14 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                          "%s=%s contradicts the earlier %s=%s: every tls and ssl "
                                          "option must have the same value",
                                          k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : p->val,
-                                         slot->spelled != NULL ? slot->spelled : "tls", prev);
+                                         mongouri__key_spelled(slot->spelling), prev);
                 mongouri__error_hint(c->err, "keep one of tls and ssl");
                 return rc;
             }
             return MONGOURI_OK; /* agreeing repeats are silent */
         }
         if (def->info.type == MONGOURI_TYPE_TAGSETS)
-            return store_value(c, k.id, p, k.alias);
+            return store_value(c, k.id, p, k.alias, k.index);
         if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
             rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
                                      def->info.name, p->offset, p->length,
@@ -585,9 +660,12 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                 p->source, p->offset, p->length,
                                 "%s and its deprecated alias are both given; %s is used",
                                 def->info.name, def->info.name);
-            if (rc != MONGOURI_OK || k.deprecated)
+            if (rc != MONGOURI_OK || k.deprecated) {
+                if (is_secret(k.id))
+                    mongouri__wipe((char *)p->val, p->vlen);
                 return rc;
-            return store_value(c, k.id, p, k.alias);
+            }
+            return store_value(c, k.id, p, k.alias, k.index);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
                             p->offset, p->length, "%s is given more than once; the last value is used",
@@ -599,7 +677,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         slot->set = false;
         slot->v.tags.n = 0;
     }
-    return store_value(c, k.id, p, k.alias);
+    return store_value(c, k.id, p, k.alias, k.index);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -646,10 +724,22 @@ static bool is_ipv4(const char *s, size_t n)
 }
 
 /* Characters allowed raw in a host name (beyond UTF-8 bytes and %XX). */
+/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ */
+static const uint8_t host_ascii[256] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Characters allowed in a host name: host_ascii and UTF-8 bytes. */
 static bool host_char(unsigned char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit((char)ch) ||
-           ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch >= 0x80;
+    return ch >= 0x80 || host_ascii[ch] != 0;
 }
 
 static mongouri_status bad_host_char(ctx *c, size_t at, unsigned char ch)
@@ -750,41 +840,48 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
 
         if (hl == 0)
             return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
-        for (size_t i = 0; i < hl; i++) {
-            unsigned char ch = (unsigned char)s[i];
-            if (ch == '%')
-                encoded = true;
-            else if (ch < 0x20 || ch == 0x7f)
-                return bad_host_char(c, at + i, ch);
-        }
-        dec = mongouri__arena_alloc(&c->uri->arena, hl + 1);
-        if (dec == NULL)
-            return nomem(c->err);
-        if (encoded) {
-            if (!mongouri__pct_decode(s, hl, dec, &dlen, &bad, &diag))
-                return syntax(c, diag, at + bad, 1, "%s",
-                              diag == MONGOURI_D_BAD_ESCAPE ? "'%' must be followed by two hex "
-                                                              "digits in a host"
-                                                            : "the host decodes to an invalid "
-                                                              "byte");
-        } else {
-            memcpy(dec, s, hl);
-            dec[hl] = '\0';
-            dlen = hl;
-            if (!mongouri__utf8_valid(dec, dlen, &bad))
-                return syntax(c, MONGOURI_D_BAD_UTF8, at + bad, 1, "%s",
-                              "the host name is not valid UTF-8");
-        }
-        /* A unix socket path (percent-encoded '/') may hold any character; a
-         * host name only the characters of DNS names and UTF-8. */
-        if (memchr(dec, '/', dlen) == NULL) {
-            for (size_t i = 0; i < hl; i++)
-                if (s[i] != '%' && !host_char((unsigned char)s[i]))
-                    return bad_host_char(c, at + i, (unsigned char)s[i]);
-            for (size_t i = 0; encoded && i < dlen; i++)
-                if (!host_char((unsigned char)dec[i]))
-                    return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
-                                  "the decoded host name has a character that is not allowed");
+        {
+            /* One pass classifies the raw host: plain DNS characters (the
+             * common case, copied as is), '%' escapes, or other bytes. */
+            bool plain = true;
+            for (size_t i = 0; i < hl; i++) {
+                unsigned char ch = (unsigned char)s[i];
+                if (host_ascii[ch])
+                    continue;
+                plain = false;
+                if (ch == '%')
+                    encoded = true;
+                else if (ch < 0x20 || ch == 0x7f)
+                    return bad_host_char(c, at + i, ch);
+            }
+            dec = mongouri__arena_alloc(&c->uri->arena, hl + 1);
+            if (dec == NULL)
+                return nomem(c->err);
+            if (plain) {
+                memcpy(dec, s, hl);
+                dec[hl] = '\0';
+                dlen = hl;
+            } else {
+                if (!mongouri__pct_decode(s, hl, dec, &dlen, &bad, &diag))
+                    return syntax(c, diag, at + bad, 1, "%s",
+                                  diag == MONGOURI_D_BAD_ESCAPE
+                                      ? "'%' must be followed by two hex digits in a host"
+                                      : diag == MONGOURI_D_BAD_UTF8
+                                            ? "the host name is not valid UTF-8"
+                                            : "the host decodes to an invalid byte");
+                /* A unix socket path (percent-encoded '/') may hold any
+                 * character; a host name only those of DNS names and UTF-8. */
+                if (memchr(dec, '/', dlen) == NULL) {
+                    for (size_t i = 0; i < hl; i++)
+                        if (s[i] != '%' && !host_char((unsigned char)s[i]))
+                            return bad_host_char(c, at + i, (unsigned char)s[i]);
+                    for (size_t i = 0; encoded && i < dlen; i++)
+                        if (!host_char((unsigned char)dec[i]))
+                            return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
+                                          "the decoded host name has a character that is not "
+                                          "allowed");
+                }
+            }
         }
         h->host = dec;
         if (memchr(dec, '/', dlen) != NULL) {
@@ -940,8 +1037,10 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         mongouri_diag diag;
         mongouri_status rc;
 
-        while (amp < end && c->text[amp] != '&')
-            amp++;
+        {
+            const char *a = memchr(c->text + i, '&', end - i);
+            amp = a != NULL ? (size_t)(a - c->text) : end;
+        }
         if (amp == i) { /* empty piece, "&&" or a trailing '&' */
             i = amp + 1;
             continue;
@@ -949,9 +1048,10 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         if (++count > MONGOURI_MAX_OPTIONS)
             return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i,
                                        0, "more than %u options", MONGOURI_MAX_OPTIONS);
-        eq = i;
-        while (eq < amp && c->text[eq] != '=')
-            eq++;
+        {
+            const char *e = memchr(c->text + i, '=', amp - i);
+            eq = e != NULL ? (size_t)(e - c->text) : amp;
+        }
         if (eq == amp) {
             mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
             rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i,
@@ -973,6 +1073,7 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         p.klen = eq - i;
         if (!mongouri__pct_decode(c->text + eq + 1, amp - eq - 1, val, &p.vlen, &bad, &diag)) {
             mongouri__key k = mongouri__option_lookup(p.key, p.klen);
+            mongouri__wipe(val, amp - eq);
             rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, diag,
                                      k.id >= 0 ? mongouri__options[k.id].info.name : NULL,
                                      (long)(eq + 1 + bad), 1, "%s",
@@ -1026,10 +1127,16 @@ static mongouri_status parse_text(ctx *c)
         return rc;
     }
 
-    for (hend = start; hend < len && s[hend] != '/' && s[hend] != '?'; hend++) {
-        if (s[hend] == '@') {
+    {
+        /* The host information ends at the first '/' or '?'; the userinfo
+         * ends at the last '@' before that. */
+        const char *slash = memchr(s + start, '/', len - start);
+        const char *query = memchr(s + start, '?', (slash != NULL ? (size_t)(slash - s) : len) - start);
+        const char *at;
+        hend = query != NULL ? (size_t)(query - s) : slash != NULL ? (size_t)(slash - s) : len;
+        for (i = start; (at = memchr(s + i, '@', hend - i)) != NULL; i = at_pos + 1) {
             have_at = true;
-            at_pos = hend;
+            at_pos = (size_t)(at - s);
         }
     }
     i = start;
@@ -1055,9 +1162,8 @@ static mongouri_status parse_text(ctx *c)
     if (c->uri->hosts == NULL)
         return nomem(c->err);
     for (size_t k = 0; k < nhosts; k++) {
-        size_t e = i;
-        while (e < hend && s[e] != ',')
-            e++;
+        const char *comma = memchr(s + i, ',', hend - i);
+        size_t e = comma != NULL ? (size_t)(comma - s) : hend;
         rc = parse_host(c, i, e - i, &c->uri->hosts[k]);
         if (rc != MONGOURI_OK) {
             /* An unescaped '/' or '?' in a password splits the string early. */
@@ -1238,7 +1344,7 @@ static uint32_t default_random(void *ctx, uint32_t bound)
 
 static void select_seeds(mongouri_uri *uri, const mongouri__srv_answer *srv)
 {
-    const mongouri__value *max = &uri->opt[MONGOURI_OPT_SRVMAXHOSTS];
+    const mongouri__value *max = mongouri__val(uri, MONGOURI_OPT_SRVMAXHOSTS);
     uint32_t (*rnd)(void *, uint32_t) = srv->random != NULL ? srv->random : default_random;
     size_t k;
 
@@ -1270,28 +1376,36 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     ctx c;
     mongouri_status rc;
 
-    uri = calloc(1, sizeof *uri);
+    /* One allocation holds the result and the first arena block. */
+    size_t head = (sizeof *uri + 15u) & ~(size_t)15u;
+    /* Decoded strings take at most `len` bytes; a typical URI fits the first
+     * block, and the whole allocation stays small for the common case. */
+    size_t room = len + 8 * sizeof(mongouri__value) + 4 * sizeof(mongouri__host) + 160;
+    if (len > MONGOURI_MAX_URI_LENGTH)
+        room = 0;
+    uri = malloc(head + room);
     if (uri == NULL)
         return nomem(err);
+    memset(uri, 0, sizeof *uri);
     uri->flags = flags;
-    for (size_t i = 0; i < MONGOURI_OPT__COUNT; i++) {
-        uri->opt[i].offset = -1;
-        uri->opt[i].present_offset = -1;
-    }
-    mongouri__arena_reserve(&uri->arena, 2 * len + 512);
-    uri->text = mongouri__arena_strndup(&uri->arena, text, len);
-    if (uri->text == NULL) {
-        rc = nomem(err);
-        goto fail;
-    }
-    uri->text_len = len;
+    if (room > 0)
+        mongouri__arena_adopt(&uri->arena, (char *)uri + head, room);
     c.uri = uri;
     c.err = err;
-    c.text = uri->text;
+    c.text = text;
     c.len = len;
 
     if ((rc = parse_text(&c)) != MONGOURI_OK)
         goto fail;
+    if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
+        /* kept (and wiped on destroy) for a later resolution */
+        uri->text = mongouri__arena_strndup(&uri->arena, text, len);
+        if (uri->text == NULL) {
+            rc = nomem(err);
+            goto fail;
+        }
+        uri->text_len = len;
+    }
     if ((rc = apply_keywords(&c, kw)) != MONGOURI_OK)
         goto fail;
     if (srv != NULL && (rc = apply_srv(&c, srv)) != MONGOURI_OK)
@@ -1377,8 +1491,13 @@ void mongouri_uri_destroy(mongouri_uri *uri)
 {
     if (uri == NULL)
         return;
-    /* The arena holds the input copy and every decoded secret (passwords,
-     * key password, proxy password, AWS token): it is wiped as it is freed. */
+    /* Wipe every secret the arena holds: the password, secret option values
+     * (key password, proxy password, AWS token) and the copy of the input. */
+    mongouri__wipe_str((char *)uri->password);
+    if (uri->text != NULL)
+        mongouri__wipe(uri->text, uri->text_len);
+    for (size_t i = 0; i < uri->nvals; i++)
+        wipe_value(uri->vals[i].id, &uri->vals[i]);
     mongouri_keywords_destroy(uri->keywords);
     mongouri__arena_free(&uri->arena);
     free(uri);

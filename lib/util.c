@@ -26,7 +26,21 @@ static mongouri__block *block_new(size_t cap)
     b->next = NULL;
     b->cap = cap;
     b->used = 0;
+    b->owned = true;
     return b;
+}
+
+void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size)
+{
+    mongouri__block *b = mem;
+
+    if (a->head != NULL || size <= header_size() + ARENA_ALIGN)
+        return;
+    b->next = NULL;
+    b->cap = (size - header_size()) & ~(size_t)(ARENA_ALIGN - 1u);
+    b->used = 0;
+    b->owned = false;
+    a->head = b;
 }
 
 void mongouri__arena_reserve(mongouri__arena *a, size_t n)
@@ -88,8 +102,8 @@ void mongouri__arena_free(mongouri__arena *a)
 
     while (b != NULL) {
         mongouri__block *next = b->next;
-        mongouri__wipe((char *)b + header_size(), b->used);
-        free(b);
+        if (b->owned)
+            free(b);
         b = next;
     }
     a->head = NULL;
@@ -224,6 +238,24 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
 {
     size_t o = 0;
     bool high = false;
+
+    if (memchr(src, '%', n) == NULL) {
+        /* The common case: nothing to decode, only UTF-8 to check. Callers
+         * have already refused raw NUL bytes. */
+        unsigned char any = 0;
+        for (size_t i = 0; i < n; i++)
+            any |= (unsigned char)src[i];
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+        *dst_len = n;
+        if (any < 0x80)
+            return true;
+        if (!mongouri__utf8_valid(dst, n, bad)) {
+            *diag = MONGOURI_D_BAD_UTF8;
+            return false;
+        }
+        return true;
+    }
 
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)src[i];

@@ -1,0 +1,1739 @@
+/*
+ * The OpenSSL applicator: SSL_CTX and SSL set-up from normalized TLS
+ * settings, certificate/key/CRL file checks with exact diagnoses, the
+ * failure diagnosis of a handshake, and the probe used by validate-uri.
+ * OCSP lives in tls_ocsp.c, the network jobs in tls_net.c.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "tls_int.h"
+
+#define FILE_MAX_BYTES (64L * 1024 * 1024)
+#define PROBE_TIMEOUT_MS_DEFAULT 10000
+#define PROBE_AFTER_HANDSHAKE_MIN_MS 250
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                     */
+/* ------------------------------------------------------------------------ */
+
+const char *mongouri_tls_category_name(mongouri_tls_category category)
+{
+    static const char *const names[] = {
+        "ok", "connect-failed", "unknown-ca", "expired", "not-yet-valid",
+        "hostname-mismatch", "revoked", "ocsp-invalid", "must-staple-missing",
+        "client-certificate", "protocol-version", "handshake-failed",
+    };
+
+    if ((unsigned)category < sizeof names / sizeof names[0])
+        return names[category];
+    return "unknown";
+}
+
+const char *mongouri_tls_revocation_source_name(mongouri_tls_revocation_source s)
+{
+    static const char *const names[] = {
+        "not-checked", "staple", "cache", "responder", "crl", "soft-fail",
+    };
+
+    if ((unsigned)s < sizeof names / sizeof names[0])
+        return names[s];
+    return "unknown";
+}
+
+static const char *alert_name(int desc)
+{
+    switch (desc) {
+    case 0: return "close_notify";
+    case 10: return "unexpected_message";
+    case 20: return "bad_record_mac";
+    case 22: return "record_overflow";
+    case 40: return "handshake_failure";
+    case 42: return "bad_certificate";
+    case 43: return "unsupported_certificate";
+    case 44: return "certificate_revoked";
+    case 45: return "certificate_expired";
+    case 46: return "certificate_unknown";
+    case 47: return "illegal_parameter";
+    case 48: return "unknown_ca";
+    case 49: return "access_denied";
+    case 50: return "decode_error";
+    case 51: return "decrypt_error";
+    case 70: return "protocol_version";
+    case 71: return "insufficient_security";
+    case 80: return "internal_error";
+    case 86: return "inappropriate_fallback";
+    case 90: return "user_canceled";
+    case 109: return "missing_extension";
+    case 110: return "unsupported_extension";
+    case 112: return "unrecognized_name";
+    case 113: return "bad_certificate_status_response";
+    case 116: return "certificate_required";
+    case 120: return "no_application_protocol";
+    default: return "unknown alert";
+    }
+}
+
+static const char *version_name(int v)
+{
+    switch (v) {
+    case SSL3_VERSION: return "SSLv3";
+    case TLS1_VERSION: return "TLSv1";
+    case TLS1_1_VERSION: return "TLSv1.1";
+    case TLS1_2_VERSION: return "TLSv1.2";
+    case TLS1_3_VERSION: return "TLSv1.3";
+    default: return "";
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                             */
+/* ------------------------------------------------------------------------ */
+
+void mongouri__asn1_time_text(const ASN1_TIME *t, char *buf, size_t cap)
+{
+    struct tm tm;
+
+    if (cap == 0)
+        return;
+    buf[0] = '\0';
+    if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
+        return;
+    if (strftime(buf, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+        buf[0] = '\0';
+}
+
+static void name_text(const X509_NAME *name, char *buf, size_t cap)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    int n = 0;
+
+    buf[0] = '\0';
+    if (b == NULL)
+        return;
+    if (name != NULL && X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0)
+        n = BIO_read(b, buf, (int)cap - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    BIO_free(b);
+}
+
+/* "DNS:a, IP:127.0.0.1" of a certificate's subjectAltName. */
+static void san_text(X509 *x, char *buf, size_t cap)
+{
+    GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    size_t used = 0;
+    int i;
+
+    buf[0] = '\0';
+    for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+        char item[300] = "";
+
+        if (g->type == GEN_DNS) {
+            snprintf(item, sizeof item, "DNS:%.*s", ASN1_STRING_length(g->d.dNSName),
+                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+        } else if (g->type == GEN_IPADD) {
+            char ip[INET6_ADDRSTRLEN] = "?";
+            int len = ASN1_STRING_length(g->d.iPAddress);
+            const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
+
+            if (len == 4)
+                inet_ntop(AF_INET, d, ip, sizeof ip);
+            else if (len == 16)
+                inet_ntop(AF_INET6, d, ip, sizeof ip);
+            snprintf(item, sizeof item, "IP:%s", ip);
+        } else if (g->type == GEN_EMAIL) {
+            snprintf(item, sizeof item, "email:%.*s", ASN1_STRING_length(g->d.rfc822Name),
+                     (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+        } else if (g->type == GEN_URI) {
+            snprintf(item, sizeof item, "URI:%.*s",
+                     ASN1_STRING_length(g->d.uniformResourceIdentifier),
+                     (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+        }
+        if (item[0] != '\0' && used + 1 < cap)
+            used += (size_t)snprintf(buf + used, cap - used, "%s%s", used == 0 ? "" : ", ",
+                                     item);
+        if (used >= cap)
+            used = cap - 1;
+    }
+    GENERAL_NAMES_free(gens);
+}
+
+/* Reason text of the first error in the queue; prefers "bad decrypt" when present. */
+static void first_error(char *buf, size_t cap, bool prefer_bad_decrypt)
+{
+    unsigned long e, first = 0, pick = 0;
+    const char *r;
+
+    while ((e = ERR_get_error()) != 0) {
+        if (first == 0)
+            first = e;
+        if (prefer_bad_decrypt && pick == 0 && ERR_GET_REASON(e) == EVP_R_BAD_DECRYPT)
+            pick = e;
+    }
+    if (pick == 0)
+        pick = first;
+    r = pick == 0 ? NULL : ERR_reason_error_string(pick);
+    snprintf(buf, cap, "%s", r != NULL ? r : "unknown error");
+}
+
+static bool is_ip_literal(const char *host)
+{
+    unsigned char tmp[16];
+
+    return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
+}
+
+/* Copy `host` without the brackets of an IPv6 literal. */
+static void host_copy(char *dst, size_t cap, const char *host)
+{
+    size_t n = strlen(host);
+
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+        snprintf(dst, cap, "%.*s", (int)(n - 2), host + 1);
+    else
+        snprintf(dst, cap, "%s", host);
+}
+
+/* ------------------------------------------------------------------------ */
+/* ex_data                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+static int ctx_index = -1;
+static int ssl_index = -1;
+
+static void ctx_state_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+                           void *argp)
+{
+    mongouri__tls_ctx_state *cs = ptr;
+
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    if (cs == NULL)
+        return;
+    free(cs->ca_file);
+    free(cs->crl_file);
+    mongouri__ocsp_cache_free(cs->cache);
+    free(cs);
+}
+
+static void ssl_state_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+                           void *argp)
+{
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    free(ptr);
+}
+
+/* SSL_dup() must not share the state: the copy starts without one. */
+static int ssl_state_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
+                         long argl, void *argp)
+{
+    (void)to, (void)from, (void)idx, (void)argl, (void)argp;
+    *from_d = NULL;
+    return 1;
+}
+
+static void index_init(void)
+{
+    ctx_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, ctx_state_free);
+    ssl_index = SSL_get_ex_new_index(0, NULL, NULL, ssl_state_dup, ssl_state_free);
+}
+
+mongouri__tls_ctx_state *mongouri__tls_ctx_state_get(const SSL_CTX *ctx)
+{
+    pthread_once(&index_once, index_init);
+    if (ctx == NULL || ctx_index < 0)
+        return NULL;
+    return SSL_CTX_get_ex_data(ctx, ctx_index);
+}
+
+mongouri__tls_ssl_state *mongouri__tls_ssl_state_get(const SSL *ssl)
+{
+    pthread_once(&index_once, index_init);
+    if (ssl == NULL || ssl_index < 0)
+        return NULL;
+    return SSL_get_ex_data(ssl, ssl_index);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+mongouri_status mongouri_tls_options_init(mongouri_tls_options *opts, unsigned int version)
+{
+    const mongouri_tls_options defaults = MONGOURI_TLS_OPTIONS_INIT;
+
+    if (opts == NULL || version == 0 || version > MONGOURI_TLS_OPTIONS_VERSION)
+        return MONGOURI_E_INVALID_ARG;
+    *opts = defaults;
+    opts->version = version;
+    return MONGOURI_OK;
+}
+
+static mongouri_status options_load(mongouri_tls_options *dst, const mongouri_tls_options *src,
+                                    mongouri_error *err)
+{
+    const mongouri_tls_options defaults = MONGOURI_TLS_OPTIONS_INIT;
+
+    *dst = defaults;
+    if (src != NULL) {
+        if (src->version == 0 || src->version > MONGOURI_TLS_OPTIONS_VERSION)
+            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
+                                       -1, 0, "mongouri_tls_options version %u not supported",
+                                       src->version);
+        dst->ocsp_timeout_ms = src->ocsp_timeout_ms;
+        dst->ocsp_cache_size = src->ocsp_cache_size;
+    }
+    if (dst->ocsp_timeout_ms <= 0)
+        dst->ocsp_timeout_ms = MONGOURI_TLS_OCSP_TIMEOUT_MS_DEFAULT;
+    if (dst->ocsp_cache_size == 0)
+        dst->ocsp_cache_size = MONGOURI_TLS_OCSP_CACHE_SIZE_DEFAULT;
+    return MONGOURI_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Password callback: hands over the configured password, never prompts. */
+typedef struct password_state {
+    const char *password;
+    bool asked;
+} password_state;
+
+static int password_cb(char *buf, int size, int rwflag, void *u)
+{
+    password_state *ps = u;
+    size_t n;
+
+    (void)rwflag;
+    if (ps == NULL)
+        return -1;
+    ps->asked = true;
+    if (ps->password == NULL)
+        return -1;
+    n = strlen(ps->password);
+    if (size < 0 || n > (size_t)size)
+        return -1;
+    memcpy(buf, ps->password, n);
+    return (int)n;
+}
+
+/* Installed as the context's default: OpenSSL never falls back to a prompt. */
+static int refuse_password_cb(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf, (void)size, (void)rwflag, (void)u;
+    return -1;
+}
+
+static mongouri_status file_error(mongouri_error *err, mongouri_diag code, const char *option,
+                                  const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static mongouri_status file_error(mongouri_error *err, mongouri_diag code, const char *option,
+                                  const char *hint, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mongouri__error_set(err, MONGOURI_E_FILE, code, option, -1, 0, "%s", msg);
+    if (hint != NULL)
+        mongouri__error_hint(err, "%s", hint);
+    return MONGOURI_E_FILE;
+}
+
+/* The whole file, for `option`: missing and unreadable are told apart. */
+static mongouri_status read_whole(const char *path, const char *option, unsigned char **out,
+                                  size_t *out_len, mongouri_error *err)
+{
+    struct stat sb;
+    FILE *f;
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return file_error(err, MONGOURI_D_FILE_MISSING, option,
+                              "Check the path; a relative path is resolved from the working "
+                              "directory of the process.",
+                              "%s: %s does not exist", option, path);
+        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                          "Check the permissions of the file and of its directories.",
+                          "%s: %s cannot be accessed (%s)", option, path, strerror(errno));
+    }
+    if (S_ISDIR(sb.st_mode))
+        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                          "Name a PEM file, not a directory.", "%s: %s is a directory", option,
+                          path);
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                          "Check the permissions of the file.", "%s: %s cannot be read (%s)",
+                          option, path, strerror(errno));
+    for (;;) {
+        size_t r;
+
+        if (len == cap) {
+            size_t ncap = cap == 0 ? 8192 : cap * 2;
+            unsigned char *p;
+
+            if (ncap > (size_t)FILE_MAX_BYTES + 1)
+                ncap = (size_t)FILE_MAX_BYTES + 1;
+            if (ncap <= len) {
+                fclose(f);
+                mongouri__wipe(buf, len);
+                free(buf);
+                return file_error(err, MONGOURI_D_FILE_UNREADABLE, option, NULL,
+                                  "%s: %s is larger than %ld bytes", option, path,
+                                  FILE_MAX_BYTES);
+            }
+            p = malloc(ncap);
+            if (p == NULL) {
+                fclose(f);
+                mongouri__wipe(buf, len);
+                free(buf);
+                return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, option, -1,
+                                           0, "out of memory reading %s", path);
+            }
+            if (len > 0)
+                memcpy(p, buf, len);
+            mongouri__wipe(buf, len);
+            free(buf);
+            buf = p;
+            cap = ncap;
+        }
+        r = fread(buf + len, 1, cap - len, f);
+        len += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+
+        fclose(f);
+        mongouri__wipe(buf, len);
+        free(buf);
+        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                          "Check the permissions of the file.", "%s: %s cannot be read (%s)",
+                          option, path, strerror(e));
+    }
+    fclose(f);
+    *out = buf;
+    *out_len = len;
+    return MONGOURI_OK;
+}
+
+static void free_wiped(unsigned char *buf, size_t len)
+{
+    if (buf != NULL)
+        mongouri__wipe(buf, len);
+    free(buf);
+}
+
+/* Every certificate of a PEM text. */
+static STACK_OF(X509) *read_certificates(const unsigned char *buf, size_t len)
+{
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    BIO *b = BIO_new_mem_buf(buf, (int)len);
+    X509 *x;
+
+    if (certs == NULL || b == NULL) {
+        sk_X509_free(certs);
+        BIO_free(b);
+        return NULL;
+    }
+    while ((x = PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL)) != NULL) {
+        if (!sk_X509_push(certs, x)) {
+            X509_free(x);
+            break;
+        }
+    }
+    BIO_free(b);
+    return certs;
+}
+
+static mongouri_status load_ca_file(const char *path, STACK_OF(X509) **out, mongouri_error *err)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    mongouri_status st;
+
+    *out = NULL;
+    st = read_whole(path, "tlsCAFile", &buf, &len, err);
+    if (st != MONGOURI_OK)
+        return st;
+    *out = read_certificates(buf, len);
+    free_wiped(buf, len);
+    if (*out == NULL)
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, "tlsCAFile", -1, 0,
+                                   "out of memory reading %s", path);
+    if (sk_X509_num(*out) == 0) {
+        sk_X509_free(*out);
+        *out = NULL;
+        return file_error(err, MONGOURI_D_FILE_NO_CERTIFICATE, "tlsCAFile",
+                          "tlsCAFile must hold the CA certificates in PEM form "
+                          "(-----BEGIN CERTIFICATE-----).",
+                          "tlsCAFile: %s contains no PEM certificate", path);
+    }
+    return MONGOURI_OK;
+}
+
+/* The certificate (+chain) and private key of tlsCertificateKeyFile. */
+typedef struct client_identity {
+    X509 *leaf;
+    STACK_OF(X509) *chain;
+    EVP_PKEY *key;
+} client_identity;
+
+static void client_identity_clear(client_identity *id)
+{
+    X509_free(id->leaf);
+    sk_X509_pop_free(id->chain, X509_free);
+    EVP_PKEY_free(id->key);
+    memset(id, 0, sizeof *id);
+}
+
+static mongouri_status load_key_file(const char *path, const char *password, client_identity *id,
+                                     mongouri_error *err)
+{
+    const char *opt = "tlsCertificateKeyFile";
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    STACK_OF(X509) *certs = NULL;
+    password_state ps = { password, false };
+    BIO *b = NULL;
+    mongouri_status st;
+    char why[128], subject[256], when[32];
+
+    memset(id, 0, sizeof *id);
+    st = read_whole(path, opt, &buf, &len, err);
+    if (st != MONGOURI_OK)
+        return st;
+    certs = read_certificates(buf, len);
+    if (certs == NULL) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, opt, -1, 0,
+                                 "out of memory reading %s", path);
+        goto fail;
+    }
+    if (sk_X509_num(certs) == 0) {
+        st = file_error(err, MONGOURI_D_FILE_NO_CERTIFICATE, opt,
+                        "tlsCertificateKeyFile must hold the client certificate and its "
+                        "private key, both in PEM form, in one file.",
+                        "%s: %s contains no PEM certificate", opt, path);
+        goto fail;
+    }
+    b = BIO_new_mem_buf(buf, (int)len);
+    if (b == NULL) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, opt, -1, 0,
+                                 "out of memory reading %s", path);
+        goto fail;
+    }
+    ERR_clear_error();
+    id->key = PEM_read_bio_PrivateKey(b, NULL, password_cb, &ps);
+    if (id->key == NULL) {
+        if (ps.asked && password == NULL) {
+            ERR_clear_error();
+            st = file_error(err, MONGOURI_D_KEY_NEEDS_PASSWORD, opt,
+                            "Give the key's password with tlsCertificateKeyFilePassword, or "
+                            "use an unencrypted key.",
+                            "%s: the private key in %s is encrypted and no "
+                            "tlsCertificateKeyFilePassword is given",
+                            opt, path);
+        } else if (ps.asked) {
+            first_error(why, sizeof why, true);
+            st = file_error(err, MONGOURI_D_KEY_BAD_PASSWORD, "tlsCertificateKeyFilePassword",
+                            "Check tlsCertificateKeyFilePassword (in a URI, percent-encode "
+                            "characters such as @ : / ? # [ ] %).",
+                            "tlsCertificateKeyFilePassword does not decrypt the private key "
+                            "in %s (%s)",
+                            path, why);
+        } else if (strstr((const char *)buf, "PRIVATE KEY-----") != NULL) {
+            first_error(why, sizeof why, false);
+            st = file_error(err, MONGOURI_D_FILE_NO_KEY, opt,
+                            "Write the key in PEM form (PKCS#8 or traditional).",
+                            "%s: the private key in %s cannot be read (%s)", opt, path, why);
+        } else {
+            ERR_clear_error();
+            st = file_error(err, MONGOURI_D_FILE_NO_KEY, opt,
+                            "Concatenate the client certificate and its private key into one "
+                            "PEM file.",
+                            "%s: %s contains no private key", opt, path);
+        }
+        goto fail;
+    }
+    id->leaf = sk_X509_shift(certs);
+    id->chain = certs;
+    certs = NULL;
+    name_text(X509_get_subject_name(id->leaf), subject, sizeof subject);
+    if (X509_check_private_key(id->leaf, id->key) != 1) {
+        ERR_clear_error();
+        st = file_error(err, MONGOURI_D_KEY_MISMATCH, opt,
+                        "Put the private key that belongs to the certificate in the file.",
+                        "%s: the private key in %s does not match its certificate (%s)", opt,
+                        path, subject);
+        goto fail;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(id->leaf)) < 0) {
+        mongouri__asn1_time_text(X509_get0_notAfter(id->leaf), when, sizeof when);
+        st = file_error(err, MONGOURI_D_CERT_EXPIRED, opt, "Renew the client certificate.",
+                        "%s: the client certificate in %s (%s) expired on %s", opt, path,
+                        subject, when);
+        goto fail;
+    }
+    if (X509_cmp_current_time(X509_get0_notBefore(id->leaf)) > 0) {
+        mongouri__asn1_time_text(X509_get0_notBefore(id->leaf), when, sizeof when);
+        st = file_error(err, MONGOURI_D_CERT_NOT_YET_VALID, opt,
+                        "Check the clock of this machine, or wait until the certificate is "
+                        "valid.",
+                        "%s: the client certificate in %s (%s) is not valid before %s", opt,
+                        path, subject, when);
+        goto fail;
+    }
+    BIO_free(b);
+    free_wiped(buf, len);
+    return MONGOURI_OK;
+
+fail:
+    ERR_clear_error();
+    BIO_free(b);
+    sk_X509_pop_free(certs, X509_free);
+    client_identity_clear(id);
+    free_wiped(buf, len);
+    return st;
+}
+
+/* Every CRL of tlsCRLFile, PEM (any number) or DER (one). */
+static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
+                                     mongouri_error *err)
+{
+    const char *opt = "tlsCRLFile";
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    STACK_OF(X509_CRL) *crls = NULL;
+    mongouri_status st;
+    char why[128] = "no CRL found";
+
+    *out = NULL;
+    st = read_whole(path, opt, &buf, &len, err);
+    if (st != MONGOURI_OK)
+        return st;
+    crls = sk_X509_CRL_new_null();
+    if (crls == NULL) {
+        free(buf);
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, opt, -1, 0,
+                                   "out of memory reading %s", path);
+    }
+    ERR_clear_error();
+    if (len > 0 && memchr(buf, '-', len) != NULL &&
+        strstr((const char *)buf, "-----BEGIN") != NULL) {
+        BIO *b = BIO_new_mem_buf(buf, (int)len);
+        X509_CRL *crl;
+
+        while (b != NULL && (crl = PEM_read_bio_X509_CRL(b, NULL, refuse_password_cb, NULL)) !=
+                                NULL) {
+            if (!sk_X509_CRL_push(crls, crl)) {
+                X509_CRL_free(crl);
+                break;
+            }
+        }
+        BIO_free(b);
+        /* PEM reading ends with "no start line"; a bad block leaves another error. */
+        if (sk_X509_CRL_num(crls) == 0) {
+            unsigned long e = ERR_peek_error();
+
+            if (e != 0 && !(ERR_GET_LIB(e) == ERR_LIB_PEM &&
+                            ERR_GET_REASON(e) == PEM_R_NO_START_LINE))
+                first_error(why, sizeof why, false);
+        }
+    } else if (len > 0) {
+        const unsigned char *p = buf;
+        X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+
+        if (crl != NULL && !sk_X509_CRL_push(crls, crl))
+            X509_CRL_free(crl);
+        if (crl == NULL)
+            first_error(why, sizeof why, false);
+    } else {
+        snprintf(why, sizeof why, "the file is empty");
+    }
+    ERR_clear_error();
+    free(buf);
+    if (sk_X509_CRL_num(crls) == 0) {
+        sk_X509_CRL_free(crls);
+        return file_error(err, MONGOURI_D_CRL_UNPARSEABLE, opt,
+                          "tlsCRLFile must hold a CRL in PEM (-----BEGIN X509 CRL-----) or DER "
+                          "form.",
+                          "%s: %s holds no readable CRL (%s)", opt, path, why);
+    }
+    *out = crls;
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongouri_error *err)
+{
+    const char *ca, *key, *crl;
+    mongouri_status st = MONGOURI_OK;
+
+    mongouri__error_clear(err);
+    if (tls == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "no TLS settings given");
+    ca = mongouri_tls_ca_file(tls);
+    key = mongouri_tls_certificate_key_file(tls);
+    crl = mongouri_tls_crl_file(tls);
+    ERR_set_mark();
+    if (ca != NULL) {
+        STACK_OF(X509) *certs = NULL;
+
+        st = load_ca_file(ca, &certs, err);
+        sk_X509_pop_free(certs, X509_free);
+        if (st != MONGOURI_OK)
+            goto out;
+    }
+    if (key != NULL) {
+        client_identity id;
+
+        st = load_key_file(key, mongouri_tls_certificate_key_file_password(tls), &id, err);
+        client_identity_clear(&id);
+        if (st != MONGOURI_OK)
+            goto out;
+    }
+    if (crl != NULL) {
+        STACK_OF(X509_CRL) *crls = NULL;
+
+        st = load_crl_file(crl, &crls, err);
+        sk_X509_CRL_pop_free(crls, X509_CRL_free);
+    }
+out:
+    ERR_pop_to_mark();
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The context                                                               */
+/* ------------------------------------------------------------------------ */
+
+static int verify_cb(int ok, X509_STORE_CTX *xs);
+
+static char *dup_or_null(const char *s)
+{
+    char *p;
+
+    if (s == NULL)
+        return NULL;
+    p = malloc(strlen(s) + 1);
+    if (p != NULL)
+        strcpy(p, s);
+    return p;
+}
+
+mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings *tls,
+                                     const mongouri_tls_options *opts, mongouri_error *err)
+{
+    mongouri_tls_options o;
+    SSL_CTX *ctx = NULL;
+    mongouri__tls_ctx_state *cs = NULL;
+    X509_STORE *store;
+    STACK_OF(X509) *cas = NULL;
+    STACK_OF(X509_CRL) *crls = NULL;
+    client_identity id = { NULL, NULL, NULL };
+    const char *ca, *key, *crl;
+    mongouri_status st;
+    int i;
+
+    if (out != NULL)
+        *out = NULL;
+    mongouri__error_clear(err);
+    if (out == NULL || tls == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "mongouri_tls_ctx_new needs an out-pointer and settings");
+    st = options_load(&o, opts, err);
+    if (st != MONGOURI_OK)
+        return st;
+    pthread_once(&index_once, index_init);
+    if (ctx_index < 0 || ssl_index < 0)
+        return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                   "cannot register OpenSSL ex_data indexes");
+    ca = mongouri_tls_ca_file(tls);
+    key = mongouri_tls_certificate_key_file(tls);
+    crl = mongouri_tls_crl_file(tls);
+    if (mongouri_tls_revocation(tls) == MONGOURI_REVOCATION_CRL && crl == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG,
+                                   "tlsCRLFile", -1, 0, "CRL revocation without tlsCRLFile");
+
+    ERR_set_mark();
+    ctx = SSL_CTX_new(TLS_client_method());
+    cs = calloc(1, sizeof *cs);
+    if (ctx == NULL || cs == NULL) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                 "cannot create the SSL_CTX");
+        goto fail;
+    }
+    cs->revocation = mongouri_tls_revocation(tls);
+    cs->verify_certificates = mongouri_tls_verify_certificates(tls);
+    cs->verify_hostnames = mongouri_tls_verify_hostnames(tls);
+    cs->ocsp_timeout_ms = o.ocsp_timeout_ms;
+    cs->ca_file = dup_or_null(ca);
+    cs->crl_file = dup_or_null(crl);
+    if ((ca != NULL && cs->ca_file == NULL) || (crl != NULL && cs->crl_file == NULL)) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                 "out of memory");
+        goto fail;
+    }
+    if (!cs->verify_certificates)
+        cs->revocation = MONGOURI_REVOCATION_NONE;
+    if (!SSL_CTX_set_ex_data(ctx, ctx_index, cs)) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                 "out of memory");
+        goto fail;
+    }
+    cs = NULL; /* owned by ctx now */
+    cs = mongouri__tls_ctx_state_get(ctx);
+
+    if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
+        st = mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                 "cannot require TLS 1.2");
+        goto fail;
+    }
+    SSL_CTX_set_default_passwd_cb(ctx, refuse_password_cb);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
+    store = SSL_CTX_get_cert_store(ctx);
+
+    /* Trust: tlsCAFile, or the system store. */
+    if (ca != NULL) {
+        st = load_ca_file(ca, &cas, err);
+        if (st != MONGOURI_OK)
+            goto fail;
+        for (i = 0; i < sk_X509_num(cas); i++)
+            X509_STORE_add_cert(store, sk_X509_value(cas, i)); /* duplicates are harmless */
+    } else if (cs->verify_certificates && !SSL_CTX_set_default_verify_paths(ctx)) {
+        st = mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                 "cannot load the system's trusted certificates");
+        goto fail;
+    }
+
+    /* Client certificate and key. */
+    if (key != NULL) {
+        st = load_key_file(key, mongouri_tls_certificate_key_file_password(tls), &id, err);
+        if (st != MONGOURI_OK)
+            goto fail;
+        if (!SSL_CTX_use_cert_and_key(ctx, id.leaf, id.key, id.chain, 1)) {
+            char why[128];
+
+            first_error(why, sizeof why, false);
+            st = mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP,
+                                     "tlsCertificateKeyFile", -1, 0,
+                                     "cannot use the client certificate of %s (%s)", key, why);
+            goto fail;
+        }
+        cs->has_client_certificate = true;
+    }
+
+    /* Revocation. */
+    if (cs->revocation == MONGOURI_REVOCATION_CRL) {
+        st = load_crl_file(crl, &crls, err);
+        if (st != MONGOURI_OK)
+            goto fail;
+        for (i = 0; i < sk_X509_CRL_num(crls); i++)
+            X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i));
+        X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+    } else if (cs->revocation == MONGOURI_REVOCATION_OCSP ||
+               cs->revocation == MONGOURI_REVOCATION_OCSP_STAPLE_ONLY) {
+        cs->cache = mongouri__ocsp_cache_new(o.ocsp_cache_size);
+        if (cs->cache == NULL) {
+            st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                     "out of memory");
+            goto fail;
+        }
+        SSL_CTX_set_tlsext_status_cb(ctx, mongouri__ocsp_status_cb);
+        SSL_CTX_set_tlsext_status_arg(ctx, NULL);
+    }
+    SSL_CTX_set_verify(ctx, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+                       verify_cb);
+
+    sk_X509_pop_free(cas, X509_free);
+    sk_X509_CRL_pop_free(crls, X509_CRL_free);
+    client_identity_clear(&id);
+    ERR_pop_to_mark();
+    *out = ctx;
+    return MONGOURI_OK;
+
+fail:
+    if (ctx == NULL || SSL_CTX_get_ex_data(ctx, ctx_index) == NULL)
+        ctx_state_free(NULL, cs, NULL, 0, 0, NULL);
+    sk_X509_pop_free(cas, X509_free);
+    sk_X509_CRL_pop_free(crls, X509_CRL_free);
+    client_identity_clear(&id);
+    SSL_CTX_free(ctx);
+    ERR_pop_to_mark();
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The connection                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Remember the first failure of the chain check; never changes the verdict. */
+static int verify_cb(int ok, X509_STORE_CTX *xs)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+    mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+    X509 *cert = X509_STORE_CTX_get_current_cert(xs);
+    int e = X509_STORE_CTX_get_error(xs);
+
+    if (ok || st == NULL || st->verify_error != 0)
+        return ok;
+    st->verify_error = e;
+    st->verify_depth = X509_STORE_CTX_get_error_depth(xs);
+    if (cert != NULL) {
+        name_text(X509_get_subject_name(cert), st->verify_subject, sizeof st->verify_subject);
+        if (e == X509_V_ERR_CERT_NOT_YET_VALID)
+            mongouri__asn1_time_text(X509_get0_notBefore(cert), st->verify_time,
+                                     sizeof st->verify_time);
+        else
+            mongouri__asn1_time_text(X509_get0_notAfter(cert), st->verify_time,
+                                     sizeof st->verify_time);
+    }
+    if (e == X509_V_ERR_CERT_REVOKED && cert != NULL) {
+        X509_CRL *crl = X509_STORE_CTX_get0_current_crl(xs);
+        X509_REVOKED *rev = NULL;
+
+        st->rev = MONGOURI__REV_REVOKED;
+        st->rev_source = MONGOURI_TLS_REV_CRL;
+        st->rev_reason = -1;
+        if (crl != NULL && X509_CRL_get0_by_cert(crl, &rev, cert) == 1 && rev != NULL) {
+            ASN1_ENUMERATED *r = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+            char when[32];
+
+            st->rev_reason = r == NULL ? 0 : (int)ASN1_ENUMERATED_get(r);
+            ASN1_ENUMERATED_free(r);
+            mongouri__asn1_time_text(X509_REVOKED_get0_revocationDate(rev), when, sizeof when);
+            snprintf(st->rev_detail, sizeof st->rev_detail, "revoked per tlsCRLFile (%s, since %s)",
+                     mongouri__crl_reason_name(st->rev_reason), when);
+        } else {
+            snprintf(st->rev_detail, sizeof st->rev_detail, "revoked per tlsCRLFile");
+        }
+    }
+    return ok;
+}
+
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+    const unsigned char *p = buf;
+
+    (void)version, (void)arg;
+    if (st == NULL)
+        return;
+    if (content_type == SSL3_RT_ALERT && len >= 2 && p[1] != 0) {
+        if (write_p && st->alert_sent < 0)
+            st->alert_sent = p[1];
+        else if (!write_p && st->alert_received < 0)
+            st->alert_received = p[1];
+    } else if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
+        if (!write_p && p[0] == SSL3_MT_SERVER_HELLO && len >= 6 &&
+            st->server_hello_version == 0)
+            st->server_hello_version = (p[4] << 8) | p[5];
+        else if (!write_p && p[0] == SSL3_MT_CERTIFICATE_REQUEST)
+            st->certificate_requested = true;
+        else if (write_p && p[0] == SSL3_MT_CERTIFICATE) {
+            st->certificate_sent = true;
+            st->certificate_sent_empty = SSL_get_certificate(ssl) == NULL;
+        }
+    }
+}
+
+mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_error *err)
+{
+    mongouri__tls_ctx_state *cs;
+    mongouri__tls_ssl_state *st;
+    bool fresh = false;
+
+    mongouri__error_clear(err);
+    if (ssl == NULL || host == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "mongouri_tls_ssl_prepare needs an SSL and a host");
+    cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
+    if (cs == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "the SSL was not made from a mongouri_tls_ctx_new context");
+    st = mongouri__tls_ssl_state_get(ssl);
+    if (st == NULL) {
+        st = calloc(1, sizeof *st);
+        fresh = true;
+    }
+    if (st == NULL)
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "out of memory");
+    memset(st, 0, sizeof *st);
+    st->alert_received = st->alert_sent = -1;
+    st->verify_depth = -1;
+    st->rev_reason = -1;
+    host_copy(st->host, sizeof st->host, host);
+    st->host_is_ip = is_ip_literal(st->host);
+    if (fresh && !SSL_set_ex_data(ssl, ssl_index, st)) {
+        free(st);
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "out of memory");
+    }
+
+    ERR_set_mark();
+    /* SNI for DNS names only (RFC 6066 forbids IP literals). */
+    if (!st->host_is_ip && st->host[0] != '\0' && !SSL_set_tlsext_host_name(ssl, st->host)) {
+        ERR_pop_to_mark();
+        return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                   "cannot send %s as the server name (SNI)", st->host);
+    }
+    SSL_set_verify(ssl, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
+    if (cs->verify_certificates && cs->verify_hostnames) {
+        int ok;
+
+        if (st->host_is_ip)
+            ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), st->host);
+        else
+            ok = SSL_set1_host(ssl, st->host);
+        if (!ok) {
+            ERR_pop_to_mark();
+            return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                       "cannot check the certificate against %s", st->host);
+        }
+        SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    }
+    if (cs->revocation == MONGOURI_REVOCATION_OCSP ||
+        cs->revocation == MONGOURI_REVOCATION_OCSP_STAPLE_ONLY)
+        SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+    SSL_set_msg_callback(ssl, msg_cb);
+    ERR_pop_to_mark();
+    return MONGOURI_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Diagnosis                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static void report_init(mongouri_tls_report *r)
+{
+    memset(r, 0, sizeof *r);
+    r->category = MONGOURI_TLS_OK;
+    r->verify_depth = -1;
+    r->alert_received = -1;
+    r->alert_sent = -1;
+    r->elapsed_ms = -1;
+}
+
+static void set_text(char *dst, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void set_text(char *dst, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(dst, cap, fmt, ap);
+    va_end(ap);
+}
+
+static bool is_protocol_reason(int reason)
+{
+    return reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_NO_PROTOCOLS_AVAILABLE ||
+           reason == SSL_R_VERSION_TOO_LOW || reason == SSL_R_WRONG_SSL_VERSION ||
+           reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
+           reason == SSL_R_UNSUPPORTED_SSL_VERSION;
+}
+
+static bool is_client_cert_alert(int a)
+{
+    return a == 42 || a == 43 || a == 44 || a == 45 || a == 46 || a == 48 || a == 49 ||
+           a == 116;
+}
+
+/* The verify errors that mean "this chain does not lead to a trusted CA". */
+static bool is_trust_error(int e)
+{
+    switch (e) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_CERT_REJECTED:
+    case X509_V_ERR_INVALID_CA:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
+                                             const mongouri__tls_ctx_state *cs,
+                                             mongouri_tls_report *r)
+{
+    int e = r->verify_error;
+    const char *text = X509_verify_cert_error_string(e);
+    const char *who = st->verify_subject[0] != '\0' ? st->verify_subject : "the certificate";
+
+    if (is_trust_error(e)) {
+        set_text(r->detail, sizeof r->detail,
+                 "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s", e,
+                 text, who, r->verify_depth, cs->ca_file != NULL ? "tlsCAFile " : "the system store",
+                 cs->ca_file != NULL ? cs->ca_file : "");
+        if (cs->ca_file != NULL)
+            set_text(r->hint, sizeof r->hint,
+                     "tlsCAFile does not hold the CA that signed the server's certificate: "
+                     "give that CA (and any intermediate) in tlsCAFile.");
+        else
+            set_text(r->hint, sizeof r->hint,
+                     "The system store does not trust the server's certificate: give the CA "
+                     "that signed it with tlsCAFile.");
+        return MONGOURI_TLS_UNKNOWN_CA;
+    }
+    if (e == X509_V_ERR_CERT_HAS_EXPIRED) {
+        set_text(r->detail, sizeof r->detail, "the certificate of %s (depth %d) expired on %s",
+                 who, r->verify_depth, st->verify_time);
+        set_text(r->hint, sizeof r->hint,
+                 "Renew the server's certificate (and check the clocks); "
+                 "tlsAllowInvalidCertificates=true hides this, insecurely.");
+        return MONGOURI_TLS_EXPIRED;
+    }
+    if (e == X509_V_ERR_CERT_NOT_YET_VALID) {
+        set_text(r->detail, sizeof r->detail,
+                 "the certificate of %s (depth %d) is not valid before %s", who, r->verify_depth,
+                 st->verify_time);
+        set_text(r->hint, sizeof r->hint,
+                 "Check the clock of this machine and of the server's CA.");
+        return MONGOURI_TLS_NOT_YET_VALID;
+    }
+    if (e == X509_V_ERR_HOSTNAME_MISMATCH || e == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+        set_text(r->detail, sizeof r->detail,
+                 "%s %s is not among the certificate's names (%s; subject %s)",
+                 e == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP address" : "host name",
+                 r->expected_name, r->peer_names[0] != '\0' ? r->peer_names : "no subjectAltName",
+                 r->peer_subject);
+        set_text(r->hint, sizeof r->hint,
+                 "Connect with a name the certificate lists, or reissue the server's "
+                 "certificate with a subjectAltName for %s; tlsAllowInvalidHostnames=true "
+                 "skips the check, insecurely.",
+                 r->expected_name);
+        return MONGOURI_TLS_HOSTNAME_MISMATCH;
+    }
+    if (e == X509_V_ERR_CERT_REVOKED) {
+        set_text(r->detail, sizeof r->detail, "the certificate of %s is %s", who,
+                 st->rev_detail[0] != '\0' ? st->rev_detail : "revoked");
+        set_text(r->hint, sizeof r->hint,
+                 "The server's certificate was revoked: install a new certificate on the "
+                 "server.");
+        return MONGOURI_TLS_REVOKED;
+    }
+    if (e == X509_V_ERR_UNABLE_TO_GET_CRL) {
+        set_text(r->detail, sizeof r->detail,
+                 "revocation: tlsCRLFile %s has no CRL from the issuer of %s", cs->crl_file,
+                 who);
+        set_text(r->hint, sizeof r->hint,
+                 "Give the CRL published by the CA that issued the server's certificate in "
+                 "tlsCRLFile.");
+        return MONGOURI_TLS_HANDSHAKE_FAILED;
+    }
+    if (e == X509_V_ERR_CRL_HAS_EXPIRED || e == X509_V_ERR_CRL_NOT_YET_VALID ||
+        e == X509_V_ERR_CRL_SIGNATURE_FAILURE ||
+        e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE) {
+        set_text(r->detail, sizeof r->detail, "revocation: the CRL in tlsCRLFile %s: %s",
+                 cs->crl_file, text);
+        set_text(r->hint, sizeof r->hint,
+                 "Download a current CRL from the CA into tlsCRLFile.");
+        return MONGOURI_TLS_HANDSHAKE_FAILED;
+    }
+    set_text(r->detail, sizeof r->detail, "certificate verify failed (%d: %s) for %s at depth %d",
+             e, text, who, r->verify_depth);
+    set_text(r->hint, sizeof r->hint,
+             "The server's certificate is not usable for a TLS server (check its key usage, "
+             "extended key usage and basic constraints).");
+    return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static mongouri_tls_category classify_revocation(const mongouri__tls_ssl_state *st,
+                                                 mongouri_tls_report *r)
+{
+    set_text(r->detail, sizeof r->detail, "%s", st->rev_detail);
+    if (st->rev == MONGOURI__REV_REVOKED) {
+        set_text(r->hint, sizeof r->hint,
+                 "The server's certificate was revoked: install a new certificate on the "
+                 "server.");
+        return MONGOURI_TLS_REVOKED;
+    }
+    if (st->rev == MONGOURI__REV_MUST_STAPLE_MISSING) {
+        set_text(r->hint, sizeof r->hint,
+                 "The certificate is Must-Staple: turn on OCSP stapling on the server "
+                 "(tlsDisableCertificateRevocationCheck=true skips revocation checks).");
+        return MONGOURI_TLS_MUST_STAPLE_MISSING;
+    }
+    set_text(r->hint, sizeof r->hint,
+             "Fix the OCSP stapling of the server (the staple must come from the CA's "
+             "responder and be current), or set tlsDisableCertificateRevocationCheck=true.");
+    return MONGOURI_TLS_OCSP_INVALID;
+}
+
+static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
+                                            const mongouri__tls_ctx_state *cs,
+                                            mongouri_tls_report *r)
+{
+    int a = r->alert_received;
+
+    if (a == 70) {
+        set_text(r->detail, sizeof r->detail,
+                 "the client offers %s; the server refused them (alert protocol_version)",
+                 r->versions_offered);
+        set_text(r->hint, sizeof r->hint,
+                 "The server speaks only older TLS versions; TLS 1.2 is the minimum. Enable "
+                 "TLS 1.2 or 1.3 on the server.");
+        return MONGOURI_TLS_PROTOCOL_VERSION;
+    }
+    if (a == 116 || (a == 40 && st->certificate_requested &&
+                     (!st->certificate_sent || st->certificate_sent_empty)) ||
+        (is_client_cert_alert(a) && !cs->has_client_certificate && st->certificate_requested)) {
+        set_text(r->detail, sizeof r->detail,
+                 "the server requires a client certificate and none was sent (alert %s)",
+                 alert_name(a));
+        set_text(r->hint, sizeof r->hint,
+                 "Give the client certificate and its key with tlsCertificateKeyFile.");
+        return MONGOURI_TLS_CLIENT_CERTIFICATE;
+    }
+    if (is_client_cert_alert(a) && cs->has_client_certificate) {
+        set_text(r->detail, sizeof r->detail,
+                 "the server rejected the client certificate (alert %s)", alert_name(a));
+        set_text(r->hint, sizeof r->hint,
+                 "Use a client certificate signed by a CA the server trusts (its "
+                 "net.tls.CAFile), current, and meant for client authentication.");
+        return MONGOURI_TLS_CLIENT_CERTIFICATE;
+    }
+    set_text(r->detail, sizeof r->detail, "the server ended the handshake with alert %s (%d)%s%s",
+             alert_name(a), a, r->openssl_error[0] != '\0' ? ": " : "", r->openssl_error);
+    set_text(r->hint, sizeof r->hint,
+             a == 40 || a == 71
+                 ? "Client and server share no cipher suite or key exchange group: check the "
+                   "server's TLS settings."
+                 : "Check the server's log for why it refused the handshake.");
+    return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static void describe_success(const mongouri__tls_ssl_state *st,
+                             const mongouri__tls_ctx_state *cs, const SSL *ssl,
+                             mongouri_tls_report *r)
+{
+    const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+    char trust[300], name[300], rev[300];
+
+    if (!cs->verify_certificates)
+        set_text(trust, sizeof trust, "certificate not verified (tlsAllowInvalidCertificates "
+                 "or tlsInsecure)%s%s",
+                 st->verify_error != 0 ? "; it would fail: " : "",
+                 st->verify_error != 0 ? X509_verify_cert_error_string(st->verify_error) : "");
+    else
+        set_text(trust, sizeof trust, "certificate %s verified against %s%s", r->peer_subject,
+                 cs->ca_file != NULL ? "tlsCAFile " : "the system store",
+                 cs->ca_file != NULL ? cs->ca_file : "");
+    if (!cs->verify_certificates || !cs->verify_hostnames)
+        set_text(name, sizeof name, "name not checked");
+    else
+        set_text(name, sizeof name, "%s matches %s", r->expected_name, r->peer_names);
+    if (cs->revocation == MONGOURI_REVOCATION_NONE)
+        set_text(rev, sizeof rev, "revocation not checked");
+    else if (st->rev_detail[0] != '\0')
+        set_text(rev, sizeof rev, "revocation: %s", st->rev_detail);
+    else
+        set_text(rev, sizeof rev, "revocation: not checked");
+    set_text(r->detail, sizeof r->detail, "%s %s; %s; %s; %s", r->version,
+             c != NULL ? SSL_CIPHER_get_name(c) : "", trust, name, rev);
+}
+
+mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tls_report *r)
+{
+    const mongouri__tls_ssl_state *st;
+    const mongouri__tls_ctx_state *cs;
+    mongouri__tls_ssl_state empty_st;
+    mongouri__tls_ctx_state empty_cs;
+    X509 *peer;
+    unsigned long e;
+    int ssl_err, min_v, max_v, reason = 0;
+    bool finished;
+    mongouri_tls_category cat;
+
+    if (r == NULL)
+        return MONGOURI_TLS_HANDSHAKE_FAILED;
+    report_init(r);
+    if (ssl == NULL) {
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        set_text(r->detail, sizeof r->detail, "no connection");
+        return r->category;
+    }
+    st = mongouri__tls_ssl_state_get(ssl);
+    cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
+    if (st == NULL) {
+        memset(&empty_st, 0, sizeof empty_st);
+        empty_st.alert_received = empty_st.alert_sent = empty_st.verify_depth = -1;
+        st = &empty_st;
+    }
+    if (cs == NULL) {
+        memset(&empty_cs, 0, sizeof empty_cs);
+        empty_cs.verify_certificates = SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE;
+        empty_cs.revocation = MONGOURI_REVOCATION_NONE;
+        cs = &empty_cs;
+    }
+
+    /* What was seen. */
+    set_text(r->expected_name, sizeof r->expected_name, "%s", st->host);
+    min_v = (int)SSL_get_min_proto_version((SSL *)ssl);
+    max_v = (int)SSL_get_max_proto_version((SSL *)ssl);
+    set_text(r->versions_offered, sizeof r->versions_offered, "%s-%s",
+             min_v == 0 ? "TLSv1" : version_name(min_v), max_v == 0 ? "TLSv1.3" : version_name(max_v));
+    finished = SSL_is_init_finished(ssl);
+    if (finished)
+        set_text(r->version, sizeof r->version, "%s", SSL_get_version(ssl));
+    if (st->server_hello_version != 0 && st->server_hello_version < TLS1_2_VERSION)
+        set_text(r->server_version, sizeof r->server_version, "%s",
+                 version_name(st->server_hello_version));
+    peer = SSL_get0_peer_certificate(ssl);
+    if (peer == NULL && SSL_get_peer_cert_chain(ssl) != NULL &&
+        sk_X509_num(SSL_get_peer_cert_chain(ssl)) > 0)
+        peer = sk_X509_value(SSL_get_peer_cert_chain(ssl), 0); /* verification failed */
+    if (peer != NULL) {
+        name_text(X509_get_subject_name(peer), r->peer_subject, sizeof r->peer_subject);
+        san_text(peer, r->peer_names, sizeof r->peer_names);
+        mongouri__asn1_time_text(X509_get0_notAfter(peer), r->peer_not_after,
+                                 sizeof r->peer_not_after);
+    }
+    r->verify_error = st->verify_error != 0 ? st->verify_error
+                                            : (int)SSL_get_verify_result(ssl);
+    r->verify_depth = st->verify_error != 0 ? st->verify_depth : -1;
+    set_text(r->verify_subject, sizeof r->verify_subject, "%s", st->verify_subject);
+    r->alert_received = st->alert_received;
+    r->alert_sent = st->alert_sent;
+    e = ERR_peek_error();
+    if (e != 0) {
+        const char *txt = ERR_reason_error_string(e);
+
+        reason = ERR_GET_LIB(e) == ERR_LIB_SSL ? ERR_GET_REASON(e) : 0;
+        if (txt != NULL)
+            set_text(r->openssl_error, sizeof r->openssl_error, "%s", txt);
+        else
+            ERR_error_string_n(e, r->openssl_error, sizeof r->openssl_error);
+    }
+    if (cs->revocation == MONGOURI_REVOCATION_CRL && st->rev == MONGOURI__REV_UNCHECKED &&
+        finished && cs->verify_certificates) {
+        r->revocation_source = MONGOURI_TLS_REV_CRL;
+        set_text(r->revocation_status, sizeof r->revocation_status, "good");
+        set_text(r->revocation_detail, sizeof r->revocation_detail,
+                 "not revoked per tlsCRLFile %s", cs->crl_file);
+    } else {
+        r->revocation_source = st->rev_source;
+        set_text(r->revocation_status, sizeof r->revocation_status, "%s",
+                 st->rev == MONGOURI__REV_GOOD      ? "good"
+                 : st->rev == MONGOURI__REV_REVOKED ? "revoked"
+                 : st->rev == MONGOURI__REV_UNKNOWN ? "unknown"
+                                                    : "");
+        if (st->rev == MONGOURI__REV_REVOKED)
+            set_text(r->revocation_reason, sizeof r->revocation_reason, "%s",
+                     mongouri__crl_reason_name(st->rev_reason));
+        set_text(r->revocation_detail, sizeof r->revocation_detail, "%s", st->rev_detail);
+    }
+
+    ssl_err = ret > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, ret);
+    if (ssl_err == SSL_ERROR_NONE && finished) {
+        if (cs->revocation == MONGOURI_REVOCATION_CRL && r->revocation_detail[0] != '\0') {
+            mongouri__tls_ssl_state tmp = *st;
+
+            set_text(tmp.rev_detail, sizeof tmp.rev_detail, "%s", r->revocation_detail);
+            describe_success(&tmp, cs, ssl, r);
+        } else {
+            describe_success(st, cs, ssl, r);
+        }
+        r->verify_error = cs->verify_certificates ? 0 : r->verify_error;
+        r->category = MONGOURI_TLS_OK;
+        return r->category;
+    }
+    if (ssl_err == SSL_ERROR_WANT_READ || ssl_err == SSL_ERROR_WANT_WRITE) {
+        set_text(r->detail, sizeof r->detail, "the handshake is not finished (waiting for the %s)",
+                 ssl_err == SSL_ERROR_WANT_READ ? "server" : "network");
+        set_text(r->hint, sizeof r->hint,
+                 "Is TLS enabled on the server, on this port? A server without TLS never "
+                 "answers the client's hello.");
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        return r->category;
+    }
+
+    /* Our own revocation verdict ends the handshake with "invalid status response". */
+    if (st->rev == MONGOURI__REV_REVOKED || st->rev == MONGOURI__REV_STAPLE_INVALID ||
+        st->rev == MONGOURI__REV_MUST_STAPLE_MISSING) {
+        if (st->rev_source == MONGOURI_TLS_REV_CRL) {
+            cat = classify_verify(st, cs, r);
+        } else {
+            cat = classify_revocation(st, r);
+        }
+    } else if (cs->verify_certificates && st->verify_error != 0) {
+        cat = classify_verify(st, cs, r);
+    } else if (st->alert_received >= 0) {
+        cat = classify_alert(st, cs, r);
+    } else if (is_protocol_reason(reason)) {
+        set_text(r->detail, sizeof r->detail, "the client offers %s; the server %s (%s)",
+                 r->versions_offered,
+                 r->server_version[0] != '\0' ? "answered with an older version"
+                                              : "chose a version the client refuses",
+                 r->openssl_error);
+        if (r->server_version[0] != '\0') {
+            size_t n = strlen(r->detail);
+
+            set_text(r->detail + n, sizeof r->detail - n, "; the server speaks %s",
+                     r->server_version);
+        }
+        set_text(r->hint, sizeof r->hint,
+                 "The server speaks only older TLS versions; TLS 1.2 is the minimum. Enable "
+                 "TLS 1.2 or 1.3 on the server.");
+        cat = MONGOURI_TLS_PROTOCOL_VERSION;
+    } else if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
+               reason == SSL_R_RECORD_LENGTH_MISMATCH) {
+        set_text(r->detail, sizeof r->detail, "the server did not answer with TLS (%s)",
+                 r->openssl_error);
+        set_text(r->hint, sizeof r->hint,
+                 "This port does not speak TLS: enable TLS on the server (net.tls.mode), or "
+                 "connect without tls=true.");
+        cat = MONGOURI_TLS_HANDSHAKE_FAILED;
+    } else if (ssl_err == SSL_ERROR_SYSCALL || ssl_err == SSL_ERROR_ZERO_RETURN ||
+               reason == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        if (st->certificate_requested && !cs->has_client_certificate) {
+            set_text(r->detail, sizeof r->detail,
+                     "the server asked for a client certificate, none was sent, and it closed "
+                     "the connection");
+            set_text(r->hint, sizeof r->hint,
+                     "Give the client certificate and its key with tlsCertificateKeyFile.");
+            cat = MONGOURI_TLS_CLIENT_CERTIFICATE;
+        } else {
+            set_text(r->detail, sizeof r->detail,
+                     "the server closed the connection during the handshake%s%s",
+                     r->openssl_error[0] != '\0' ? " (" : "", r->openssl_error);
+            if (r->openssl_error[0] != '\0')
+                strncat(r->detail, ")", sizeof r->detail - strlen(r->detail) - 1);
+            set_text(r->hint, sizeof r->hint,
+                     "Is TLS enabled on the server, on this port? Check the server's log for "
+                     "why it dropped the connection.");
+            cat = MONGOURI_TLS_HANDSHAKE_FAILED;
+        }
+    } else {
+        set_text(r->detail, sizeof r->detail, "TLS handshake failed: %s",
+                 r->openssl_error[0] != '\0' ? r->openssl_error : "unknown error");
+        set_text(r->hint, sizeof r->hint, "Check the server's TLS configuration and log.");
+        cat = MONGOURI_TLS_HANDSHAKE_FAILED;
+    }
+    r->category = cat;
+    return cat;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The probe                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int remaining_ms(int64_t deadline)
+{
+    int64_t left = deadline - mongouri__now_ms();
+
+    return left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* A TCP connection to host:port, or -1 with `why` filled. */
+static int tcp_connect(const char *host, uint16_t port, int64_t deadline, char *why, size_t cap)
+{
+    mongouri__net_job job;
+    char port_text[8];
+    int fd = -1;
+
+    snprintf(port_text, sizeof port_text, "%u", (unsigned)port);
+    mongouri__net_job_init(&job, host, port_text);
+    mongouri__net_run(&job, 1, deadline, NULL, NULL);
+    if (job.state == MONGOURI__NET_DONE) {
+        fd = job.fd;
+        job.fd = -1;
+    } else {
+        snprintf(why, cap, "%s", job.error);
+    }
+    mongouri__net_job_clear(&job);
+    return fd;
+}
+
+static bool wait_fd(int fd, bool for_write, int timeout_ms)
+{
+    struct pollfd p;
+
+    p.fd = fd;
+    p.events = for_write ? POLLOUT : POLLIN;
+    p.revents = 0;
+    return poll(&p, 1, timeout_ms) > 0;
+}
+
+/* SSL_connect on a non-blocking socket until done, failed or past the deadline. */
+static int handshake(SSL *ssl, int fd, int64_t deadline, bool *timed_out)
+{
+    *timed_out = false;
+    for (;;) {
+        int ret = SSL_connect(ssl), e;
+
+        if (ret == 1)
+            return ret;
+        e = SSL_get_error(ssl, ret);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+            return ret;
+        if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(deadline))) {
+            *timed_out = true;
+            return ret;
+        }
+    }
+}
+
+/*
+ * After a handshake, give the server a moment to refuse us: with TLS 1.3 a
+ * rejected (or missing) client certificate only shows as an alert after
+ * SSL_connect succeeded. Returns the SSL_read result to diagnose, or 1.
+ */
+static int listen_after_handshake(SSL *ssl, int fd, int64_t until)
+{
+    char buf[512];
+
+    for (;;) {
+        int ret, e;
+
+        ERR_clear_error();
+        ret = SSL_read(ssl, buf, sizeof buf);
+        if (ret > 0)
+            return 1;
+        e = SSL_get_error(ssl, ret);
+        if (e == SSL_ERROR_SSL)
+            return ret;
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            ERR_clear_error();
+            return 1; /* closed after a good handshake: not a TLS failure */
+        }
+        if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
+            return 1;
+    }
+}
+
+/* Find out which older version a server speaks, for the protocol-version detail. */
+static void learn_server_version(const char *host, uint16_t port, int64_t deadline,
+                                 mongouri_tls_report *r)
+{
+    char why[160];
+    int fd = tcp_connect(host, port, deadline, why, sizeof why);
+    SSL_CTX *ctx = NULL;
+    SSL *ssl = NULL;
+    bool timed_out;
+
+    if (fd < 0)
+        return;
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL)
+        goto out;
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+    SSL_CTX_set_min_proto_version(ctx, 0);
+    SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    ssl = SSL_new(ctx);
+    if (ssl == NULL || !SSL_set_fd(ssl, fd))
+        goto out;
+    if (handshake(ssl, fd, deadline, &timed_out) == 1)
+        set_text(r->server_version, sizeof r->server_version, "%s", SSL_get_version(ssl));
+out:
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    ERR_clear_error();
+}
+
+static mongouri_status probe_fail(mongouri_tls_report *r, mongouri_error *err,
+                                  mongouri_status status, mongouri_diag code, int64_t start)
+{
+    r->elapsed_ms = (long)(mongouri__now_ms() - start);
+    mongouri__error_set(err, status, code, NULL, -1, 0, "%s: %s",
+                        mongouri_tls_category_name(r->category), r->detail);
+    mongouri__error_hint(err, "%s", r->hint);
+    return status;
+}
+
+mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
+                                            const mongouri_tls_options *opts, const char *host,
+                                            uint16_t port, int timeout_ms,
+                                            mongouri_tls_report *report, mongouri_error *err)
+{
+    int64_t start = mongouri__now_ms(), deadline;
+    mongouri_tls_report scratch;
+    mongouri_tls_report *r = report != NULL ? report : &scratch;
+    mongouri_tls_options o;
+    SSL_CTX *ctx = NULL;
+    SSL *ssl = NULL;
+    char name[256], why[160] = "";
+    int fd = -1, ret;
+    bool timed_out;
+    mongouri_status st;
+
+    report_init(r);
+    mongouri__error_clear(err);
+    if (tls == NULL || host == NULL || host[0] == '\0')
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "mongouri_tls_probe needs settings and a host");
+    st = options_load(&o, opts, err);
+    if (st != MONGOURI_OK)
+        return st;
+    deadline = start + (timeout_ms > 0 ? timeout_ms : PROBE_TIMEOUT_MS_DEFAULT);
+    host_copy(name, sizeof name, host);
+    set_text(r->expected_name, sizeof r->expected_name, "%s", name);
+    if (name[0] == '/' || strstr(name, ".sock") != NULL) {
+        r->category = MONGOURI_TLS_CONNECT_FAILED;
+        set_text(r->detail, sizeof r->detail, "%s is a Unix domain socket; only TCP is probed",
+                 name);
+        return probe_fail(r, err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, start);
+    }
+    ERR_clear_error();
+
+    if (mongouri_tls_enabled(tls)) {
+        mongouri_error ferr;
+
+        if (mongouri_tls_check_files(tls, &ferr) != MONGOURI_OK) {
+            r->category = strncmp(ferr.option, "tlsCertificateKeyFile", 21) == 0
+                              ? MONGOURI_TLS_CLIENT_CERTIFICATE
+                              : MONGOURI_TLS_HANDSHAKE_FAILED;
+            set_text(r->detail, sizeof r->detail, "%s", ferr.message);
+            set_text(r->hint, sizeof r->hint, "%s", ferr.hint);
+            r->elapsed_ms = (long)(mongouri__now_ms() - start);
+            if (err != NULL)
+                *err = ferr;
+            return MONGOURI_E_FILE;
+        }
+    }
+
+    fd = tcp_connect(name, port, deadline, why, sizeof why);
+    if (fd < 0) {
+        r->category = MONGOURI_TLS_CONNECT_FAILED;
+        set_text(r->detail, sizeof r->detail, "%s", why);
+        set_text(r->hint, sizeof r->hint,
+                 "Check the host and port, that the server is running, and that no firewall "
+                 "blocks the port.");
+        return probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_CONNECT, start);
+    }
+    if (!mongouri_tls_enabled(tls)) {
+        set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off", name,
+                 (unsigned)port);
+        r->elapsed_ms = (long)(mongouri__now_ms() - start);
+        close(fd);
+        return MONGOURI_OK;
+    }
+
+    if (o.ocsp_timeout_ms > remaining_ms(deadline))
+        o.ocsp_timeout_ms = remaining_ms(deadline) > 0 ? remaining_ms(deadline) : 1;
+    st = mongouri_tls_ctx_new(&ctx, tls, &o, err);
+    if (st != MONGOURI_OK) {
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        set_text(r->detail, sizeof r->detail, "%s", err != NULL ? err->message : "TLS set-up failed");
+        r->elapsed_ms = (long)(mongouri__now_ms() - start);
+        close(fd);
+        return st;
+    }
+    ssl = SSL_new(ctx);
+    if (ssl == NULL || mongouri_tls_ssl_prepare(ssl, name, err) != MONGOURI_OK ||
+        !SSL_set_fd(ssl, fd)) {
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        set_text(r->detail, sizeof r->detail, "cannot set up the TLS connection");
+        st = probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, start);
+        goto out;
+    }
+    ERR_clear_error();
+    {
+        int64_t t0 = mongouri__now_ms();
+
+        ret = handshake(ssl, fd, deadline, &timed_out);
+        if (ret == 1) {
+            int64_t took = mongouri__now_ms() - t0;
+            int64_t wait = took * 2 > PROBE_AFTER_HANDSHAKE_MIN_MS ? took * 2
+                                                                   : PROBE_AFTER_HANDSHAKE_MIN_MS;
+            int64_t until = mongouri__now_ms() + wait;
+
+            ret = listen_after_handshake(ssl, fd, until < deadline ? until : deadline);
+        }
+    }
+    if (timed_out) {
+        mongouri_tls_diagnose(ssl, ret, r);
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        set_text(r->detail, sizeof r->detail, "no TLS answer from %s port %u within %d ms", name,
+                 (unsigned)port, timeout_ms > 0 ? timeout_ms : PROBE_TIMEOUT_MS_DEFAULT);
+        set_text(r->hint, sizeof r->hint,
+                 "Is TLS enabled on the server, on this port? A server without TLS never "
+                 "answers the client's hello.");
+        st = probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TLS_HANDSHAKE, start);
+        goto out;
+    }
+    mongouri_tls_diagnose(ssl, ret, r);
+    if (r->category == MONGOURI_TLS_PROTOCOL_VERSION && r->server_version[0] == '\0') {
+        int64_t until = mongouri__now_ms() + 2000;
+
+        learn_server_version(name, port, until < deadline ? until : deadline, r);
+        if (r->server_version[0] != '\0') {
+            size_t n = strlen(r->detail);
+
+            set_text(r->detail + n, sizeof r->detail - n, "; the server speaks %s",
+                     r->server_version);
+        }
+    }
+    if (r->category != MONGOURI_TLS_OK) {
+        st = probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TLS_HANDSHAKE, start);
+        goto out;
+    }
+    r->elapsed_ms = (long)(mongouri__now_ms() - start);
+    st = MONGOURI_OK;
+out:
+    if (ssl != NULL && r->category == MONGOURI_TLS_OK)
+        SSL_shutdown(ssl);
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    ERR_clear_error();
+    return st;
+}
+
+mongouri_status mongouri_tls_probe(const mongouri_uri *uri, const char *host, uint16_t port,
+                                   int timeout_ms, mongouri_tls_report *report,
+                                   mongouri_error *err)
+{
+    if (uri == NULL) {
+        if (report != NULL) {
+            report_init(report);
+            report->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        }
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "mongouri_tls_probe needs a parsed URI");
+    }
+    return mongouri_tls_probe_settings(mongouri_uri_tls(uri), NULL, host, port, timeout_ms,
+                                       report, err);
+}
