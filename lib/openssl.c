@@ -226,6 +226,8 @@ static void ctx_state_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
         return;
     free(cs->ca_file);
     free(cs->crl_file);
+    free(cs->verify_certificates_source);
+    free(cs->verify_hostnames_source);
     mongouri__ocsp_cache_free(cs->cache);
     free(cs);
 }
@@ -361,7 +363,10 @@ static mongouri_status file_error(mongouri_error *err, mongouri_diag code, const
     return MONGOURI_E_FILE;
 }
 
-/* The whole file, for `option`: missing and unreadable are told apart. */
+/*
+ * The whole file, for `option`, NUL-terminated (never NULL on success):
+ * missing and unreadable are told apart.
+ */
 static mongouri_status read_whole(const char *path, const char *option, unsigned char **out,
                                   size_t *out_len, mongouri_error *err)
 {
@@ -394,13 +399,13 @@ static mongouri_status read_whole(const char *path, const char *option, unsigned
     for (;;) {
         size_t r;
 
-        if (len == cap) {
+        if (len + 1 >= cap) { /* room for the data and a NUL */
             size_t ncap = cap == 0 ? 8192 : cap * 2;
             unsigned char *p;
 
-            if (ncap > (size_t)FILE_MAX_BYTES + 1)
-                ncap = (size_t)FILE_MAX_BYTES + 1;
-            if (ncap <= len) {
+            if (ncap > (size_t)FILE_MAX_BYTES + 2)
+                ncap = (size_t)FILE_MAX_BYTES + 2;
+            if (ncap <= len + 1) {
                 fclose(f);
                 mongouri__wipe(buf, len);
                 free(buf);
@@ -423,7 +428,7 @@ static mongouri_status read_whole(const char *path, const char *option, unsigned
             buf = p;
             cap = ncap;
         }
-        r = fread(buf + len, 1, cap - len, f);
+        r = fread(buf + len, 1, cap - len - 1, f);
         len += r;
         if (r == 0)
             break;
@@ -439,6 +444,7 @@ static mongouri_status read_whole(const char *path, const char *option, unsigned
                           option, path, strerror(e));
     }
     fclose(f);
+    buf[len] = '\0'; /* the text may be searched as a string */
     *out = buf;
     *out_len = len;
     return MONGOURI_OK;
@@ -632,7 +638,7 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
     size_t len = 0;
     STACK_OF(X509_CRL) *crls = NULL;
     mongouri_status st;
-    char why[128] = "no CRL found";
+    char why[160] = "no CRL found";
 
     *out = NULL;
     st = read_whole(path, opt, &buf, &len, err);
@@ -663,8 +669,14 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
             unsigned long e = ERR_peek_error();
 
             if (e != 0 && !(ERR_GET_LIB(e) == ERR_LIB_PEM &&
-                            ERR_GET_REASON(e) == PEM_R_NO_START_LINE))
-                first_error(why, sizeof why, false);
+                            ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
+                char reason[80];
+
+                first_error(reason, sizeof reason, false);
+                snprintf(why, sizeof why, "a PEM CRL block does not decode: %s", reason);
+            } else {
+                snprintf(why, sizeof why, "no -----BEGIN X509 CRL----- block");
+            }
         }
     } else if (len > 0) {
         const unsigned char *p = buf;
@@ -672,8 +684,12 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
 
         if (crl != NULL && !sk_X509_CRL_push(crls, crl))
             X509_CRL_free(crl);
-        if (crl == NULL)
-            first_error(why, sizeof why, false);
+        if (crl == NULL) {
+            char reason[80];
+
+            first_error(reason, sizeof reason, false);
+            snprintf(why, sizeof why, "not a DER CRL: %s", reason);
+        }
     } else {
         snprintf(why, sizeof why, "the file is empty");
     }
@@ -796,7 +812,12 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
     cs->ocsp_timeout_ms = o.ocsp_timeout_ms;
     cs->ca_file = dup_or_null(ca);
     cs->crl_file = dup_or_null(crl);
-    if ((ca != NULL && cs->ca_file == NULL) || (crl != NULL && cs->crl_file == NULL)) {
+    cs->verify_certificates_source =
+        dup_or_null(mongouri_tls_source_detail(tls, MONGOURI_TLS_VERIFY_CERTIFICATES));
+    cs->verify_hostnames_source =
+        dup_or_null(mongouri_tls_source_detail(tls, MONGOURI_TLS_VERIFY_HOSTNAMES));
+    if ((ca != NULL && cs->ca_file == NULL) || (crl != NULL && cs->crl_file == NULL) ||
+        cs->verify_certificates_source == NULL || cs->verify_hostnames_source == NULL) {
         st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
                                  "out of memory");
         goto fail;
@@ -808,8 +829,7 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
                                  "out of memory");
         goto fail;
     }
-    cs = NULL; /* owned by ctx now */
-    cs = mongouri__tls_ctx_state_get(ctx);
+    /* From here on the context owns `cs` (freed with it). */
 
     if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
         st = mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
@@ -880,7 +900,7 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
     return MONGOURI_OK;
 
 fail:
-    if (ctx == NULL || SSL_CTX_get_ex_data(ctx, ctx_index) == NULL)
+    if (ctx == NULL || SSL_CTX_get_ex_data(ctx, ctx_index) != cs)
         ctx_state_free(NULL, cs, NULL, 0, 0, NULL);
     sk_X509_pop_free(cas, X509_free);
     sk_X509_CRL_pop_free(crls, X509_CRL_free);
@@ -1102,7 +1122,8 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     if (is_trust_error(e)) {
         set_text(r->detail, sizeof r->detail,
                  "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s", e,
-                 text, who, r->verify_depth, cs->ca_file != NULL ? "tlsCAFile " : "the system store",
+                 text, who, r->verify_depth,
+                 cs->ca_file != NULL ? "tlsCAFile " : "the system store",
                  cs->ca_file != NULL ? cs->ca_file : "");
         if (cs->ca_file != NULL)
             set_text(r->hint, sizeof r->hint,
@@ -1250,16 +1271,20 @@ static void describe_success(const mongouri__tls_ssl_state *st,
     char trust[300], name[300], rev[300];
 
     if (!cs->verify_certificates)
-        set_text(trust, sizeof trust, "certificate not verified (tlsAllowInvalidCertificates "
-                 "or tlsInsecure)%s%s",
+        set_text(trust, sizeof trust, "certificate not verified (%s)%s%s",
+                 cs->verify_certificates_source != NULL ? cs->verify_certificates_source
+                                                        : "verification off",
                  st->verify_error != 0 ? "; it would fail: " : "",
                  st->verify_error != 0 ? X509_verify_cert_error_string(st->verify_error) : "");
     else
         set_text(trust, sizeof trust, "certificate %s verified against %s%s", r->peer_subject,
                  cs->ca_file != NULL ? "tlsCAFile " : "the system store",
                  cs->ca_file != NULL ? cs->ca_file : "");
-    if (!cs->verify_certificates || !cs->verify_hostnames)
+    if (!cs->verify_certificates)
         set_text(name, sizeof name, "name not checked");
+    else if (!cs->verify_hostnames)
+        set_text(name, sizeof name, "name not checked (%s)",
+                 cs->verify_hostnames_source != NULL ? cs->verify_hostnames_source : "off");
     else
         set_text(name, sizeof name, "%s matches %s", r->expected_name, r->peer_names);
     if (cs->revocation == MONGOURI_REVOCATION_NONE)
@@ -1311,7 +1336,8 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     min_v = (int)SSL_get_min_proto_version((SSL *)ssl);
     max_v = (int)SSL_get_max_proto_version((SSL *)ssl);
     set_text(r->versions_offered, sizeof r->versions_offered, "%s-%s",
-             min_v == 0 ? "TLSv1" : version_name(min_v), max_v == 0 ? "TLSv1.3" : version_name(max_v));
+             min_v == 0 ? "TLSv1" : version_name(min_v),
+             max_v == 0 ? "TLSv1.3" : version_name(max_v));
     finished = SSL_is_init_finished(ssl);
     if (finished)
         set_text(r->version, sizeof r->version, "%s", SSL_get_version(ssl));
@@ -1530,11 +1556,14 @@ static int listen_after_handshake(SSL *ssl, int fd, int64_t until)
         if (ret > 0)
             return 1;
         e = SSL_get_error(ssl, ret);
-        if (e == SSL_ERROR_SSL)
-            return ret;
         if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+
+            /* Only an alert is a refusal; a close after a good handshake is not. */
+            if (e == SSL_ERROR_SSL && st != NULL && st->alert_received >= 0)
+                return ret;
             ERR_clear_error();
-            return 1; /* closed after a good handshake: not a TLS failure */
+            return 1;
         }
         if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
             return 1;
@@ -1656,7 +1685,8 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
     st = mongouri_tls_ctx_new(&ctx, tls, &o, err);
     if (st != MONGOURI_OK) {
         r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
-        set_text(r->detail, sizeof r->detail, "%s", err != NULL ? err->message : "TLS set-up failed");
+        set_text(r->detail, sizeof r->detail, "%s",
+                 err != NULL ? err->message : "TLS set-up failed");
         r->elapsed_ms = (long)(mongouri__now_ms() - start);
         close(fd);
         return st;
@@ -1698,6 +1728,12 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
     if (r->category == MONGOURI_TLS_PROTOCOL_VERSION && r->server_version[0] == '\0') {
         int64_t until = mongouri__now_ms() + 2000;
 
+        /* Many servers serve one connection at a time: end this one first. */
+        SSL_free(ssl);
+        ssl = NULL;
+        close(fd);
+        fd = -1;
+
         learn_server_version(name, port, until < deadline ? until : deadline, r);
         if (r->server_version[0] != '\0') {
             size_t n = strlen(r->detail);
@@ -1717,7 +1753,8 @@ out:
         SSL_shutdown(ssl);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     ERR_clear_error();
     return st;
 }

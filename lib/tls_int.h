@@ -36,6 +36,8 @@ typedef struct mongouri__tls_ctx_state {
     bool has_client_certificate;
     char *ca_file;  /* copies, for hints; NULL when not given */
     char *crl_file;
+    char *verify_certificates_source; /* "URI option tlsInsecure", ... */
+    char *verify_hostnames_source;
     int ocsp_timeout_ms;
     mongouri__ocsp_cache *cache;
 } mongouri__tls_ctx_state;

@@ -320,16 +320,17 @@ void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
         }
         timeout = (int)(deadline_ms - now);
         if (ch != NULL) {
-            int bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+            /* ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit: test bits unsigned. */
+            unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
             struct timeval maxtv, tv, *tvp;
             int k;
 
             for (k = 0; k < ARES_GETSOCK_MAXNUM && npfd < NET_MAX_POLL; k++) {
                 short ev = 0;
 
-                if (ARES_GETSOCK_READABLE(bits, k))
+                if ((bits & (1u << k)) != 0)
                     ev |= POLLIN;
-                if (ARES_GETSOCK_WRITABLE(bits, k))
+                if ((bits & (1u << (k + ARES_GETSOCK_MAXNUM))) != 0)
                     ev |= POLLOUT;
                 if (ev == 0)
                     continue;

@@ -199,9 +199,10 @@ static time_t wall_time(const ASN1_GENERALIZEDTIME *t)
     return time(NULL) + (time_t)days * 86400 + secs;
 }
 
-static void first_error_text(char *buf, size_t cap)
+/* The most specific (last) error of the queue: "signature failure". */
+static void last_error_text(char *buf, size_t cap)
 {
-    unsigned long e = ERR_peek_error();
+    unsigned long e = ERR_peek_last_error();
     const char *r = e == 0 ? NULL : ERR_reason_error_string(e);
 
     snprintf(buf, cap, "%s", r != NULL ? r : "unknown error");
@@ -239,7 +240,7 @@ static void check_response(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *leaf, X
         goto out;
     }
     if (OCSP_basic_verify(bs, untrusted, store, 0) <= 0) {
-        first_error_text(why, sizeof why);
+        last_error_text(why, sizeof why);
         snprintf(ans->problem, sizeof ans->problem, "signature does not verify (%s)", why);
         goto out;
     }
@@ -470,14 +471,21 @@ static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) *untrusted
         } else if (use_ssl) {
             append_problem(summary, summary_cap, url, "https responders are not used");
         } else {
+            bool has_query = query != NULL && query[0] != '\0';
+            size_t hl = strlen(host);
+
+            /* OSSL_HTTP_parse_url keeps the brackets of an IPv6 literal. */
             head_len = snprintf(head, sizeof head,
-                                "POST %s%s%s HTTP/1.0\r\nHost: %s%s%s:%s\r\n"
+                                "POST %s%s%s HTTP/1.0\r\nHost: %s:%s\r\n"
                                 "Content-Type: application/ocsp-request\r\n"
                                 "Accept: application/ocsp-response\r\n"
                                 "Content-Length: %d\r\nConnection: close\r\n\r\n",
-                                path, query != NULL ? "?" : "", query != NULL ? query : "",
-                                strchr(host, ':') != NULL ? "[" : "", host,
-                                strchr(host, ':') != NULL ? "]" : "", port, der_len);
+                                path, has_query ? "?" : "", has_query ? query : "", host, port,
+                                der_len);
+            if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+                memmove(host, host + 1, hl - 2);
+                host[hl - 2] = '\0';
+            }
             r->http = head_len > 0 && (size_t)head_len < sizeof head
                           ? malloc((size_t)head_len + (size_t)der_len) : NULL;
             if (r->http == NULL) {
