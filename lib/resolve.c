@@ -817,6 +817,7 @@ static mongouri_status resolve_with(mongouri_uri **out, mongouri_resolve_report 
         ctx[k].report = r;
         ctx[k].index = k;
         ctx[k].t0 = t0;
+        r->q[k].status = ARES_ECANCELLED; /* until its callback says otherwise */
         r->q[k].outcome = "deadline";
         /* Absolute names: c-ares never appends a search domain to them. */
         snprintf(qname, sizeof qname, "%s.", r->q[k].name);
