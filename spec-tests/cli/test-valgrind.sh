@@ -1,0 +1,38 @@
+# validate-uri under valgrind: no memory error and no leak, in every mode.
+. "$(dirname "$0")/lib.sh"
+
+command -v valgrind >/dev/null || skip "valgrind not installed"
+VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+
+# vg DESC ARGS...: the run must not end with valgrind's status.
+vg() {
+    local desc=$1
+    shift
+    "${VG[@]}" "$VU" "$@" >"$TMP/out" 2>"$TMP/err" <"${VG_IN:-/dev/null}"
+    rc=$?
+    if [ "$rc" = 99 ] || grep -q '^==[0-9]*==' "$TMP/err"; then
+        fail "$desc: valgrind reports"
+        grep '^==' "$TMP/err" | head -30
+    else
+        ok "$desc (exit $rc)"
+    fi
+}
+
+vg "valid, human" 'mongodb://alice:pw@h1,h2:27018/db?replicaSet=rs&readPreference=nearest&tls=true&tlsCAFile=/ca.pem&readPreferenceTags=dc:ny&compressors=zlib'
+vg "valid, json" --json 'mongodb+srv://alice:pw@cluster0.example.com/?appName=x'
+vg "warnings, human" 'mongodb://h/?maxPoolSize=abc&tlsCAfle=x'
+vg "error, human" 'mongodb://alice:pw@h:99999/'
+vg "error, json" --json 'mongo://x'
+vg "strict" --strict 'mongodb://h/?unknown=1'
+vg "keywords" -o tls=true -o appName=x -o tlsCertificateKeyFilePassword=k 'mongodb://h/'
+vg "keyword refused" -o nosuch=1 'mongodb://h/'
+vg "keyword conflict" -o tlsInsecure=true 'mongodb://h/?tlsAllowInvalidCertificates=true'
+vg "help" --help
+vg "usage error" --nosuch
+vg "check-files" --check-files --json 'mongodb://h/?tlsCAFile=/nonexistent.pem'
+vg "resolve failure" --json --dns-server 127.0.0.1:1 --timeout-ms 500 'mongodb+srv://c.example.com/'
+vg "connect failure" --json --connect --timeout-ms 500 'mongodb://127.0.0.1:1/?tls=true'
+printf '%s\n' 'mongodb://a/' 'mongo://b' 'mongodb://c/?x=1' '' >"$TMP/batch"
+VG_IN="$TMP/batch" vg "batch" --batch
+
+finish

@@ -1,0 +1,98 @@
+/*
+ * validate-uri: explains what a MongoDB connection string means and why it
+ * fails. Declarations shared by the files of the tool (tools/validate-uri*.c).
+ */
+#ifndef VALIDATE_URI_H
+#define VALIDATE_URI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <mongouri/mongouri.h>
+#include <mongouri/openssl.h>
+
+/* Exit codes of the validate-uri contract. */
+enum {
+    VU_EXIT_VALID = 0,
+    VU_EXIT_INVALID = 1,
+    VU_EXIT_USAGE = 2,
+    VU_EXIT_DNS = 3,
+    VU_EXIT_CONNECT = 4,
+    VU_EXIT_FILES = 5
+};
+
+#define VU_DEFAULT_CONNECT_TIMEOUT_MS 5000
+#define VU_DEFAULT_PORT 27017
+
+/* Everything the command line asked for; the same for every URI of a run. */
+typedef struct vu_config {
+    bool json;
+    bool batch;
+    bool strict;
+    bool show_secrets;
+    bool resolve;
+    bool check_files;
+    bool connect;
+    bool color;               /* human output only */
+    const char *dns_server;   /* --dns-server, NULL = system resolvers */
+    int timeout_ms;           /* --timeout-ms, 0 = not given */
+    mongouri_keywords *keywords;  /* -o options; NULL when none */
+    bool keyword_failed;      /* a -o option was refused: every URI is invalid */
+    mongouri_error keyword_error;
+} vu_config;
+
+/* One host probed by --connect. */
+typedef struct vu_connection {
+    char *host;
+    uint16_t port;
+    bool ok;
+    mongouri_tls_report report;
+} vu_connection;
+
+/* What happened to one connection string. */
+typedef struct vu_result {
+    const char *input;        /* borrowed, NUL-terminated */
+    size_t input_len;
+    int exit_code;
+
+    mongouri_uri *parsed;     /* offline parse; NULL when it failed */
+    mongouri_error error;     /* the parse error when parsed == NULL */
+
+    bool resolve_done;        /* a resolution was attempted */
+    bool resolve_ok;
+    double resolve_ms;
+    mongouri_uri *resolved;   /* resolved result; NULL unless resolve_ok */
+    mongouri_error resolve_error;
+
+    bool files_done;
+    bool files_ok;
+    mongouri_error files_error;
+
+    size_t nconnections;
+    vu_connection *connections;
+} vu_result;
+
+/* The result to describe: resolved when resolved, else the offline parse. */
+const mongouri_uri *vu_result_uri(const vu_result *r);
+
+/* Run every check the configuration asks for on `input` (len bytes). */
+void vu_run(const vu_config *cfg, const char *input, size_t len, vu_result *r);
+void vu_result_free(vu_result *r);
+
+/* Print the JSON object of the contract and a newline; false on OOM. */
+bool vu_print_json(FILE *out, const vu_config *cfg, const vu_result *r, bool pretty);
+
+/* The human account. */
+void vu_human(FILE *out, const vu_config *cfg, const vu_result *r);
+
+/* Case-folded edit distance, bounded by `max` (returns max + 1 when larger). */
+unsigned vu_edit_distance(const char *a, size_t an, const char *b, size_t bn, unsigned max);
+/* Closest known option name or alias to key[0..n), or NULL. */
+const char *vu_suggest_option(const char *key, size_t n);
+
+/* Overwrite memory in a way the compiler keeps. */
+void vu_wipe(void *p, size_t n);
+
+#endif /* VALIDATE_URI_H */
