@@ -67,12 +67,20 @@ static bool collect_spans(const char *t, size_t len, spans *out)
         if (t[i] == '@')
             at = i;
     if (at == len) {
-        /* A malformed string: an unescaped '/' or '?' in the password. */
-        for (size_t i = q; i < len && t[i] != '='; i++) {
-            if (t[i] == '@') {
-                at = i;
-                break;
-            }
+        /* A malformed string: an unescaped '/' or '?' in the password split
+         * it early. The same rule as the parser's: an '@' before the query,
+         * or right after a '?' with no '=' before it. */
+        size_t i = q;
+        while (i < len && t[i] != '?' && t[i] != '@')
+            i++;
+        if (i < len && t[i] == '@') {
+            at = i;
+        } else {
+            for (i++; i < len && t[i] != '='; i++)
+                if (t[i] == '@') {
+                    at = i;
+                    break;
+                }
         }
     }
     if (at != len) {

@@ -200,6 +200,9 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
             err->source = MONGOURI_SOURCE_KEYWORD;
             err->offset = -1;
             err->length = 0;
+            /* a conflict is reported against the option being set */
+            if (rc == MONGOURI_E_CONFLICT)
+                snprintf(err->option, sizeof err->option, "%s", mongouri__options[k.id].info.name);
         }
         return rc == MONGOURI_E_OPTION && local.code == MONGOURI_D_NONE ? MONGOURI_E_OPTION : rc;
     }
@@ -221,9 +224,12 @@ mongouri_status mongouri_keywords_set_bool(mongouri_keywords *kw, const char *ke
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_BOOL) {
         mongouri__error_clear(err);
-        return mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
-                                   mongouri__options[k.id].info.name, -1, 0,
-                                   "%s is not a boolean option", mongouri__options[k.id].info.name);
+        mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
+                            mongouri__options[k.id].info.name, -1, 0,
+                            "%s is not a boolean option", mongouri__options[k.id].info.name);
+        if (err != NULL)
+            err->source = MONGOURI_SOURCE_KEYWORD;
+        return MONGOURI_E_OPTION;
     }
     return mongouri_keywords_set(kw, key, value ? "true" : "false", err);
 }
@@ -238,9 +244,12 @@ mongouri_status mongouri_keywords_set_int(mongouri_keywords *kw, const char *key
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_INT &&
         mongouri__options[k.id].info.type != MONGOURI_TYPE_W) {
         mongouri__error_clear(err);
-        return mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
-                                   mongouri__options[k.id].info.name, -1, 0,
-                                   "%s is not an integer option", mongouri__options[k.id].info.name);
+        mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
+                            mongouri__options[k.id].info.name, -1, 0,
+                            "%s is not an integer option", mongouri__options[k.id].info.name);
+        if (err != NULL)
+            err->source = MONGOURI_SOURCE_KEYWORD;
+        return MONGOURI_E_OPTION;
     }
     snprintf(buf, sizeof buf, "%" PRId64, value);
     return mongouri_keywords_set(kw, key, buf, err);

@@ -429,7 +429,7 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
         if (prop(uri->props, uri->nprops, "AWS_SESSION_TOKEN") != NULL)
             return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                 MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
-                                "AWS_SESSION_TOKEN may not be given in the connection string");
+                                "AWS_SESSION_TOKEN may not be given as an option: the driver's AWS credential provider supplies it");
         return check_props(uri, err, m, aws_props);
     }
     /* MONGODB-OIDC */

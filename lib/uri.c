@@ -17,9 +17,24 @@
 typedef struct ctx {
     mongouri_uri *uri;
     mongouri_error *err;
-    const char *text; /* the arena copy */
+    const char *text; /* the input */
     size_t len;
+    long srv_offset;  /* the SRV host in the input: where TXT errors point */
+    long srv_length;
 } ctx;
+
+/* Point a TXT-record error at the SRV host name it came from. */
+static mongouri_status txt_error(ctx *c, mongouri_status rc)
+{
+    if (c->err != NULL) {
+        c->err->source = MONGOURI_SOURCE_TXT;
+        if (c->err->offset < 0) {
+            c->err->offset = c->srv_offset;
+            c->err->length = c->srv_length;
+        }
+    }
+    return rc;
+}
 
 static mongouri_status nomem(mongouri_error *err)
 {
@@ -91,9 +106,15 @@ mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_
             mongouri__error_set(err, MONGOURI_E_OPTION, code, option, offset, length, "%s",
                                 "");
             err->source = source;
+            char *tail;
             va_start(ap, fmt);
             vsnprintf(err->message, sizeof err->message, fmt, ap);
             va_end(ap);
+            /* The option is refused, not ignored: say so. */
+            if ((tail = strstr(err->message, "; the option is ignored")) != NULL)
+                *tail = '\0';
+            else if ((tail = strstr(err->message, " is ignored")) != NULL)
+                memcpy(tail, " is refused", sizeof " is refused");
             mongouri__error_hint(err, "strict mode turns this warning into an error");
         }
         return MONGOURI_E_OPTION;
@@ -576,9 +597,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                      0, "the TXT record sets '%s', which is not an option "
                                      "(only authSource, replicaSet and loadBalanced may come "
                                      "from DNS)", key);
-            if (c->err != NULL)
-                c->err->source = MONGOURI_SOURCE_TXT;
-            return rc;
+            return txt_error(c, rc);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, key, p->source, p->offset,
                             (long)p->klen, "unknown option '%s' is ignored", key);
@@ -600,9 +619,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                  "loadBalanced may come from DNS%s",
                                  k.spelled, k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
                                                                         "changed by DNS)" : "");
-        if (c->err != NULL)
-            c->err->source = MONGOURI_SOURCE_TXT;
-        return rc;
+        return txt_error(c, rc);
     }
 
     if (k.deprecated) {
@@ -620,6 +637,25 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         slot->present_source = (uint8_t)p->source;
         slot->present_offset = p->offset;
         slot->spelling = k.index;
+    }
+
+    if (k.id == MONGOURI_OPT_TLS && slot->set && slot->source != p->source &&
+        parse_bool(p->val, p->vlen) >= 0 &&
+        !same_bool_text(slot->v.b ? "true" : "false", slot->v.b ? 4 : 5, p->val, p->vlen)) {
+        /* tls and ssl must agree across keyword, URI and TXT too */
+        const char *prev = slot->v.b ? "true" : "false";
+        rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
+                                 p->offset >= 0 ? p->offset : slot->offset,
+                                 p->offset >= 0 ? p->length : slot->length,
+                                 "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
+                                 "must have the same value",
+                                 k.spelled, p->val, p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
+                                 mongouri__key_spelled(slot->set_spelling), prev,
+                                 slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
+        mongouri__error_hint(c->err, "keep one of them, or give both the same value");
+        if (c->err != NULL)
+            c->err->source = (mongouri_source)p->source;
+        return rc;
     }
 
     if (slot->set && rank(slot->source) > rank(p->source)) {
@@ -643,7 +679,14 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                 mongouri__error_hint(c->err, "keep one of tls and ssl");
                 return rc;
             }
-            return MONGOURI_OK; /* agreeing repeats are silent */
+            /* agreeing repeats are silent, but a legacy form is still one */
+            if (parse_bool(p->val, p->vlen) >= 2)
+                return mongouri__warn(uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, "tls", p->source,
+                                      p->offset, p->length,
+                                      "%s=%s is a deprecated boolean form; write %s=%s",
+                                      k.spelled, p->val, k.spelled,
+                                      parse_bool(p->val, p->vlen) == 2 ? "true" : "false");
+            return MONGOURI_OK;
         }
         if (def->info.type == MONGOURI_TYPE_TAGSETS)
             return store_value(c, k.id, p, k.alias, k.index);
@@ -903,15 +946,23 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
     }
 }
 
-/* Is the first '@' after `from` before any '='? (an unescaped '/' or '?' in a password) */
+/*
+ * Does an '@' after the host information look like the end of a userinfo
+ * split early by an unescaped '/' or '?' in the password? An '@' before the
+ * query, or one right after a '?' with no '=' before it.
+ */
 static bool stray_at(const char *s, size_t from, size_t len)
 {
-    for (size_t i = from; i < len; i++) {
-        if (s[i] == '=')
-            return false;
+    size_t i = from;
+
+    while (i < len && s[i] != '?') {
         if (s[i] == '@')
             return true;
+        i++;
     }
+    for (i++; i < len && s[i] != '='; i++)
+        if (s[i] == '@')
+            return true;
     return false;
 }
 
@@ -1121,8 +1172,10 @@ static mongouri_status parse_text(ctx *c)
         rc = syntax(c, MONGOURI_D_BAD_SCHEME, 0, sl, "%s",
                     len == 0 ? "the connection string is empty"
                              : "a connection string starts with mongodb:// or mongodb+srv://");
-        if (len >= 10 && (mongouri__strncasecmp(s, SCHEME, sizeof SCHEME - 1) == 0 ||
-                          mongouri__strncasecmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0))
+        if ((len >= sizeof SCHEME - 1 &&
+             mongouri__strncasecmp(s, SCHEME, sizeof SCHEME - 1) == 0) ||
+            (len >= sizeof SCHEME_SRV - 1 &&
+             mongouri__strncasecmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0))
             mongouri__error_hint(c->err, "write the scheme in lower case");
         return rc;
     }
@@ -1255,6 +1308,8 @@ static mongouri_status apply_txt(ctx *c, const char *txt)
     char *copy = mongouri__arena_strndup(&c->uri->arena, txt, n);
     char *s = copy;
 
+    size_t count = 0;
+
     if (copy == NULL)
         return nomem(c->err);
     while (s != NULL && *s != '\0') {
@@ -1272,13 +1327,15 @@ static mongouri_status apply_txt(ctx *c, const char *txt)
             s = amp != NULL ? amp + 1 : NULL;
             continue;
         }
+        if (++count > MONGOURI_MAX_OPTIONS)
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
+                                       "more than %u options in the TXT record",
+                                       MONGOURI_MAX_OPTIONS);
         eq = strchr(s, '=');
         if (eq == NULL || eq == s) {
             rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1,
                                      0, "the TXT record has an option without '=value'");
-            if (c->err != NULL)
-                c->err->source = MONGOURI_SOURCE_TXT;
-            return rc;
+            return txt_error(c, rc);
         }
         val = mongouri__arena_alloc(&c->uri->arena, strlen(eq + 1) + 1);
         if (val == NULL)
@@ -1286,9 +1343,7 @@ static mongouri_status apply_txt(ctx *c, const char *txt)
         if (!mongouri__pct_decode(eq + 1, strlen(eq + 1), val, &vlen, &bad, &diag)) {
             rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1,
                                      0, "the TXT record has a badly encoded value");
-            if (c->err != NULL)
-                c->err->source = MONGOURI_SOURCE_TXT;
-            return rc;
+            return txt_error(c, rc);
         }
         p.key = s;
         p.klen = (size_t)(eq - s);
@@ -1326,6 +1381,10 @@ static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
         hosts[i].source = MONGOURI_SOURCE_TXT;
         hosts[i].offset = -1;
         hosts[i].length = 0;
+    }
+    if (uri->nhosts > 0) {
+        c->srv_offset = uri->hosts[0].offset;
+        c->srv_length = uri->hosts[0].length;
     }
     uri->hosts = hosts;
     uri->nhosts = srv->nseeds;
@@ -1394,6 +1453,8 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.err = err;
     c.text = text;
     c.len = len;
+    c.srv_offset = -1;
+    c.srv_length = 0;
 
     if ((rc = parse_text(&c)) != MONGOURI_OK)
         goto fail;
