@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "validate-uri.h"
 
@@ -64,7 +66,8 @@ static void run_resolve(const vu_config *cfg, vu_result *r)
     ro.deadline_ms = cfg->timeout_ms;
     r->resolve_done = true;
     t0 = now_ms();
-    st = mongouri_uri_resolve(&r->resolved, r->parsed, &ro, &r->resolve_error);
+    st = mongouri_uri_resolve_ex(&r->resolved, &r->resolve_report, r->parsed, &ro,
+                                 &r->resolve_error);
     r->resolve_ms = now_ms() - t0;
     if (st == MONGOURI_OK && r->resolved != NULL) {
         r->resolve_ok = true;
@@ -79,6 +82,78 @@ static void run_resolve(const vu_config *cfg, vu_result *r)
     r->resolved = NULL;
     ensure_message(&r->resolve_error, st, "DNS resolution");
     r->exit_code = is_validation_status(st) ? VU_EXIT_INVALID : VU_EXIT_DNS;
+}
+
+char *vu_txt_shown(const vu_result *r, bool show_secrets)
+{
+    static const char prefix[] = "mongodb://txt/?";
+    const char *txt = mongouri_resolve_report_txt(r->resolve_report);
+    size_t n, plen = sizeof prefix - 1;
+    char *wrapped, *redacted, *shown;
+
+    if (txt == NULL)
+        return NULL;
+    n = strlen(txt);
+    if (show_secrets)
+        return strdup(txt);
+    /* The record is a URI query: the library's redaction of a URI hides its secrets. */
+    wrapped = malloc(plen + n + 1);
+    if (wrapped == NULL)
+        return NULL;
+    memcpy(wrapped, prefix, plen);
+    memcpy(wrapped + plen, txt, n + 1);
+    redacted = mongouri_redact(wrapped, -1, NULL);
+    vu_wipe(wrapped, plen + n);
+    free(wrapped);
+    if (redacted == NULL)
+        return NULL;
+    if (strncmp(redacted, prefix, plen) == 0)
+        shown = strdup(redacted + plen);
+    else
+        shown = strdup("(hidden: the record could not be redacted)");
+    mongouri_free(redacted);
+    return shown;
+}
+
+const char *vu_verify_error_text(int verify_error)
+{
+    return verify_error == 0 ? "" : X509_verify_cert_error_string(verify_error);
+}
+
+const char *vu_alert_text(int alert)
+{
+    return alert < 0 ? "" : SSL_alert_desc_string_long(alert);
+}
+
+const char *vu_tls_guide_term(const mongouri_tls_report *t, bool verify_certificates)
+{
+    switch (t->category) {
+    case MONGOURI_TLS_UNKNOWN_CA:
+    case MONGOURI_TLS_EXPIRED:
+    case MONGOURI_TLS_NOT_YET_VALID:
+    case MONGOURI_TLS_HOSTNAME_MISMATCH:
+        return "certificate verify failed";
+    case MONGOURI_TLS_REVOKED:
+        return t->revocation_source == MONGOURI_TLS_REV_CRL ? "certificate verify failed"
+                                                            : "invalid status response";
+    case MONGOURI_TLS_OCSP_INVALID:
+    case MONGOURI_TLS_MUST_STAPLE_MISSING:
+        return "invalid status response";
+    case MONGOURI_TLS_PROTOCOL_VERSION:
+        return t->alert_received == 70 ? "tlsv1 alert protocol version"
+                                       : "unsupported protocol";
+    case MONGOURI_TLS_CLIENT_CERTIFICATE:
+    case MONGOURI_TLS_HANDSHAKE_FAILED:
+        if (verify_certificates && t->verify_error != 0 && t->alert_received < 0)
+            return "certificate verify failed";
+        if (t->alert_received == 40)
+            return "sslv3 alert handshake failure";
+        if (t->alert_received == 116)
+            return "tlsv13 alert certificate required";
+        return NULL;
+    default:
+        return NULL;
+    }
 }
 
 static void run_check_files(vu_result *r)
@@ -189,6 +264,7 @@ void vu_result_free(vu_result *r)
 {
     mongouri_uri_destroy(r->parsed);
     mongouri_uri_destroy(r->resolved);
+    mongouri_resolve_report_destroy(r->resolve_report);
     for (size_t i = 0; i < r->nconnections; i++)
         free(r->connections[i].host);
     free(r->connections);
@@ -237,7 +313,71 @@ static bool push_item(cJSON *arr, cJSON *item)
     return true;
 }
 
-static bool add_resolution(cJSON *root, const vu_result *r)
+/* Milliseconds rounded to the microsecond, for stable-looking numbers. */
+static double round_ms(double ms)
+{
+    return (double)(long long)(ms * 1000.0 + (ms >= 0 ? 0.5 : -0.5)) / 1000.0;
+}
+
+static bool add_string_or_null(cJSON *o, const char *key, const char *value)
+{
+    if (value == NULL || value[0] == '\0')
+        return cJSON_AddNullToObject(o, key) != NULL;
+    return cJSON_AddStringToObject(o, key, value) != NULL;
+}
+
+/* The queries, the raw SRV answer and the TXT record of a resolution. */
+static bool add_resolve_report(cJSON *o, const vu_result *r, bool show_secrets)
+{
+    const mongouri_resolve_report *rep = r->resolve_report;
+    size_t nq = mongouri_resolve_report_query_count(rep);
+    size_t ns = mongouri_resolve_report_srv_count(rep);
+    cJSON *queries, *srv;
+    char *txt;
+    bool ok;
+
+    if (!add_string_or_null(o, "servers", rep != NULL ? mongouri_resolve_report_servers(rep)
+                                                      : NULL))
+        return false;
+    if ((queries = cJSON_AddArrayToObject(o, "queries")) == NULL)
+        return false;
+    for (size_t i = 0; i < nq; i++) {
+        cJSON *q = cJSON_CreateObject();
+
+        if (!push_item(queries, q))
+            return false;
+        if (!add_string_or_null(q, "type", mongouri_resolve_report_query_type(rep, i))
+            || !add_string_or_null(q, "name", mongouri_resolve_report_query_name(rep, i))
+            || !add_string_or_null(q, "outcome", mongouri_resolve_report_query_outcome(rep, i))
+            || cJSON_AddNumberToObject(q, "records",
+                                       (double)mongouri_resolve_report_query_records(rep, i))
+                   == NULL
+            || cJSON_AddNumberToObject(q, "ms", round_ms(mongouri_resolve_report_query_ms(rep, i)))
+                   == NULL)
+            return false;
+    }
+    if ((srv = cJSON_AddArrayToObject(o, "srv")) == NULL)
+        return false;
+    for (size_t i = 0; i < ns; i++) {
+        cJSON *rec = cJSON_CreateObject();
+
+        if (!push_item(srv, rec))
+            return false;
+        if (!add_string_or_null(rec, "target", mongouri_resolve_report_srv_target(rep, i))
+            || cJSON_AddNumberToObject(rec, "port", mongouri_resolve_report_srv_port(rep, i))
+                   == NULL)
+            return false;
+    }
+    txt = vu_txt_shown(r, show_secrets);
+    ok = add_string_or_null(o, "txt", txt);
+    if (txt != NULL) {
+        vu_wipe(txt, strlen(txt));
+        free(txt);
+    }
+    return ok;
+}
+
+static bool add_resolution(cJSON *root, const vu_result *r, bool show_secrets)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -246,12 +386,10 @@ static bool add_resolution(cJSON *root, const vu_result *r)
     if (cJSON_AddBoolToObject(o, "performed", r->resolve_done) == NULL
         || cJSON_AddBoolToObject(o, "ok", !r->resolve_done || r->resolve_ok) == NULL)
         return false;
-    if (r->resolve_done) {
-        double ms = (double)(long)(r->resolve_ms * 1000.0) / 1000.0;
-        if (cJSON_AddNumberToObject(o, "elapsedMs", ms) == NULL)
-            return false;
-    }
-    return true;
+    if (r->resolve_done
+        && cJSON_AddNumberToObject(o, "elapsedMs", round_ms(r->resolve_ms)) == NULL)
+        return false;
+    return add_resolve_report(o, r, show_secrets);
 }
 
 static bool add_files(cJSON *root, const vu_result *r, unsigned int flags)
@@ -279,6 +417,54 @@ static bool add_files(cJSON *root, const vu_result *r, unsigned int flags)
     return add_item(o, "error", error_item(r, &r->files_error, flags));
 }
 
+static bool add_int_or_null(cJSON *o, const char *key, long value, long none)
+{
+    if (value == none)
+        return cJSON_AddNullToObject(o, key) != NULL;
+    return cJSON_AddNumberToObject(o, key, (double)value) != NULL;
+}
+
+/* Everything the handshake showed, field by field (report fields; "" and -1 are null). */
+static cJSON *tls_report_item(const mongouri_tls_report *t)
+{
+    cJSON *o = cJSON_CreateObject(), *rev;
+
+    if (o == NULL)
+        return NULL;
+    if (!add_string_or_null(o, "expectedName", t->expected_name)
+        || !add_string_or_null(o, "peerSubject", t->peer_subject)
+        || !add_string_or_null(o, "peerNames", t->peer_names)
+        || !add_string_or_null(o, "peerNotAfter", t->peer_not_after)
+        || cJSON_AddNumberToObject(o, "verifyError", t->verify_error) == NULL
+        || !add_string_or_null(o, "verifyErrorText", vu_verify_error_text(t->verify_error))
+        || !add_int_or_null(o, "verifyDepth", t->verify_depth, -1)
+        || !add_string_or_null(o, "verifySubject", t->verify_subject))
+        goto fail;
+    rev = cJSON_AddObjectToObject(o, "revocation");
+    if (rev == NULL
+        || cJSON_AddStringToObject(rev, "source",
+                                   mongouri_tls_revocation_source_name(t->revocation_source))
+               == NULL
+        || !add_string_or_null(rev, "status", t->revocation_status)
+        || !add_string_or_null(rev, "reason", t->revocation_reason)
+        || !add_string_or_null(rev, "detail", t->revocation_detail))
+        goto fail;
+    if (!add_string_or_null(o, "versionsOffered", t->versions_offered)
+        || !add_string_or_null(o, "version", t->version)
+        || !add_string_or_null(o, "serverVersion", t->server_version)
+        || !add_int_or_null(o, "alertReceived", t->alert_received, -1)
+        || !add_string_or_null(o, "alertReceivedText", vu_alert_text(t->alert_received))
+        || !add_int_or_null(o, "alertSent", t->alert_sent, -1)
+        || !add_string_or_null(o, "alertSentText", vu_alert_text(t->alert_sent))
+        || !add_string_or_null(o, "opensslError", t->openssl_error)
+        || !add_int_or_null(o, "elapsedMs", t->elapsed_ms, -1))
+        goto fail;
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
 static bool add_connections(cJSON *root, const vu_result *r)
 {
     cJSON *arr = cJSON_AddArrayToObject(root, "connections");
@@ -298,7 +484,8 @@ static bool add_connections(cJSON *root, const vu_result *r)
             || cJSON_AddStringToObject(o, "category",
                                        mongouri_tls_category_name(c->report.category)) == NULL
             || cJSON_AddStringToObject(o, "detail", c->report.detail) == NULL
-            || cJSON_AddStringToObject(o, "hint", c->report.hint) == NULL)
+            || cJSON_AddStringToObject(o, "hint", c->report.hint) == NULL
+            || !add_item(o, "tls", tls_report_item(&c->report)))
             return false;
     }
     return true;
@@ -321,7 +508,8 @@ bool vu_print_json(FILE *out, const vu_config *cfg, const vu_result *r, bool pre
     else
         uri = vu_result_uri(r);
 
-    text = mongouri_json_render(r->input, uri, err, flags | (pretty && !extra ? MONGOURI_JSON_PRETTY : 0u));
+    text = mongouri_json_render(r->input, uri, err,
+                                flags | (pretty && !extra ? MONGOURI_JSON_PRETTY : 0u));
     if (text == NULL)
         return false;
     if (!extra) {
@@ -335,7 +523,7 @@ bool vu_print_json(FILE *out, const vu_config *cfg, const vu_result *r, bool pre
     mongouri_free(text);
     if (root == NULL)
         return false;
-    if (cfg->resolve && !add_resolution(root, r))
+    if (cfg->resolve && !add_resolution(root, r, cfg->show_secrets))
         goto done;
     if (r->files_done && !add_files(root, r, flags))
         goto done;

@@ -65,6 +65,7 @@ typedef struct vu_result {
     double resolve_ms;
     mongouri_uri *resolved;   /* resolved result; NULL unless resolve_ok */
     mongouri_error resolve_error;
+    mongouri_resolve_report *resolve_report; /* the queries; NULL when none was made */
 
     bool files_done;
     bool files_ok;
@@ -94,5 +95,23 @@ const char *vu_suggest_option(const char *key, size_t n);
 
 /* Overwrite memory in a way the compiler keeps. */
 void vu_wipe(void *p, size_t n);
+
+/*
+ * The joined TXT record of a resolution as it may be shown: secret option
+ * values replaced by "****" unless `show_secrets`. NULL when there was no
+ * TXT record (or memory ran out); otherwise the caller free()s it.
+ */
+char *vu_txt_shown(const vu_result *r, bool show_secrets);
+
+/*
+ * The term of the TLS troubleshooting guide for a failed connection
+ * ("certificate verify failed", "tlsv1 alert protocol version", "invalid
+ * status response", "sslv3 alert handshake failure"), or NULL.
+ */
+const char *vu_tls_guide_term(const mongouri_tls_report *report, bool verify_certificates);
+/* X.509 verify error text ("hostname mismatch"); "" for 0. */
+const char *vu_verify_error_text(int verify_error);
+/* TLS alert description ("protocol version"); "" for -1. */
+const char *vu_alert_text(int alert);
 
 #endif /* VALIDATE_URI_H */

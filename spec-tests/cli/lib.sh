@@ -80,6 +80,23 @@ expect_out() {
     fi
 }
 
+# expect_re REGEX DESC: a line of stdout matches the extended regular expression.
+expect_re() {
+    if grep -qE -- "$1" "$TMP/out"; then ok "$2"; else
+        fail "$2: no output line matches '$1'"
+        sed 's/^/    | /' "$TMP/out" | head -60
+    fi
+}
+
+# expect_positive DESC VALUE: VALUE is a number greater than zero.
+expect_positive() {
+    if [[ "$2" =~ ^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]] && awk -v x="$2" 'BEGIN { exit !(x > 0) }'; then
+        ok "$1"
+    else
+        fail "$1: got '$2', wanted a positive number"
+    fi
+}
+
 expect_no_out() {
     if grep -qF -- "$1" "$TMP/out"; then fail "$2: output has '$1'"; else ok "$2"; fi
 }
@@ -112,6 +129,49 @@ wait_tcp() {
     for i in $(seq 1 100); do
         (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
         sleep 0.05
+    done
+    return 1
+}
+
+# start_dnsmasq RECORD-FLAGS...: a dnsmasq on 127.0.0.1 and a free port,
+# authoritative for example.com, with the given --srv-host/--txt-record flags;
+# sets $dport. Stopped by PID at exit.
+start_dnsmasq() {
+    local try pid
+    for try in 1 2 3 4 5; do
+        dport=$(free_port) || return 1
+        dnsmasq --no-daemon --conf-file=/dev/null --no-resolv --no-hosts \
+            --listen-address=127.0.0.1 --bind-interfaces --port="$dport" \
+            --pid-file="$TMP/dnsmasq.pid" --user="$(id -un)" --log-facility="$TMP/dnsmasq.log" \
+            --local=/example.com/ "$@" >"$TMP/dnsmasq.out" 2>&1 &
+        pid=$!
+        sleep 0.2
+        if kill -0 "$pid" 2>/dev/null; then
+            CLEANUP_PIDS+=("$pid")
+            return 0
+        fi
+        wait "$pid" 2>/dev/null
+    done
+    return 1
+}
+
+# start_tls_server PKI_DIR NAME [EXTRA...]: an openssl s_server on 127.0.0.1
+# and a free port with the certificate PKI_DIR/NAME.pem (key NAME.key) and
+# extra s_server arguments; sets $port. Stopped by PID at exit.
+start_tls_server() {
+    local dir=$1 name=$2 try pid
+    shift 2
+    for try in 1 2 3 4 5; do
+        port=$(free_port) || return 1
+        openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$dir/$name.pem" \
+            -key "$dir/$name.key" "$@" </dev/null >"$TMP/s_server.$port.log" 2>&1 &
+        pid=$!
+        if wait_tcp "$port"; then
+            CLEANUP_PIDS+=("$pid")
+            return 0
+        fi
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
     done
     return 1
 }
