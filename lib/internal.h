@@ -33,6 +33,8 @@ void mongouri__arena_reserve(mongouri__arena *a, size_t n);
 /* Use `mem` (16-byte aligned, `size` bytes) as the first block; it is not freed. */
 void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size);
 void mongouri__arena_free(mongouri__arena *a);
+/* Zero the used bytes of every block (secrets), before freeing. */
+void mongouri__arena_wipe(mongouri__arena *a);
 
 /* Overwrite `n` bytes in a way the compiler may not remove. */
 void mongouri__wipe(void *p, size_t n);
@@ -77,6 +79,10 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
                           mongouri_diag *diag);
 /* True when src[0..n) is valid UTF-8; *bad receives the first bad offset. */
 bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad);
+/* Offset in src[0..n) of the byte that decodes to decoded[index]. */
+size_t mongouri__pct_source_index(const char *src, size_t n, size_t index);
+/* Largest length <= n that does not cut a UTF-8 sequence of s. */
+size_t mongouri__utf8_cut(const char *s, size_t n);
 
 /* Edit distance bounded by `max` (returns max + 1 when larger), ASCII case folded. */
 unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max);
@@ -195,13 +201,14 @@ typedef struct mongouri__value {
     int32_t offset;          /* offset of the key=value pair in the URI, -1 if none */
     int32_t length;
     int32_t present_offset;  /* first appearance */
+    int32_t present_length;
     union {
         bool b;
         int64_t i;
         const char *s;
         struct { uint32_t n; const char **items; } list;
         struct { uint32_t n; mongouri__kv *items; } kv;
-        struct { uint32_t n; mongouri__tagset *sets; } tags;
+        struct { uint32_t n, cap; mongouri__tagset *sets; } tags;
     } v;
 } mongouri__value;
 
@@ -251,6 +258,8 @@ struct mongouri_uri {
     const char *database;
     bool has_userinfo;
     bool resolved;
+    bool has_secret;             /* a secret was decoded: wipe the arena on destroy */
+    size_t warnings_dropped;     /* warnings beyond MONGOURI__MAX_WARNINGS */
 
     /* Option values, dense: slot[id] is 1 + the index in vals, 0 when absent. */
     uint8_t slot[MONGOURI_OPT__COUNT];
@@ -305,6 +314,9 @@ mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_
     ;
 
 #define MONGOURI__BIT(id) (UINT64_C(1) << (id))
+
+/* Warnings kept per result; beyond it they are counted in one last warning. */
+#define MONGOURI__MAX_WARNINGS 64u
 
 /* The value of option `id`: a static unset value when the option is absent. */
 extern const mongouri__value mongouri__unset;

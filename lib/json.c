@@ -48,11 +48,78 @@ static const char *find_ci(const char *s, size_t n, const char *needle)
     return NULL;
 }
 
-static bool secret_key(const char *k, size_t n)
+enum { PLAIN_KEY, SECRET_KEY, PROPERTIES_KEY };
+
+/* What a raw key holds. An unknown key counts as the option it is closest to,
+ * and any key that says password, token or secret is treated as secret. */
+static int key_kind(const char *k, size_t n)
 {
     mongouri__key key = mongouri__option_lookup(k, n);
+    const mongouri_option_info *info = NULL;
 
-    return key.id >= 0 && (mongouri__options[key.id].info.flags & MONGOURI_OPTION_SECRET);
+    if (key.id >= 0) {
+        info = &mongouri__options[key.id].info;
+    } else {
+        const char *near = mongouri__option_suggest(k, n);
+        if (find_ci(k, n, "password") != NULL || find_ci(k, n, "token") != NULL ||
+            find_ci(k, n, "secret") != NULL)
+            return SECRET_KEY;
+        if (near != NULL)
+            info = mongouri_option_find(near);
+    }
+    if (info == NULL)
+        return PLAIN_KEY;
+    if (info->flags & MONGOURI_OPTION_SECRET)
+        return SECRET_KEY;
+    if (strcmp(info->name, "authMechanismProperties") == 0)
+        return PROPERTIES_KEY;
+    return PLAIN_KEY;
+}
+
+/* Length of the separator `ch` (raw, or as %XX) at v[i], or 0. */
+static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *escaped)
+{
+    if (v[i] == ch)
+        return 1;
+    if (v[i] == '%' && i + 2 < n && mongouri__strncasecmp(v + i, escaped, 3) == 0)
+        return 3;
+    return 0;
+}
+
+/*
+ * Mask the value of every AWS_SESSION_TOKEN item of an authMechanismProperties
+ * value v[0..n) at offset `base`, the way the parser reads it: items split on
+ * ',' and names on the first ':', either of them possibly percent-encoded.
+ */
+static bool mask_properties(const char *v, size_t n, size_t base, spans *out)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t start = i, colon = n, end, k;
+        char name[32];
+        size_t nlen = 0, bad;
+        mongouri_diag diag;
+
+        while (i < n && sep_at(v, i, n, ',', "%2C") == 0) {
+            if (colon == n && sep_at(v, i, n, ':', "%3A") != 0)
+                colon = i;
+            i++;
+        }
+        end = i;
+        if (i < n)
+            i += sep_at(v, i, n, ',', "%2C");
+        if (colon == n || colon - start >= sizeof name)
+            continue;
+        if (!mongouri__pct_decode(v + start, colon - start, name, &nlen, &bad, &diag))
+            continue;
+        if (!mongouri__ieq(name, nlen, "AWS_SESSION_TOKEN"))
+            continue;
+        k = colon + sep_at(v, colon, n, ':', "%3A");
+        if (!add_span(out, base + k, base + end))
+            return false;
+    }
+    return true;
 }
 
 static bool collect_spans(const char *t, size_t len, spans *out)
@@ -101,23 +168,11 @@ static bool collect_spans(const char *t, size_t len, spans *out)
         while (eq < amp && t[eq] != '=')
             eq++;
         if (eq < amp) {
-            if (secret_key(t + i, eq - i)) {
-                if (!add_span(out, eq + 1, amp))
-                    return false;
-            } else if (mongouri__ieq(t + i, eq - i, "authMechanismProperties")) {
-                const char *tok = find_ci(t + eq + 1, amp - eq - 1, "AWS_SESSION_TOKEN");
-                if (tok != NULL) {
-                    size_t s = (size_t)(tok - t) + strlen("AWS_SESSION_TOKEN");
-                    size_t e = s;
-                    while (s < amp && (t[s] == ':' || t[s] == '%'))
-                        s += t[s] == '%' ? 3 : 1; /* ':' or its escape %3A */
-                    e = s;
-                    while (e < amp && t[e] != ',')
-                        e++;
-                    if (s < amp && !add_span(out, s, e))
-                        return false;
-                }
-            }
+            int kind = key_kind(t + i, eq - i);
+            if (kind == SECRET_KEY && !add_span(out, eq + 1, amp))
+                return false;
+            if (kind == PROPERTIES_KEY && !mask_properties(t + eq + 1, amp - eq - 1, eq + 1, out))
+                return false;
         }
         i = amp + 1;
     }
@@ -382,6 +437,38 @@ static bool render_invalid(cJSON *root, const mongouri_error *err)
     return ok;
 }
 
+/* Zero every string of the tree (it may hold secrets) before it is freed. */
+static void wipe_tree(cJSON *item)
+{
+    for (; item != NULL; item = item->next) {
+        if (item->valuestring != NULL)
+            mongouri__wipe_str(item->valuestring);
+        wipe_tree(item->child);
+    }
+}
+
+/*
+ * Print into memory of our own (malloc), so that mongouri_free() is the right
+ * way to release it whatever allocator hooks cJSON was given, and so that no
+ * copy of a shown secret is left behind in a freed print buffer.
+ */
+static char *print_owned(cJSON *root, bool pretty, bool secrets, size_t hint)
+{
+    size_t cap = 1024 + 8 * hint;
+
+    for (int tries = 0; tries < 16; tries++, cap *= 2) {
+        char *buf = malloc(cap);
+        if (buf == NULL)
+            return NULL;
+        if (cap <= INT32_MAX && cJSON_PrintPreallocated(root, buf, (int)cap, pretty))
+            return buf;
+        if (secrets)
+            mongouri__wipe(buf, cap);
+        free(buf);
+    }
+    return NULL;
+}
+
 char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mongouri_error *err,
                            unsigned int flags)
 {
@@ -403,10 +490,11 @@ char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mon
     free(shown);
     ok = ok && (uri != NULL ? render_valid(root, uri, flags) : render_invalid(root, err));
     if (ok)
-        text = (flags & MONGOURI_JSON_PRETTY) ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+        text = print_owned(root, (flags & MONGOURI_JSON_PRETTY) != 0,
+                           (flags & MONGOURI_JSON_SHOW_SECRETS) != 0,
+                           input != NULL ? strlen(input) : 0);
+    if (flags & MONGOURI_JSON_SHOW_SECRETS)
+        wipe_tree(root);
     cJSON_Delete(root);
-    if (text == NULL)
-        return NULL;
-    /* cJSON allocates with malloc unless hooks say otherwise: hand it out as ours. */
     return text;
 }

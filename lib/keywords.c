@@ -124,7 +124,6 @@ static mongouri_status trial(const mongouri_keywords *kw, mongouri_error *err)
 static bool context_error(const mongouri_error *e)
 {
     switch (e->code) {
-    case MONGOURI_D_AUTH:
     case MONGOURI_D_SRV_ONLY:
     case MONGOURI_D_PROXY:
     case MONGOURI_D_READ_PREFERENCE:
@@ -133,8 +132,13 @@ static bool context_error(const mongouri_error *e)
     case MONGOURI_D_DIRECT_CONNECTION:
     case MONGOURI_D_SRV_MAX_HOSTS:
         return true;
+    case MONGOURI_D_AUTH:
+        /* Credential errors depend on the URI's user name, password and
+         * database, except those about the keyword options themselves. */
+        return strcmp(e->option, "authMechanismProperties") != 0 &&
+               strcmp(e->option, "authSource") != 0;
     default:
-        return e->status == MONGOURI_E_AUTH;
+        return false;
     }
 }
 
@@ -151,6 +155,17 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
     if (kw == NULL || key == NULL || value == NULL)
         return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
                                    0, "keywords, key and value must not be NULL");
+    {
+        size_t bad;
+        if (!mongouri__utf8_valid(key, strlen(key), &bad) ||
+            !mongouri__utf8_valid(value, strlen(value), &bad)) {
+            rc = mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_BAD_UTF8, NULL, -1, 0,
+                                     "a keyword option's name or value is not valid UTF-8");
+            if (err != NULL)
+                err->source = MONGOURI_SOURCE_KEYWORD;
+            return rc;
+        }
+    }
     k = mongouri__option_lookup(key, strlen(key));
     if (k.id < 0) {
         const char *near = mongouri__option_suggest(key, strlen(key));
@@ -163,8 +178,24 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
         return rc;
     }
 
+    /* An unsupported mechanism is a credential error that does not depend on
+     * the URI: refuse it here, before the trial would excuse it. */
+    if (k.id == MONGOURI_OPT_AUTHMECHANISM) {
+        bool known = false;
+        for (size_t i = 0; mongouri__options[k.id].choices[i] != NULL; i++)
+            known = known || mongouri__strcasecmp(value, mongouri__options[k.id].choices[i]) == 0;
+        if (!known) {
+            rc = mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "authMechanism", -1,
+                                     0, "authMechanism '%.40s' is not a supported mechanism",
+                                     value);
+            mongouri__error_hint(err, "use one of %s", mongouri__options[k.id].info.values);
+            if (err != NULL)
+                err->source = MONGOURI_SOURCE_KEYWORD;
+            return rc;
+        }
+    }
+
     /* The set as it would be: the same option replaced, tag sets appended. */
-    probe = *kw;
     if (k.id != MONGOURI_OPT_READPREFERENCETAGS) {
         for (size_t i = 0; i < kw->n; i++)
             if (kw->items[i].id == k.id)
@@ -204,7 +235,7 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
             if (rc == MONGOURI_E_CONFLICT)
                 snprintf(err->option, sizeof err->option, "%s", mongouri__options[k.id].info.name);
         }
-        return rc == MONGOURI_E_OPTION && local.code == MONGOURI_D_NONE ? MONGOURI_E_OPTION : rc;
+        return rc;
     }
     if (replaced != (size_t)-1) {
         wipe_free(kw->items[replaced].key);

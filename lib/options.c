@@ -323,7 +323,7 @@ const char *mongouri__option_suggest(const char *key, size_t n)
             best = mongouri__options[keys[i].id].info.name;
         }
     }
-    /* A key that contains a known name, or is contained in one (tlsCAFiles). */
+    /* A key that starts with a known name and has a little more (tlsCAFiles). */
     if (best == NULL && n >= 6) {
         for (size_t i = 0; i < MONGOURI_OPT__COUNT; i++) {
             const char *name = mongouri__options[i].info.name;

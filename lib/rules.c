@@ -45,7 +45,7 @@ static mongouri_status pair_error(mongouri_uri *uri, mongouri_error *err, mongou
     int culprit = later == vb ? b : a;
 
     mongouri__error_set(err, status, code, mongouri__options[culprit].info.name, off(later),
-                        off(later) >= 0 ? later->length : 0,
+                        off(later) >= 0 ? later->present_length : 0,
                         "%s (%s) and %s (%s) cannot be used together: %s", na, where(va), nb,
                         where(vb), why);
     if (err != NULL)
@@ -117,7 +117,7 @@ static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
             if (!(mongouri__options[i].info.flags & MONGOURI_OPTION_TLS) || !v->present)
                 continue;
             rc = mongouri__warn(uri, err, MONGOURI_D_TLS_IGNORED, mongouri__options[i].info.name,
-                                (mongouri_source)v->present_source, off(v), off(v) >= 0 ? v->length : 0,
+                                (mongouri_source)v->present_source, off(v), off(v) >= 0 ? v->present_length : 0,
                                 "%s is ignored because tls=false", mongouri__options[i].info.name);
             if (rc != MONGOURI_OK)
                 return rc;
@@ -135,7 +135,7 @@ static mongouri_status single_error(mongouri_uri *uri, mongouri_error *err,
 
     snprintf(msg, sizeof msg, fmt, arg);
     mongouri__error_set(err, status, code, mongouri__options[id].info.name, off(v),
-                        off(v) >= 0 ? v->length : 0, "%s", msg);
+                        off(v) >= 0 ? v->present_length : 0, "%s", msg);
     if (err != NULL)
         err->source = (mongouri_source)v->present_source;
     return status;

@@ -77,19 +77,6 @@ static bool is_secret(int id)
            id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES;
 }
 
-/* Wipe the secret strings held by a value about to be replaced or freed. */
-static void wipe_value(int id, const mongouri__value *v)
-{
-    if (!v->set || !is_secret(id))
-        return;
-    if (id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES) {
-        for (size_t i = 0; i < v->v.kv.n; i++)
-            mongouri__wipe_str((char *)v->v.kv.items[i].value);
-    } else {
-        mongouri__wipe_str((char *)v->v.s);
-    }
-}
-
 /* ------------------------------------------------------------------------ */
 /* Warnings                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -110,14 +97,23 @@ mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_
             va_start(ap, fmt);
             vsnprintf(err->message, sizeof err->message, fmt, ap);
             va_end(ap);
-            /* The option is refused, not ignored: say so. */
-            if ((tail = strstr(err->message, "; the option is ignored")) != NULL)
+            /* The option is refused, not ignored or overridden: say so. */
+            if ((tail = strstr(err->message, "; the option is ignored")) != NULL ||
+                (tail = strstr(err->message, "; the last value is used")) != NULL)
                 *tail = '\0';
             else if ((tail = strstr(err->message, " is ignored")) != NULL)
-                memcpy(tail, " is refused", sizeof " is refused");
+                memcpy(tail, " is refused", strlen(" is refused")); /* same length */
             mongouri__error_hint(err, "strict mode turns this warning into an error");
         }
         return MONGOURI_E_OPTION;
+    }
+    if (uri->nwarnings >= MONGOURI__MAX_WARNINGS) {
+        /* Bounded memory: the last slot counts what was not kept. */
+        w = &uri->warnings[MONGOURI__MAX_WARNINGS - 1];
+        uri->warnings_dropped++;
+        mongouri__error_set(w, MONGOURI_OK, MONGOURI_D_LIMIT, NULL, -1, 0,
+                            "%zu more warnings were not recorded", uri->warnings_dropped + 1);
+        return MONGOURI_OK;
     }
     if (uri->nwarnings == uri->capwarnings) {
         size_t cap = uri->capwarnings == 0 ? 4 : uri->capwarnings * 2;
@@ -432,8 +428,8 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             if (id == MONGOURI_OPT_AUTHMECHANISM) {
                 char shown[64];
                 show_value(shown, sizeof shown, id, v, n);
-                mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, def->info.name,
-                                    p->offset, p->length,
+                mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                    def->info.name, p->offset, p->length,
                                     "authMechanism %s is not a supported mechanism", shown);
                 mongouri__error_hint(c->err, "use one of %s", def->info.values);
                 if (c->err != NULL)
@@ -531,14 +527,20 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT,
                                        def->info.name, p->offset, p->length,
                                        "more than %u readPreferenceTags", MONGOURI_MAX_TAG_SETS);
-        sets = mongouri__arena_alloc(&c->uri->arena, (have + 1) * sizeof *sets);
-        if (sets == NULL)
-            return nomem(c->err);
-        if (have > 0)
-            memcpy(sets, slot->v.tags.sets, have * sizeof *sets);
+        if (slot->set && have < slot->v.tags.cap) {
+            sets = slot->v.tags.sets;
+        } else {
+            uint32_t cap = have == 0 ? 2 : (uint32_t)have * 2;
+            sets = mongouri__arena_alloc(&c->uri->arena, cap * sizeof *sets);
+            if (sets == NULL)
+                return nomem(c->err);
+            if (have > 0)
+                memcpy(sets, slot->v.tags.sets, have * sizeof *sets);
+            nv.v.tags.cap = cap;
+        }
         sets[have].n = m;
         sets[have].tags = items;
-        nv.v.tags.n = have + 1;
+        nv.v.tags.n = (uint32_t)have + 1;
         nv.v.tags.sets = sets;
         break;
     }
@@ -556,8 +558,6 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         break;
     }
     }
-    if (slot->set && !(def->info.type == MONGOURI_TYPE_TAGSETS))
-        wipe_value(id, slot);
     nv.set = true;
     nv.set_spelling = spelling;
     nv.by_alias = by_alias;
@@ -586,10 +586,12 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
     const mongouri__optdef *def;
     mongouri_status rc;
 
+    if (k.id < 0 || is_secret(k.id))
+        uri->has_secret = true; /* a misspelled key may hold a secret too */
     if (k.id < 0) {
         const char *near = mongouri__option_suggest(p->key, p->klen);
         char key[MONGOURI_OPTION_NAME_MAX];
-        size_t kl = p->klen < sizeof key - 1 ? p->klen : sizeof key - 1;
+        size_t kl = mongouri__utf8_cut(p->key, p->klen < sizeof key - 1 ? p->klen : sizeof key - 1);
         memcpy(key, p->key, kl);
         key[kl] = '\0';
         if (p->source == MONGOURI_SOURCE_TXT) {
@@ -636,6 +638,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         slot->present = true;
         slot->present_source = (uint8_t)p->source;
         slot->present_offset = p->offset;
+        slot->present_length = p->length;
         slot->spelling = k.index;
     }
 
@@ -658,16 +661,14 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         return rc;
     }
 
-    if (slot->set && rank(slot->source) > rank(p->source)) {
-        if (is_secret(k.id))
-            mongouri__wipe((char *)p->val, p->vlen);
+    if (slot->set && rank(slot->source) > rank(p->source))
         return MONGOURI_OK; /* a higher source already decided */
-    }
 
     if (slot->set && slot->source == p->source) {
         /* A repeat within one source. */
-        if (k.id == MONGOURI_OPT_TLS) {
-            /* every tls/ssl occurrence must carry one value */
+        if (k.id == MONGOURI_OPT_TLS && parse_bool(p->val, p->vlen) >= 0) {
+            /* every tls/ssl occurrence must carry one value; an invalid or
+             * empty one is a warning like any other (below) */
             const char *prev = slot->v.b ? "true" : "false";
             if (!same_bool_text(prev, strlen(prev), p->val, p->vlen)) {
                 rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE,
@@ -688,8 +689,8 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                       parse_bool(p->val, p->vlen) == 2 ? "true" : "false");
             return MONGOURI_OK;
         }
-        if (def->info.type == MONGOURI_TYPE_TAGSETS)
-            return store_value(c, k.id, p, k.alias, k.index);
+        if (def->info.type == MONGOURI_TYPE_TAGSETS || k.id == MONGOURI_OPT_TLS)
+            return store_value(c, k.id, p, k.alias, k.index); /* tls: invalid, warned there */
         if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
             rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
                                      def->info.name, p->offset, p->length,
@@ -703,11 +704,8 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                 p->source, p->offset, p->length,
                                 "%s and its deprecated alias are both given; %s is used",
                                 def->info.name, def->info.name);
-            if (rc != MONGOURI_OK || k.deprecated) {
-                if (is_secret(k.id))
-                    mongouri__wipe((char *)p->val, p->vlen);
+            if (rc != MONGOURI_OK || k.deprecated)
                 return rc;
-            }
             return store_value(c, k.id, p, k.alias, k.index);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
@@ -766,7 +764,6 @@ static bool is_ipv4(const char *s, size_t n)
     return parts == 4;
 }
 
-/* Characters allowed raw in a host name (beyond UTF-8 bytes and %XX). */
 /* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ */
 static const uint8_t host_ascii[256] = {
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -807,8 +804,8 @@ static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
     const char *s = c->text + at;
     unsigned v = 0;
 
-    if (n == 0)
-        return syntax(c, MONGOURI_D_BAD_PORT, at, 1, "%s", "a ':' must be followed by a port");
+    if (n == 0) /* point at the ':' */
+        return syntax(c, MONGOURI_D_BAD_PORT, at - 1, 1, "%s", "a ':' must be followed by a port");
     for (size_t i = 0; i < n; i++) {
         if (!is_digit(s[i])) {
             mongouri_status rc = syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
@@ -822,7 +819,10 @@ static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
     }
     if (v == 0 || v > 65535) {
         char num[16];
-        snprintf(num, sizeof num, "%.*s", n > 8 ? 8 : (int)n, s);
+        if (n > 6)
+            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
+                          "the port is out of range (1 to 65535)");
+        snprintf(num, sizeof num, "%.*s", (int)n, s);
         return syntax(c, MONGOURI_D_BAD_PORT, at, n, "port %s is out of range (1 to 65535)", num);
     }
     *port = (uint16_t)v;
@@ -920,7 +920,8 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
                             return bad_host_char(c, at + i, (unsigned char)s[i]);
                     for (size_t i = 0; encoded && i < dlen; i++)
                         if (!host_char((unsigned char)dec[i]))
-                            return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
+                            return syntax(c, MONGOURI_D_BAD_HOST,
+                                          at + mongouri__pct_source_index(s, hl, i), 1, "%s",
                                           "the decoded host name has a character that is not "
                                           "allowed");
                 }
@@ -1003,7 +1004,6 @@ static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
             return rc;
         }
     }
-    (void)rc;
     ulen = colon;
     user = mongouri__arena_alloc(&c->uri->arena, ulen + 1);
     if (user == NULL)
@@ -1021,11 +1021,11 @@ static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
     if (colon == n)
         return MONGOURI_OK;
     plen = n - colon - 1;
+    c->uri->has_secret = true;
     pass = mongouri__arena_alloc(&c->uri->arena, plen + 1);
     if (pass == NULL)
         return nomem(c->err);
     if (!mongouri__pct_decode(s + colon + 1, plen, pass, &plen, &bad, &diag)) {
-        mongouri__wipe(pass, plen + 1);
         rc = syntax(c, diag, at + colon + 1 + bad, 1, "%s",
                     diag == MONGOURI_D_BAD_ESCAPE ? "the password has a '%' that is not "
                                                     "followed by two hex digits"
@@ -1062,7 +1062,7 @@ static mongouri_status parse_database(ctx *c, size_t at, size_t n)
             mongouri_status rc;
             snprintf(shown, sizeof shown, ch == ' ' ? "space" : "'%c'", ch);
             rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_DATABASE, NULL,
-                                     (long)at, (long)n,
+                                     (long)(at + mongouri__pct_source_index(s, n, i)), 1,
                                      "the database name may not contain %s", shown);
             if (ch == '/')
                 mongouri__error_hint(c->err, "if '/' or '?' belongs to the password, "
@@ -1117,6 +1117,12 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         if (eq == i)
             return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
                           "an option has a value but no name");
+        {
+            size_t badk;
+            if (!mongouri__utf8_valid(c->text + i, eq - i, &badk))
+                return syntax(c, MONGOURI_D_BAD_UTF8, i + badk, 1, "%s",
+                              "an option name is not valid UTF-8");
+        }
         val = mongouri__arena_alloc(&c->uri->arena, amp - eq);
         if (val == NULL)
             return nomem(c->err);
@@ -1124,7 +1130,7 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         p.klen = eq - i;
         if (!mongouri__pct_decode(c->text + eq + 1, amp - eq - 1, val, &p.vlen, &bad, &diag)) {
             mongouri__key k = mongouri__option_lookup(p.key, p.klen);
-            mongouri__wipe(val, amp - eq);
+            c->uri->has_secret = true; /* a partly decoded value stays in the arena */
             rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, diag,
                                      k.id >= 0 ? mongouri__options[k.id].info.name : NULL,
                                      (long)(eq + 1 + bad), 1, "%s",
@@ -1552,13 +1558,10 @@ void mongouri_uri_destroy(mongouri_uri *uri)
 {
     if (uri == NULL)
         return;
-    /* Wipe every secret the arena holds: the password, secret option values
-     * (key password, proxy password, AWS token) and the copy of the input. */
-    mongouri__wipe_str((char *)uri->password);
-    if (uri->text != NULL)
-        mongouri__wipe(uri->text, uri->text_len);
-    for (size_t i = 0; i < uri->nvals; i++)
-        wipe_value(uri->vals[i].id, &uri->vals[i]);
+    /* Every secret lives in the arena (the password, secret option values,
+     * values of unknown keys, the kept input): wipe it all when there was one. */
+    if (uri->has_secret)
+        mongouri__arena_wipe(&uri->arena);
     mongouri_keywords_destroy(uri->keywords);
     mongouri__arena_free(&uri->arena);
     free(uri);

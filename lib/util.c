@@ -96,6 +96,12 @@ char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n)
     return p;
 }
 
+void mongouri__arena_wipe(mongouri__arena *a)
+{
+    for (mongouri__block *b = a->head; b != NULL; b = b->next)
+        mongouri__wipe((char *)b + header_size(), b->used);
+}
+
 void mongouri__arena_free(mongouri__arena *a)
 {
     mongouri__block *b = a->head;
@@ -288,18 +294,37 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
     if (high) {
         size_t b;
         if (!mongouri__utf8_valid(dst, o, &b)) {
-            /* Map the decoded offset back to the source: walk again. */
-            size_t si = 0, di = 0;
-            while (si < n && di < b) {
-                si += (src[si] == '%') ? 3 : 1;
-                di++;
-            }
-            *bad = si;
+            *bad = mongouri__pct_source_index(src, n, b);
             *diag = MONGOURI_D_BAD_UTF8;
             return false;
         }
     }
     return true;
+}
+
+size_t mongouri__pct_source_index(const char *src, size_t n, size_t index)
+{
+    size_t si = 0;
+
+    for (size_t di = 0; si < n && di < index; di++)
+        si += (src[si] == '%' && si + 2 < n) ? 3 : 1;
+    return si;
+}
+
+size_t mongouri__utf8_cut(const char *s, size_t n)
+{
+    size_t k = n;
+
+    /* step back over continuation bytes to the start of the last sequence */
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xC0u) == 0x80u)
+        k--;
+    if (k > 0 && (unsigned char)s[k - 1] >= 0xC0u) {
+        unsigned char lead = (unsigned char)s[k - 1];
+        size_t need = lead >= 0xF0u ? 4 : lead >= 0xE0u ? 3 : 2;
+        if (n - (k - 1) < need)
+            return k - 1;
+    }
+    return n;
 }
 
 unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max)

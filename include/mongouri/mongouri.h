@@ -200,7 +200,8 @@ MONGOURI_API void mongouri_keywords_destroy(mongouri_keywords *kw);
  * Set option `key` (name or alias, any letter case) from its string form,
  * exactly as it would be written in a URI but not percent-encoded. Keyword
  * options are strict: an unknown key or an invalid value is an error and the
- * set is unchanged. Setting a key again replaces the earlier value. An option
+ * set is unchanged. Setting a key again replaces the earlier value, except
+ * readPreferenceTags, where each call adds one tag set in order. An option
  * that conflicts with one already in the set (tlsInsecure with
  * tlsAllowInvalidCertificates, ...) is refused with MONGOURI_E_CONFLICT.
  * `key` and `value` are copied; neither may be NULL.

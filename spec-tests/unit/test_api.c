@@ -424,6 +424,14 @@ ParameterizedTestParameters(redact, table)
         { "mongodb://h/?authMechanismProperties=X:y,AWS_SESSION_TOKEN%3Atok",
           "mongodb://h/?authMechanismProperties=X:y,AWS_SESSION_TOKEN%3A****" },
         { "mongodb://u:p@h/?proxyPassword=pp", "mongodb://u:****@h/?proxyPassword=****" },
+        { "mongodb://h/?authMechanismProperties=AWS%5FSESSION%5FTOKEN:tok",
+          "mongodb://h/?authMechanismProperties=AWS%5FSESSION%5FTOKEN:****" },
+        { "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN:a,AWS_SESSION_TOKEN:tok",
+          "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN:****,AWS_SESSION_TOKEN:****" },
+        { "mongodb://h/?authMechanismProperties=SERVICE_NAME:AWS_SESSION_TOKEN,AWS_SESSION_TOKEN:tok",
+          "mongodb://h/?authMechanismProperties=SERVICE_NAME:AWS_SESSION_TOKEN,AWS_SESSION_TOKEN:****" },
+        { "mongodb://h/?tlsCertificateKeyFilPassword=kp", "mongodb://h/?tlsCertificateKeyFilPassword=****" },
+        { "mongodb://h/?proxyPasswrd=pp", "mongodb://h/?proxyPasswrd=****" },
         { "mongodb://h/?proxyPassword=", "mongodb://h/?proxyPassword=" },
         { "", "" },
         { "mongodb://", "mongodb://" },
@@ -550,4 +558,52 @@ Test(warnings, legacy_boolean_names_the_canonical_form)
     cr_expect_not_null(strstr(w1->message, "retryReads=false"), "%s", w1->message);
     cr_expect_eq(w1->offset, 25);
     mongouri_uri_destroy(uri);
+}
+
+Test(review, option_name_not_utf8)
+{
+    static const char text[] = "mongodb://h/?ab\xff=1";
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+
+    cr_assert_eq(mongouri_uri_parse(&uri, text, NULL, &err), MONGOURI_E_SYNTAX);
+    cr_expect_eq(err.code, MONGOURI_D_BAD_UTF8);
+    cr_expect_eq(err.offset, 15, "the offset points at the bad byte, got %ld", err.offset);
+    cr_expect_null(uri);
+}
+
+Test(review, keyword_not_utf8)
+{
+    mongouri_keywords *kw = NULL;
+    mongouri_error err;
+
+    cr_assert_eq(mongouri_keywords_new(&kw, NULL), MONGOURI_OK);
+    cr_expect_eq(mongouri_keywords_set(kw, "appname", "bad\xff", &err), MONGOURI_E_OPTION);
+    cr_expect_eq(err.code, MONGOURI_D_BAD_UTF8);
+    cr_expect_eq(mongouri_keywords_count(kw), 0u);
+    mongouri_keywords_destroy(kw);
+}
+
+Test(review, warnings_are_bounded)
+{
+    /* 5000 unknown options: memory stays bounded, the last warning counts the rest */
+    size_t n = 5000;
+    char *text = malloc(16 + n * 4);
+    size_t len;
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    const mongouri_error *last;
+
+    cr_assert_not_null(text);
+    len = (size_t)sprintf(text, "mongodb://h/?");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "x=1&");
+    cr_assert_eq(mongouri_uri_parse(&uri, text, NULL, &err), MONGOURI_OK);
+    cr_expect_eq(mongouri_uri_warning_count(uri), 64u);
+    last = mongouri_uri_warning(uri, 63);
+    cr_assert_not_null(last);
+    cr_expect_eq(last->code, MONGOURI_D_LIMIT);
+    cr_expect_not_null(strstr(last->message, "4937 more warnings"), "%s", last->message);
+    mongouri_uri_destroy(uri);
+    free(text);
 }

@@ -92,7 +92,7 @@ ParameterizedTestParameters(hosts, invalid)
         { "mongodb://,a", MONGOURI_D_NO_HOST, 10 },
         { "mongodb://a,,b", MONGOURI_D_NO_HOST, 12 },
         { "mongodb://:1", MONGOURI_D_NO_HOST, 10 },
-        { "mongodb://h:", MONGOURI_D_BAD_PORT, 12 },
+        { "mongodb://h:", MONGOURI_D_BAD_PORT, 11 }, /* the ":" */
         { "mongodb://h:0", MONGOURI_D_BAD_PORT, 12 },
         { "mongodb://h:65536", MONGOURI_D_BAD_PORT, 12 },
         { "mongodb://h:4294967297", MONGOURI_D_BAD_PORT, 12 },
@@ -101,7 +101,7 @@ ParameterizedTestParameters(hosts, invalid)
         { "mongodb://h:1x", MONGOURI_D_BAD_PORT, 12 },
         { "mongodb://h::1", MONGOURI_D_BAD_PORT, 12 },
         { "mongodb://h:1,i:99999", MONGOURI_D_BAD_PORT, 16 },
-        { "mongodb://[::1]:", MONGOURI_D_BAD_PORT, 16 },
+        { "mongodb://[::1]:", MONGOURI_D_BAD_PORT, 15 }, /* the ":" */
         { "mongodb://[::1]:65536", MONGOURI_D_BAD_PORT, 16 },
         { "mongodb://[::1", MONGOURI_D_BAD_HOST, 10 },
         { "mongodb://[]", MONGOURI_D_BAD_HOST, 10 },
@@ -112,7 +112,7 @@ ParameterizedTestParameters(hosts, invalid)
         { "mongodb://a\tb", MONGOURI_D_BAD_HOST, 11 },
         { "mongodb://a#b", MONGOURI_D_BAD_HOST, 11 },
         { "mongodb://a<b>", MONGOURI_D_BAD_HOST, 11 },
-        { "mongodb://a%20b", MONGOURI_D_BAD_HOST, 10 },
+        { "mongodb://a%20b", MONGOURI_D_BAD_HOST, 11 }, /* the %20 */
         { "mongodb://%2Ftmp%2Fx", MONGOURI_D_BAD_HOST, 10 },
         { "mongodb://%2Ftmp%2Fx.sock:1", MONGOURI_D_BAD_PORT, 25 },
         { "mongodb://a%2", MONGOURI_D_BAD_ESCAPE, 11 },
