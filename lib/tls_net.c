@@ -145,6 +145,18 @@ static void ares_init_once(void)
 }
 
 /* Numeric hosts resolve at once; names go to c-ares (channel made on demand). */
+/* "localhost", "LOCALHOST.", "db.localhost": names RFC 6761 reserves for loopback. */
+static bool is_localhost(const char *host)
+{
+    size_t n = strlen(host);
+
+    if (n > 0 && host[n - 1] == '.')
+        n--;
+    if (n >= 9 && mongouri__strncasecmp(host + n - 9, "localhost", 9) == 0)
+        return n == 9 || host[n - 10] == '.';
+    return false;
+}
+
 static void job_start(mongouri__net_job *job, ares_channel *ch, int budget_ms)
 {
     struct addrinfo hints, *res = NULL, *ai;
@@ -157,6 +169,20 @@ static void job_start(mongouri__net_job *job, ares_channel *ch, int budget_ms)
         for (ai = res; ai != NULL; ai = ai->ai_next)
             job_add_addr(job, ai->ai_addr, ai->ai_addrlen);
         freeaddrinfo(res);
+        job_connect_next(job);
+        return;
+    }
+    if (is_localhost(job->host)) {
+        /* RFC 6761: localhost names are the loopback addresses, with or
+         * without /etc/hosts and whatever the DNS servers say. */
+        static const char *const loopback[] = { "127.0.0.1", "::1" };
+        for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+            if (getaddrinfo(loopback[i], job->port, &hints, &res) == 0) {
+                for (ai = res; ai != NULL; ai = ai->ai_next)
+                    job_add_addr(job, ai->ai_addr, ai->ai_addrlen);
+                freeaddrinfo(res);
+            }
+        }
         job_connect_next(job);
         return;
     }

@@ -11,13 +11,15 @@ if grep -q "$ESC" "$TMP/out"; then fail "json: escape codes"; else ok "json: no 
 
 # A terminal, through script(1) when it is there.
 command -v script >/dev/null 2>&1 || { echo "note: script(1) missing; terminal cases not run"; finish; }
-tty_run() { script -qec "$*" /dev/null </dev/null >"$TMP/out" 2>&1; }
+tty_run() { TERM=xterm script -qec "$*" /dev/null </dev/null >"$TMP/out" 2>&1; }
 tty_run "'$VU' 'mongodb://localhost:0/'"
 if grep -q "$ESC\[" "$TMP/out"; then ok "terminal: colour"; else fail "terminal: no colour"; sed 's/^/    | /' "$TMP/out" | head -5; fi
 tty_run "NO_COLOR=1 '$VU' 'mongodb://localhost:0/'"
 if grep -q "$ESC" "$TMP/out"; then fail "terminal with NO_COLOR: escape codes"; else ok "terminal with NO_COLOR: no colour"; fi
 tty_run "NO_COLOR= '$VU' 'mongodb://localhost:0/'"
 if grep -q "$ESC\[" "$TMP/out"; then ok "terminal with empty NO_COLOR: colour"; else fail "terminal with empty NO_COLOR: no colour"; fi
+tty_run "TERM=dumb '$VU' 'mongodb://localhost:0/'"
+if grep -q "$ESC" "$TMP/out"; then fail "terminal with TERM=dumb: escape codes"; else ok "terminal with TERM=dumb: no colour"; fi
 tty_run "'$VU' --json 'mongodb://localhost:0/'"
 if grep -q "$ESC" "$TMP/out"; then fail "terminal, --json: escape codes"; else ok "terminal, --json: no colour"; fi
 
