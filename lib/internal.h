@@ -25,7 +25,24 @@ typedef struct mongouri__arena {
     mongouri__block *head;
 } mongouri__arena;
 
-void *mongouri__arena_alloc(mongouri__arena *a, size_t n);
+#define MONGOURI__BLOCK_HEADER ((sizeof(mongouri__block) + 15u) & ~(size_t)15u)
+
+/* Slow path of mongouri__arena_alloc: a new block. `n` is already aligned. */
+void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n);
+
+/* `n` bytes, 16-byte aligned, freed with the arena; NULL when out of memory. */
+static inline void *mongouri__arena_alloc(mongouri__arena *a, size_t n)
+{
+    mongouri__block *b = a->head;
+
+    n = n == 0 ? 16u : (n + 15u) & ~(size_t)15u;
+    if (b != NULL && b->cap - b->used >= n) {
+        char *p = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
+        b->used += n;
+        return p;
+    }
+    return mongouri__arena_alloc_block(a, n);
+}
 void *mongouri__arena_calloc(mongouri__arena *a, size_t n);
 char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
 /* Reserve a first block of at least `n` bytes (a hint; may fail silently). */
@@ -188,6 +205,16 @@ typedef struct mongouri__tagset {
     mongouri__kv *tags;
 } mongouri__tagset;
 
+/* The typed value of an option. */
+typedef union mongouri__payload {
+    bool b;
+    int64_t i;
+    const char *s;
+    struct { uint32_t n; const char **items; } list;
+    struct { uint32_t n; mongouri__kv *items; } kv;
+    struct { uint32_t n, cap; mongouri__tagset *sets; } tags;
+} mongouri__payload;
+
 typedef struct mongouri__value {
     bool set;                /* has a valid value */
     bool present;            /* the key appeared (valid value or not) */
@@ -202,14 +229,7 @@ typedef struct mongouri__value {
     int32_t length;
     int32_t present_offset;  /* first appearance */
     int32_t present_length;
-    union {
-        bool b;
-        int64_t i;
-        const char *s;
-        struct { uint32_t n; const char **items; } list;
-        struct { uint32_t n; mongouri__kv *items; } kv;
-        struct { uint32_t n, cap; mongouri__tagset *sets; } tags;
-    } v;
+    mongouri__payload v;
 } mongouri__value;
 
 typedef struct mongouri__host {

@@ -53,7 +53,7 @@ mongouri__value *mongouri__slot(mongouri_uri *u, int id)
     if (u->nvals == u->capvals) {
         /* Values move when the array grows: callers hold no value pointer
          * across the creation of another. */
-        uint8_t cap = u->capvals == 0 ? 8 : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT
+        uint8_t cap = u->capvals == 0 ? 4 : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT
                                                            ? MONGOURI_OPT__COUNT
                                                            : u->capvals * 2);
         mongouri__value *grown = mongouri__arena_alloc(&u->arena, cap * sizeof *grown);
@@ -368,7 +368,9 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
 {
     const mongouri__optdef *def = &mongouri__options[id];
     mongouri__value *slot = mongouri__slot(c->uri, id);
-    mongouri__value nv = *slot;
+    /* The new value; the slot changes only once it is known to be valid. */
+    mongouri__payload nv = slot->v;
+    bool is_string = slot->is_string;
     char *v = (char *)p->val;
     size_t n = p->vlen;
     mongouri_status rc = MONGOURI_OK;
@@ -399,7 +401,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             if (rc != MONGOURI_OK)
                 return rc;
         }
-        nv.v.b = (b == 1 || b == 2);
+        nv.b = (b == 1 || b == 2);
         break;
     }
     case MONGOURI_TYPE_INT: {
@@ -409,7 +411,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         if (i < def->min || i > def->max ||
             (id == MONGOURI_OPT_MAXSTALENESSSECONDS && i != -1 && i < 90))
             return invalid_value(c, id, p, "out of range");
-        nv.v.i = i;
+        nv.i = i;
         break;
     }
     case MONGOURI_TYPE_STRING:
@@ -417,7 +419,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             return invalid_value(c, id, p, "not a service name");
         if (id == MONGOURI_OPT_APPNAME && n > 128)
             return invalid_value(c, id, p, "longer than 128 bytes");
-        nv.v.s = v;
+        nv.s = v;
         break;
     case MONGOURI_TYPE_ENUM: {
         const char *found = NULL;
@@ -438,7 +440,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             }
             return invalid_value(c, id, p, "not one of the allowed values");
         }
-        nv.v.s = found;
+        nv.s = found;
         break;
     }
     case MONGOURI_TYPE_LIST: {
@@ -481,8 +483,8 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
                 break;
             s = end + 1;
         }
-        nv.v.list.n = m;
-        nv.v.list.items = items;
+        nv.list.n = m;
+        nv.list.items = items;
         break;
     }
     case MONGOURI_TYPE_KEYVALUE: {
@@ -500,8 +502,8 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
                                 def->info.name);
             return rc;
         }
-        nv.v.kv.n = m;
-        nv.v.kv.items = items;
+        nv.kv.n = m;
+        nv.kv.items = items;
         break;
     }
     case MONGOURI_TYPE_TAGSETS: {
@@ -536,12 +538,12 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
                 return nomem(c->err);
             if (have > 0)
                 memcpy(sets, slot->v.tags.sets, have * sizeof *sets);
-            nv.v.tags.cap = cap;
+            nv.tags.cap = cap;
         }
         sets[have].n = m;
         sets[have].tags = items;
-        nv.v.tags.n = (uint32_t)have + 1;
-        nv.v.tags.sets = sets;
+        nv.tags.n = (uint32_t)have + 1;
+        nv.tags.sets = sets;
         break;
     }
     case MONGOURI_TYPE_W: {
@@ -549,22 +551,23 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         if (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
             if (!parse_int(v, n, &i) || i < 0 || i > def->max)
                 return invalid_value(c, id, p, "a number must be an integer >= 0");
-            nv.v.i = i;
-            nv.is_string = false;
+            nv.i = i;
+            is_string = false;
         } else {
-            nv.v.s = v;
-            nv.is_string = true;
+            nv.s = v;
+            is_string = true;
         }
         break;
     }
     }
-    nv.set = true;
-    nv.set_spelling = spelling;
-    nv.by_alias = by_alias;
-    nv.source = (uint8_t)p->source;
-    nv.offset = p->offset;
-    nv.length = p->length;
-    *slot = nv;
+    slot->v = nv;
+    slot->is_string = is_string;
+    slot->set = true;
+    slot->set_spelling = spelling;
+    slot->by_alias = by_alias;
+    slot->source = (uint8_t)p->source;
+    slot->offset = p->offset;
+    slot->length = p->length;
     return MONGOURI_OK;
 }
 
@@ -589,7 +592,18 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
     if (k.id < 0 || is_secret(k.id))
         uri->has_secret = true; /* a misspelled key may hold a secret too */
     if (k.id < 0) {
-        const char *near = mongouri__option_suggest(p->key, p->klen);
+        const char *near;
+        size_t badk;
+        /* a known name is ASCII; an unknown one is echoed, so it must be UTF-8 */
+        if (!mongouri__utf8_valid(p->key, p->klen, &badk)) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_UTF8, NULL,
+                                     p->offset >= 0 ? p->offset + (long)badk : -1, 1,
+                                     "an option name is not valid UTF-8");
+            if (c->err != NULL)
+                c->err->source = p->source;
+            return rc;
+        }
+        near = mongouri__option_suggest(p->key, p->klen);
         char key[MONGOURI_OPTION_NAME_MAX];
         size_t kl = mongouri__utf8_cut(p->key, p->klen < sizeof key - 1 ? p->klen : sizeof key - 1);
         memcpy(key, p->key, kl);
@@ -1117,12 +1131,6 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         if (eq == i)
             return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
                           "an option has a value but no name");
-        {
-            size_t badk;
-            if (!mongouri__utf8_valid(c->text + i, eq - i, &badk))
-                return syntax(c, MONGOURI_D_BAD_UTF8, i + badk, 1, "%s",
-                              "an option name is not valid UTF-8");
-        }
         val = mongouri__arena_alloc(&c->uri->arena, amp - eq);
         if (val == NULL)
             return nomem(c->err);
@@ -1445,7 +1453,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     size_t head = (sizeof *uri + 15u) & ~(size_t)15u;
     /* Decoded strings take at most `len` bytes; a typical URI fits the first
      * block, and the whole allocation stays small for the common case. */
-    size_t room = len + 8 * sizeof(mongouri__value) + 4 * sizeof(mongouri__host) + 160;
+    size_t room = len + 4 * sizeof(mongouri__value) + 3 * sizeof(mongouri__host) + 128;
     if (len > MONGOURI_MAX_URI_LENGTH)
         room = 0;
     uri = malloc(head + room);

@@ -14,7 +14,7 @@ static size_t align_up(size_t n)
 
 static size_t header_size(void)
 {
-    return align_up(sizeof(mongouri__block));
+    return MONGOURI__BLOCK_HEADER;
 }
 
 static mongouri__block *block_new(size_t cap)
@@ -53,26 +53,23 @@ void mongouri__arena_reserve(mongouri__arena *a, size_t n)
     a->head = b;
 }
 
-void *mongouri__arena_alloc(mongouri__arena *a, size_t n)
+void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n)
 {
     mongouri__block *b = a->head;
+    size_t cap = n;
     char *p;
 
-    n = align_up(n == 0 ? 1 : n);
-    if (b == NULL || b->cap - b->used < n) {
-        size_t cap = n;
-        if (b != NULL && cap < b->cap * 2u)
-            cap = b->cap * 2u;
-        if (cap < ARENA_MIN_BLOCK)
-            cap = ARENA_MIN_BLOCK;
-        b = block_new(cap);
-        if (b == NULL)
-            return NULL;
-        b->next = a->head;
-        a->head = b;
-    }
-    p = (char *)b + header_size() + b->used;
-    b->used += n;
+    if (b != NULL && cap < b->cap * 2u)
+        cap = b->cap * 2u;
+    if (cap < ARENA_MIN_BLOCK)
+        cap = ARENA_MIN_BLOCK;
+    b = block_new(cap);
+    if (b == NULL)
+        return NULL;
+    b->next = a->head;
+    a->head = b;
+    p = (char *)b + header_size();
+    b->used = n;
     return p;
 }
 
@@ -245,13 +242,20 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
     size_t o = 0;
     bool high = false;
 
-    if (memchr(src, '%', n) == NULL) {
-        /* The common case: nothing to decode, only UTF-8 to check. Callers
-         * have already refused raw NUL bytes. */
+    {
+        /* The common case: nothing to decode; copy while looking for '%' and
+         * for bytes that need the UTF-8 check. Callers refused raw NULs. */
         unsigned char any = 0;
-        for (size_t i = 0; i < n; i++)
-            any |= (unsigned char)src[i];
-        memcpy(dst, src, n);
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned char ch = (unsigned char)src[i];
+            if (ch == '%')
+                break;
+            any |= ch;
+            dst[i] = (char)ch;
+        }
+        if (i < n)
+            goto escapes;
         dst[n] = '\0';
         *dst_len = n;
         if (any < 0x80)
@@ -262,6 +266,7 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
         }
         return true;
     }
+escapes:
 
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)src[i];
