@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   liburiparser-dev libcjson-dev libc-ares-dev libssl-dev openssl libcriterion-dev
   dnsmasq-base valgrind clang libclang-rt-14-dev procps iproute2
+  libmongoc-dev
 )
 
 missing=()
