@@ -126,7 +126,7 @@ static bool collect_spans(const char *t, size_t len, spans *out)
 {
     const char *sep = find_ci(t, len, "://");
     size_t p = sep != NULL ? (size_t)(sep - t) + 3 : 0;
-    size_t q = p, at = len, query;
+    size_t q = p, at = len;
 
     while (q < len && t[q] != '/' && t[q] != '?')
         q++;
@@ -156,11 +156,13 @@ static bool collect_spans(const char *t, size_t len, spans *out)
             return false;
     }
 
-    /* Secret option values, in the query and wherever a pair looks like one. */
-    query = at != len && at > q ? at : q;
-    while (query < len && t[query] != '?')
-        query++;
-    for (size_t i = query + 1; i < len;) {
+    /* Secret option values: the query starts at the first '?' after the host
+     * information and splits on '&' only, as the parser reads it, whatever a
+     * malformed userinfo looked like. A key that is not an option but looks
+     * like a secret one (or says password, token, secret) counts as secret. */
+    while (q < len && t[q] != '?')
+        q++;
+    for (size_t i = q + 1; i < len;) {
         size_t amp = i, eq;
         while (amp < len && t[amp] != '&')
             amp++;
@@ -179,6 +181,32 @@ static bool collect_spans(const char *t, size_t len, spans *out)
     return true;
 }
 
+static int by_start(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort the spans and merge those that overlap or touch. */
+static void normalize(spans *sp)
+{
+    size_t o = 0;
+
+    if (sp->n < 2)
+        return;
+    qsort(sp->v, sp->n, sizeof *sp->v, by_start);
+    for (size_t i = 1; i < sp->n; i++) {
+        if (sp->v[i].start <= sp->v[o].end) {
+            if (sp->v[i].end > sp->v[o].end)
+                sp->v[o].end = sp->v[i].end;
+        } else {
+            sp->v[++o] = sp->v[i];
+        }
+    }
+    sp->n = o + 1;
+}
+
 char *mongouri_redact(const char *text, long offset, long *redacted_offset)
 {
     spans sp = { NULL, 0, 0 };
@@ -192,6 +220,7 @@ char *mongouri_redact(const char *text, long offset, long *redacted_offset)
         free(sp.v);
         return NULL;
     }
+    normalize(&sp);
     outlen = len;
     for (size_t k = 0; k < sp.n; k++)
         outlen = outlen - (sp.v[k].end - sp.v[k].start) + strlen(MASK);
@@ -228,9 +257,50 @@ char *mongouri_redact(const char *text, long offset, long *redacted_offset)
 /* JSON                                                                      */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * A JSON string from bytes that may not be UTF-8 (an invalid input is echoed in
+ * "uri"): each byte of an invalid sequence becomes U+FFFD, so the document is
+ * always valid UTF-8.
+ */
+static cJSON *text_json(const char *s)
+{
+    size_t n = strlen(s), bad, o = 0;
+    char *fixed;
+    cJSON *item;
+
+    if (mongouri__utf8_valid(s, n, &bad))
+        return cJSON_CreateString(s);
+    fixed = malloc(3 * n + 1);
+    if (fixed == NULL)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t k;
+        if ((unsigned char)s[i] < 0x80) {
+            fixed[o++] = s[i++];
+            continue;
+        }
+        for (k = 2; k <= 4 && i + k <= n; k++)
+            if (mongouri__utf8_valid(s + i, k, &bad))
+                break;
+        if (k <= 4 && i + k <= n) {
+            memcpy(fixed + o, s + i, k);
+            o += k;
+            i += k;
+        } else {
+            memcpy(fixed + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    fixed[o] = '\0';
+    item = cJSON_CreateString(fixed);
+    free(fixed);
+    return item;
+}
+
 static cJSON *str_or_null(const char *s)
 {
-    return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+    return s != NULL ? text_json(s) : cJSON_CreateNull();
 }
 
 static cJSON *secret(const char *s, unsigned int flags)
@@ -268,14 +338,14 @@ static cJSON *diag_json(const mongouri_error *e)
     bool ok = o != NULL;
 
     ok = ok && put(o, "code", cJSON_CreateString(mongouri_diag_name(e->code)));
-    ok = ok && put(o, "option", e->option[0] != '\0' ? cJSON_CreateString(e->option)
+    ok = ok && put(o, "option", e->option[0] != '\0' ? text_json(e->option)
                                                       : cJSON_CreateNull());
     ok = ok && put(o, "offset", e->offset >= 0 ? cJSON_CreateNumber((double)e->offset)
                                                : cJSON_CreateNull());
     ok = ok && put(o, "length", cJSON_CreateNumber((double)e->length));
     ok = ok && put(o, "source", cJSON_CreateString(mongouri_source_name(e->source)));
-    ok = ok && put(o, "message", cJSON_CreateString(e->message));
-    ok = ok && put(o, "hint", e->hint[0] != '\0' ? cJSON_CreateString(e->hint)
+    ok = ok && put(o, "message", text_json(e->message));
+    ok = ok && put(o, "hint", e->hint[0] != '\0' ? text_json(e->hint)
                                                   : cJSON_CreateNull());
     if (ok && e->status != MONGOURI_OK)
         ok = put(o, "status", cJSON_CreateString(mongouri_strerror(e->status)));
@@ -485,7 +555,7 @@ char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mon
     if (input == NULL)
         ok = ok && put(root, "uri", cJSON_CreateNull());
     else
-        ok = ok && put(root, "uri", cJSON_CreateString(shown != NULL ? shown : input)) &&
+        ok = ok && put(root, "uri", text_json(shown != NULL ? shown : input)) &&
              (shown != NULL || (flags & MONGOURI_JSON_SHOW_SECRETS));
     free(shown);
     ok = ok && (uri != NULL ? render_valid(root, uri, flags) : render_invalid(root, err));

@@ -607,3 +607,36 @@ Test(review, warnings_are_bounded)
     mongouri_uri_destroy(uri);
     free(text);
 }
+
+Test(review, json_is_utf8_for_invalid_input)
+{
+    static const char text[] = "mongodb://h\xff/";
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    char *json;
+    size_t bad;
+
+    cr_assert_neq(mongouri_uri_parse(&uri, text, NULL, &err), MONGOURI_OK);
+    json = mongouri_json_render(text, NULL, &err, 0);
+    cr_assert_not_null(json);
+    cr_expect(mongouri__utf8_valid(json, strlen(json), &bad), "invalid UTF-8 at %zu: %s", bad, json);
+    cr_expect_not_null(strstr(json, "\xEF\xBF\xBD"), "the bad byte is shown as U+FFFD: %s", json);
+    mongouri_free(json);
+}
+
+Test(review, redaction_after_stray_at_and_question_mark)
+{
+    static const char *const leaky[] = {
+        "mongodb://h/?a@b=1&proxyHost=p&proxyUsername=u&proxyPassword=s3cretPass",
+        "mongodb://h/?a@b&proxyPassword=s3cretPass",
+        "mongodb://a:pa?ss@h/?proxyPassword=s3cretPass",
+        "mongodb://a:p?tlsCertificateKeyFilePassword=s3cretPass@h",
+    };
+
+    for (size_t i = 0; i < sizeof leaky / sizeof leaky[0]; i++) {
+        char *red = mongouri_redact(leaky[i], -1, NULL);
+        cr_assert_not_null(red);
+        cr_expect_null(strstr(red, "s3cret"), "%s -> %s", leaky[i], red);
+        mongouri_free(red);
+    }
+}
