@@ -53,7 +53,7 @@ mongouri__value *mongouri__slot(mongouri_uri *u, int id)
     if (u->nvals == u->capvals) {
         /* Values move when the array grows: callers hold no value pointer
          * across the creation of another. */
-        uint8_t cap = u->capvals == 0 ? 4 : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT
+        uint8_t cap = u->capvals == 0 ? 8 : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT
                                                            ? MONGOURI_OPT__COUNT
                                                            : u->capvals * 2);
         mongouri__value *grown = mongouri__arena_alloc(&u->arena, cap * sizeof *grown);
@@ -1453,7 +1453,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     size_t head = (sizeof *uri + 15u) & ~(size_t)15u;
     /* Decoded strings take at most `len` bytes; a typical URI fits the first
      * block, and the whole allocation stays small for the common case. */
-    size_t room = len + 4 * sizeof(mongouri__value) + 3 * sizeof(mongouri__host) + 128;
+    size_t room = len + 8 * sizeof(mongouri__value) + 3 * sizeof(mongouri__host) + 64;
     if (len > MONGOURI_MAX_URI_LENGTH)
         room = 0;
     uri = malloc(head + room);
