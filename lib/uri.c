@@ -603,7 +603,10 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                 c->err->source = p->source;
             return rc;
         }
-        near = mongouri__option_suggest(p->key, p->klen);
+        /* The suggestion is worth its cost only when the warning is kept. */
+        near = (uri->flags & MONGOURI_PARSE_STRICT) || uri->nwarnings < MONGOURI__MAX_WARNINGS - 1
+                   ? mongouri__option_suggest(p->key, p->klen)
+                   : NULL;
         char key[MONGOURI_OPTION_NAME_MAX];
         size_t kl = mongouri__utf8_cut(p->key, p->klen < sizeof key - 1 ? p->klen : sizeof key - 1);
         memcpy(key, p->key, kl);
