@@ -347,6 +347,9 @@ static inline const mongouri__value *mongouri__val(const mongouri_uri *u, int id
 /* The writable value of option `id`, created on first use; NULL when out of memory. */
 mongouri__value *mongouri__slot(mongouri_uri *u, int id);
 
+/* Initialise c-ares once for the process (resolve.c); returns its ARES_* status. */
+int mongouri__ares_init(void);
+
 /* Cross-option rules (rules.c) and derived settings. */
 mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);
 mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err);

@@ -999,6 +999,16 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
     if (cs == NULL)
         return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
                                    0, "the SSL was not made from a mongouri_tls_ctx_new context");
+    {
+        /* An empty name would make SSL_set1_host check nothing, and a cut one
+         * would check another name: refuse both. */
+        size_t n = strlen(host);
+        bool bracketed = n >= 2 && host[0] == '[' && host[n - 1] == ']';
+        if (n == 0 || (bracketed && n == 2) || n - (bracketed ? 2 : 0) >= sizeof st->host)
+            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
+                                       -1, 0, "the host name is empty or longer than %zu bytes",
+                                       sizeof st->host - 1);
+    }
     st = mongouri__tls_ssl_state_get(ssl);
     if (st == NULL) {
         st = calloc(1, sizeof *st);

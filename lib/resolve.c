@@ -110,6 +110,14 @@ static void ares_init_once(void)
     ares_init_status = ares_library_init(ARES_LIB_INIT_ALL);
 }
 
+int mongouri__ares_init(void)
+{
+    /* The one initialisation of c-ares for the whole library (resolution and
+     * the TLS probe): ares_library_init is not thread-safe. */
+    pthread_once(&ares_once, ares_init_once);
+    return ares_init_status;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Random source for srvMaxHosts                                             */
 /* ------------------------------------------------------------------------ */
@@ -511,11 +519,10 @@ static mongouri_status channel_open(ares_channel *out, char *servers, size_t cap
     int rc;
 
     *out = NULL;
-    pthread_once(&ares_once, ares_init_once);
-    if (ares_init_status != ARES_SUCCESS) {
+    rc = mongouri__ares_init();
+    if (rc != ARES_SUCCESS) {
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, -1, 0,
-                                 "c-ares could not be initialized: %s",
-                                 ares_strerror(ares_init_status));
+                                 "c-ares could not be initialized: %s", ares_strerror(rc));
         goto fail;
     }
     rc = channel_init(&ch, cfg, flags);

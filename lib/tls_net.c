@@ -136,13 +136,6 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
     job_connect_next(job);
 }
 
-static pthread_once_t ares_once = PTHREAD_ONCE_INIT;
-static int ares_init_status = ARES_SUCCESS;
-
-static void ares_init_once(void)
-{
-    ares_init_status = ares_library_init(ARES_LIB_INIT_ALL);
-}
 
 /* Numeric hosts resolve at once; names go to c-ares (channel made on demand). */
 /* "localhost", "LOCALHOST.", "db.localhost": names RFC 6761 reserves for loopback. */
@@ -189,11 +182,10 @@ static void job_start(mongouri__net_job *job, ares_channel *ch, int budget_ms)
     if (*ch == NULL) {
         struct ares_options o;
 
-        pthread_once(&ares_once, ares_init_once);
         memset(&o, 0, sizeof o);
         o.timeout = budget_ms < 400 ? 200 : budget_ms / 2 > 2000 ? 2000 : budget_ms / 2;
         o.tries = 2;
-        if (ares_init_status != ARES_SUCCESS ||
+        if (mongouri__ares_init() != ARES_SUCCESS ||
             ares_init_options(ch, &o, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) {
             *ch = NULL;
             job_fail(job, "cannot resolve %s: %s", job->host, "resolver unavailable");

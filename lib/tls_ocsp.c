@@ -19,6 +19,7 @@
 
 #define OCSP_MAX_RESPONDERS 8
 #define OCSP_SKEW_SECONDS 300L   /* tolerated clock skew for thisUpdate */
+#define OCSP_MAX_AGE_SECONDS (7L * 24 * 3600) /* an answer without nextUpdate */
 #define OCSP_RESPONSE_MAX (256 * 1024)
 #define TLS_FEATURE_STATUS_REQUEST 5
 
@@ -143,8 +144,9 @@ static void cache_put(mongouri__ocsp_cache *c, const unsigned char *key, int len
     pthread_mutex_lock(&c->mu);
     i = cache_find(c, key, len);
     if (i >= 0) {
-        /* Only a newer answer (a later nextUpdate) replaces the entry. */
-        if (c->entries[i].next_update > next_update)
+        /* A revocation always replaces the entry; otherwise only a newer
+         * answer (a later thisUpdate) does. */
+        if (status != V_OCSP_CERTSTATUS_REVOKED && c->entries[i].this_update > this_update)
             goto out;
         e = &c->entries[i];
     } else {
@@ -264,7 +266,9 @@ static void check_response(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *leaf, X
         if (!same)
             continue;
         st = OCSP_single_get0_status(single, &reason, &rev, &thisupd, &nextupd);
-        if (!OCSP_check_validity(thisupd, nextupd, OCSP_SKEW_SECONDS, -1) ||
+        /* Without a nextUpdate, thisUpdate must be recent (RFC 6960 3.2). */
+        if (!OCSP_check_validity(thisupd, nextupd, OCSP_SKEW_SECONDS,
+                                 nextupd == NULL ? OCSP_MAX_AGE_SECONDS : -1) ||
             (nextupd != NULL && X509_cmp_current_time(nextupd) <= 0)) {
             char a[32], b[32];
 
