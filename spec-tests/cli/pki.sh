@@ -10,40 +10,13 @@
 #   expired-combined.pem   an expired client certificate + its key
 #   ca.crl               a CRL of the CA (the "revoked" certificate listed)
 #   garbage.pem          text, no PEM block
+# shellcheck source=SCRIPTDIR/../pki-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../pki-common.sh"
+
 make_pki() {
-    local d=$1 ec="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-    mkdir -p "$d/db"
-    : >"$d/db/index.txt"
-    echo 1000 >"$d/db/serial"
-    echo 1000 >"$d/db/crlnumber"
-    cat >"$d/ca.cnf" <<CNF
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-dir = $d/db
-database = \$dir/index.txt
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-new_certs_dir = \$dir
-certificate = $d/ca.pem
-private_key = $d/ca.key
-default_md = sha256
-default_days = 30
-default_crl_days = 30
-policy = policy_any
-copy_extensions = none
-unique_subject = no
-[ policy_any ]
-commonName = supplied
-[ req ]
-distinguished_name = dn
-prompt = no
-[ dn ]
-CN = unused
-[ v3_ca ]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
+    local d=$1
+    pki_ca_cnf "$d/ca.cnf" "$d/db" "$d/ca.pem" "$d/ca.key" 30
+    cat >>"$d/ca.cnf" <<CNF
 [ server_ext ]
 basicConstraints = CA:false
 keyUsage = critical, digitalSignature
@@ -62,24 +35,17 @@ CNF
     (
         set -e
         cd "$d"
-        openssl req -x509 $ec -keyout ca.key -out ca.pem -days 30 -subj "/CN=Test CA" \
-            -config ca.cnf -extensions v3_ca
-        openssl req -x509 $ec -keyout other-ca.key -out other-ca.pem -days 30 \
-            -subj "/CN=Other CA" -config ca.cnf -extensions v3_ca
-        for name in server client revoked expired wronghost server-expired server-revoked; do
-            openssl req -new $ec -keyout "$name.key" -out "$name.csr" -subj "/CN=$name" -config ca.cnf
-        done
-        openssl ca -batch -config ca.cnf -extensions server_ext -in server.csr -out server.pem -notext
-        openssl ca -batch -config ca.cnf -extensions wronghost_ext -in wronghost.csr \
-            -out wronghost.pem -notext
-        openssl ca -batch -config ca.cnf -extensions server_ext -in server-expired.csr \
-            -out server-expired.pem -notext -startdate 20200101000000Z -enddate 20200102000000Z
-        openssl ca -batch -config ca.cnf -extensions server_ext -in server-revoked.csr \
-            -out server-revoked.pem -notext
-        openssl ca -batch -config ca.cnf -extensions client_ext -in client.csr -out client.pem -notext
-        openssl ca -batch -config ca.cnf -extensions client_ext -in revoked.csr -out revoked.pem -notext
-        openssl ca -batch -config ca.cnf -extensions client_ext -in expired.csr -out expired.pem \
-            -notext -startdate 20200101000000Z -enddate 20200102000000Z
+        pki_make_ca ca.cnf ca "Test CA" 30
+        pki_make_ca ca.cnf other-ca "Other CA" 30
+        pki_issue ca.cnf server server server_ext
+        pki_issue ca.cnf wronghost wronghost wronghost_ext
+        pki_issue ca.cnf server-expired server-expired server_ext \
+            -startdate 20200101000000Z -enddate 20200102000000Z
+        pki_issue ca.cnf server-revoked server-revoked server_ext
+        pki_issue ca.cnf client client client_ext
+        pki_issue ca.cnf revoked revoked client_ext
+        pki_issue ca.cnf expired expired client_ext \
+            -startdate 20200101000000Z -enddate 20200102000000Z
         openssl ca -batch -config ca.cnf -revoke revoked.pem -crl_reason keyCompromise
         openssl ca -batch -config ca.cnf -revoke server-revoked.pem -crl_reason keyCompromise
         openssl ca -batch -config ca.cnf -gencrl -out ca.crl

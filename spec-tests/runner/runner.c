@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "mongouri/mongouri.h"
+#include "../support/readfile.h"
 
 typedef struct deviation {
     char *file;
@@ -60,31 +61,6 @@ static void say(report *r, const char *fmt, ...)
     va_end(ap);
     if (r->len > sizeof r->text - 1)
         r->len = sizeof r->text - 1;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-        goto out;
-    buf = malloc((size_t)n + 1);
-    if (buf == NULL)
-        goto out;
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-        goto out;
-    }
-    buf[n] = '\0';
-    *len = (size_t)n;
-out:
-    fclose(f);
-    return buf;
 }
 
 static char *trim(char *s)

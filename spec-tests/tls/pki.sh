@@ -12,52 +12,38 @@ set -euo pipefail
 
 [ $# -eq 6 ] || { echo "usage: pki.sh DIR GOOD_PORT HANG_PORT DOWN_PORT SHORT_PORT V6_PORT" >&2; exit 2; }
 dir=$1 good=$2 hang=$3 down=$4 short=$5 v6=$6
+# shellcheck source=SCRIPTDIR/../pki-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../pki-common.sh"
 mkdir -p "$dir"
 cd "$dir"
 exec </dev/null
 
-ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
 good_url="http://127.0.0.1:$good/"
 hang_url="http://127.0.0.1:$hang/"
 down_url="http://127.0.0.1:$down/"
 short_url="http://127.0.0.1:$short/"
 v6_url="http://[::1]:$v6/ocsp"
 
+# server_section NAME URL...: a server certificate section for the loopback names,
+# without key usage, whose AIA lists an OCSP responder at each URL (none: no AIA).
+server_section() {
+    local name=$1 aia="" url
+    shift
+    for url in "$@"; do
+        aia="${aia:+$aia, }OCSP;URI:$url"
+    done
+    printf '[ %s ]\n' "$name"
+    printf 'basicConstraints = CA:false\nextendedKeyUsage = serverAuth\n'
+    printf 'subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1\n'
+    [ -z "$aia" ] || printf 'authorityInfoAccess = %s\n' "$aia"
+}
+
 # One configuration per CA: a database (index.txt, serial) of its own.
 write_cnf() { # name
     local name=$1
-    mkdir -p "db-$name"
-    : > "db-$name/index.txt"
-    echo 1000 > "db-$name/serial"
-    echo 1000 > "db-$name/crlnumber"
-    cat > "$name.cnf" <<CNF
-[ ca ]
-default_ca = this_ca
-[ this_ca ]
-dir = db-$name
-database = \$dir/index.txt
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-new_certs_dir = \$dir
-certificate = $name.pem
-private_key = $name.key
-default_md = sha256
-default_days = 7
-default_crl_days = 7
-policy = policy_any
-copy_extensions = none
-unique_subject = no
-[ policy_any ]
-commonName = supplied
-[ req ]
-distinguished_name = dn
-prompt = no
-[ dn ]
-CN = unused
-[ v3_ca ]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
+    pki_ca_cnf "$name.cnf" "db-$name" "$name.pem" "$name.key" 7
+    {
+        cat <<CNF
 [ server_ext ]
 basicConstraints = CA:false
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -69,46 +55,17 @@ basicConstraints = CA:false
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:wronghost.example.com, IP:10.1.1.1
 authorityInfoAccess = OCSP;URI:$good_url
-[ down_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:$down_url
-[ short_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:$short_url
-[ v6_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:$v6_url
-[ hang_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:$hang_url
-[ parallel_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:$hang_url, OCSP;URI:$down_url, OCSP;URI:$good_url
-[ byname_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:http://localhost:$good/ocsp
-[ muststaple_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityInfoAccess = OCSP;URI:$good_url
-tlsfeature = status_request
-[ noaia_ext ]
-basicConstraints = CA:false
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
+CNF
+        server_section down_ext "$down_url"
+        server_section short_ext "$short_url"
+        server_section v6_ext "$v6_url"
+        server_section hang_ext "$hang_url"
+        server_section parallel_ext "$hang_url" "$down_url" "$good_url"
+        server_section byname_ext "http://localhost:$good/ocsp"
+        server_section muststaple_ext "$good_url"
+        echo "tlsfeature = status_request"
+        server_section noaia_ext
+        cat <<CNF
 [ client_ext ]
 basicConstraints = CA:false
 extendedKeyUsage = clientAuth
@@ -117,23 +74,18 @@ basicConstraints = CA:false
 keyUsage = critical, digitalSignature
 extendedKeyUsage = critical, OCSPSigning
 CNF
+    } >>"$name.cnf"
 }
 
 make_ca() { # name cn
     write_cnf "$1"
-    openssl req -x509 "${ec[@]}" -keyout "$1.key" -out "$1.pem" -days 7 \
-        -subj "/CN=$2" -config "$1.cnf" -extensions v3_ca 2>/dev/null
+    pki_make_ca "$1.cnf" "$1" "$2" 7 2>/dev/null
 }
 
 issue() { # ca name cn ext [extra openssl ca args...]
-    local ca=$1 name=$2 cn=$3 ext=$4
-    shift 4
-    [ -f "$name.key" ] || openssl req -new "${ec[@]}" -keyout "$name.key" -out "$name.csr" \
-        -subj "/CN=$cn" -config "$ca.cnf" 2>/dev/null
-    [ -f "$name.csr" ] || openssl req -new -key "$name.key" -out "$name.csr" \
-        -subj "/CN=$cn" -config "$ca.cnf" 2>/dev/null
-    openssl ca -batch -config "$ca.cnf" -extensions "$ext" -in "$name.csr" \
-        -out "$name.pem" -notext "$@" 2>/dev/null
+    local ca=$1
+    shift
+    pki_issue "$ca.cnf" "$@" 2>/dev/null
 }
 
 make_ca ca "mongouri Test CA"
@@ -159,13 +111,11 @@ issue other-ca foreign localhost server_ext
 issue other-ca foreign-client client client_ext
 
 # An RSA server certificate from the same (EC) CA.
-openssl req -new -newkey rsa:2048 -nodes -keyout server-rsa.key -out server-rsa.csr \
-    -subj "/CN=localhost" -config ca.cnf 2>/dev/null
-openssl ca -batch -config ca.cnf -extensions server_ext -in server-rsa.csr \
-    -out server-rsa.pem -notext 2>/dev/null
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server-rsa.key 2>/dev/null
+issue ca server-rsa localhost server_ext
 
 # Issued by the CA but never entered in its database: the responder says "unknown".
-openssl req -new "${ec[@]}" -keyout unknown.key -out unknown.csr -subj "/CN=localhost" \
+openssl req -new "${PKI_EC[@]}" -keyout unknown.key -out unknown.csr -subj "/CN=localhost" \
     -config ca.cnf 2>/dev/null
 openssl x509 -req -in unknown.csr -CA ca.pem -CAkey ca.key -set_serial 0x7777 -days 7 \
     -extfile ca.cnf -extensions server_ext -out unknown.pem 2>/dev/null
@@ -213,3 +163,19 @@ printf 'this is not a certificate\n' > garbage.pem
 : > empty.pem
 printf -- '-----BEGIN X509 CRL-----\nbm90IGEgQ1JM\n-----END X509 CRL-----\n' > garbage.crl
 chmod 600 ./*.key
+
+# The OCSP cache: a good answer valid for days, then a revoked one for the same
+# certificate valid for an hour only (a database in which server.pem is revoked).
+serial=$(openssl x509 -in server.pem -noout -serial)
+serial=${serial#serial=}
+awk -F'\t' -v OFS='\t' -v s="$serial" -v t="$(date -u +%y%m%d%H%M%SZ)" \
+    '$4 == s { $1 = "R"; $3 = t ",keyCompromise" } 1' index.txt >index-server-revoked.txt
+grep -q "^R.*	$serial	" index-server-revoked.txt
+cp index.txt.attr index-server-revoked.txt.attr
+openssl ocsp -index index.txt -CA ca.pem -rsigner ocsp.pem -rkey ocsp.key \
+    -reqin staple-good.der.req -respout staple-cache-good.der -ndays 3 >/dev/null 2>&1
+openssl ocsp -index index-server-revoked.txt -CA ca.pem -rsigner ocsp.pem -rkey ocsp.key \
+    -reqin staple-good.der.req -respout staple-cache-revoked.der -nmin 60 >/dev/null 2>&1
+# A good answer without nextUpdate (neither -ndays nor -nmin), thisUpdate now.
+openssl ocsp -index index.txt -CA ca.pem -rsigner ocsp.pem -rkey ocsp.key \
+    -reqin staple-good.der.req -respout staple-nonext-fresh.der >/dev/null 2>&1
