@@ -3,17 +3,21 @@
  *
  *   tls-ocsp-responder --port-file FILE [--mode answer|hang]
  *                      [--dir DIR] [--log FILE] [--next-update SECONDS]
- *                      [--ipv6]
+ *                      [--this-update-age SECONDS] [--ipv6]
+ *   tls-ocsp-responder --request REQ.der --out RESP.der [--dir DIR]
+ *                      [--next-update SECONDS|none] [--this-update-age SECONDS]
  *
  * Binds 127.0.0.1 (::1 with --ipv6) on a port the system picks and writes that port to
  * FILE (atomically). In "answer" mode it answers each HTTP POST with a
  * response signed by DIR/ocsp.pem + DIR/ocsp.key, the status of each serial
  * taken from DIR/index.txt (the `openssl ca` database, read again for every
  * request): V good, R revoked (time and reason), anything else unknown.
- * Answers are valid for SECONDS (default one day) from now.
+ * Answers are valid for SECONDS (default one day) from now; "none" leaves
+ * nextUpdate out. thisUpdate is now, or SECONDS ago with --this-update-age.
  * Nonces are echoed. One line per answered certificate goes to the log
  * file, so tests can count the requests. In "hang" mode it accepts
- * connections and never answers. It runs until killed.
+ * connections and never answers. It runs until killed. With --request it
+ * answers the one DER request in REQ.der into RESP.der (a staple) and exits.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +43,8 @@
 static const char *dir = ".";
 static const char *log_path;
 static long next_update_s = 24L * 3600;
+static bool no_next_update;
+static long this_update_age_s;
 
 static char *path_in_dir(const char *name)
 {
@@ -171,8 +177,8 @@ static unsigned char *answer(const unsigned char *der, long len, int *out_len)
     EVP_PKEY *key = load_key("ocsp.key");
     OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
     OCSP_RESPONSE *resp = NULL;
-    ASN1_TIME *now = X509_gmtime_adj(NULL, 0);
-    ASN1_TIME *next = X509_gmtime_adj(NULL, next_update_s);
+    ASN1_TIME *thisupd = X509_gmtime_adj(NULL, -this_update_age_s);
+    ASN1_TIME *next = no_next_update ? NULL : X509_gmtime_adj(NULL, next_update_s);
     unsigned char *out = NULL;
     int i, n;
 
@@ -180,7 +186,8 @@ static unsigned char *answer(const unsigned char *der, long len, int *out_len)
         resp = OCSP_response_create(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST, NULL);
         goto done;
     }
-    if (ca == NULL || signer == NULL || key == NULL || bs == NULL || now == NULL || next == NULL) {
+    if (ca == NULL || signer == NULL || key == NULL || bs == NULL || thisupd == NULL ||
+        (next == NULL && !no_next_update)) {
         resp = OCSP_response_create(OCSP_RESPONSE_STATUS_INTERNALERROR, NULL);
         goto done;
     }
@@ -210,7 +217,7 @@ static unsigned char *answer(const unsigned char *der, long len, int *out_len)
                 revtime = X509_gmtime_adj(NULL, -3600);
             }
         }
-        OCSP_basic_add1_status(bs, cid, status, reason, revtime, now, next);
+        OCSP_basic_add1_status(bs, cid, status, reason, revtime, thisupd, next);
         log_answer(serial, status);
         ASN1_TIME_free(revtime);
         OCSP_CERTID_free(ca_id);
@@ -234,7 +241,7 @@ done:
     X509_free(ca);
     X509_free(signer);
     EVP_PKEY_free(key);
-    ASN1_TIME_free(now);
+    ASN1_TIME_free(thisupd);
     ASN1_TIME_free(next);
     return out;
 }
@@ -307,9 +314,35 @@ static void serve(int fd)
     OPENSSL_free(resp);
 }
 
+/* Answer the DER request in `req_path` into `out_path`; 0 on success. */
+static int staple_file(const char *req_path, const char *out_path)
+{
+    static unsigned char req[MAX_REQUEST];
+    FILE *f = fopen(req_path, "rb");
+    unsigned char *resp = NULL;
+    size_t len = 0;
+    int resp_len = 0, ok = 0;
+
+    if (f != NULL) {
+        len = fread(req, 1, sizeof req, f);
+        fclose(f);
+    }
+    if (len > 0 && len < sizeof req)
+        resp = answer(req, (long)len, &resp_len);
+    f = resp == NULL ? NULL : fopen(out_path, "wb");
+    if (f != NULL) {
+        ok = fwrite(resp, 1, (size_t)resp_len, f) == (size_t)resp_len;
+        ok = fclose(f) == 0 && ok;
+    }
+    OPENSSL_free(resp);
+    if (!ok)
+        fprintf(stderr, "tls-ocsp-responder: cannot answer %s into %s\n", req_path, out_path);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *port_file = NULL, *mode = "answer";
+    const char *port_file = NULL, *mode = "answer", *req_path = NULL, *out_path = NULL;
     struct sockaddr_in6 addr6;
     struct sockaddr_in addr;
     struct sockaddr *sa;
@@ -337,14 +370,27 @@ int main(int argc, char **argv)
             dir = argv[i + 1];
         else if (strcmp(argv[i], "--log") == 0)
             log_path = argv[i + 1];
+        else if (strcmp(argv[i], "--next-update") == 0 && strcmp(argv[i + 1], "none") == 0)
+            no_next_update = true;
         else if (strcmp(argv[i], "--next-update") == 0)
             next_update_s = strtol(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--this-update-age") == 0)
+            this_update_age_s = strtol(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--request") == 0)
+            req_path = argv[i + 1];
+        else if (strcmp(argv[i], "--out") == 0)
+            out_path = argv[i + 1];
     }
-    if (port_file == NULL || i != argc) {
+    if ((port_file == NULL && (req_path == NULL || out_path == NULL)) || i != argc) {
         fprintf(stderr, "usage: tls-ocsp-responder --port-file FILE [--mode answer|hang] "
-                        "[--dir DIR] [--log FILE] [--next-update SECONDS] [--ipv6]\n");
+                        "[--dir DIR] [--log FILE] [--next-update SECONDS|none] "
+                        "[--this-update-age SECONDS] [--ipv6]\n"
+                        "       tls-ocsp-responder --request REQ.der --out RESP.der [--dir DIR] "
+                        "[--next-update SECONDS|none] [--this-update-age SECONDS]\n");
         return 2;
     }
+    if (req_path != NULL)
+        return staple_file(req_path, out_path);
     signal(SIGPIPE, SIG_IGN);
     memset(&addr, 0, sizeof addr);
     memset(&addr6, 0, sizeof addr6);

@@ -164,6 +164,8 @@ printf 'this is not a certificate\n' > garbage.pem
 printf -- '-----BEGIN X509 CRL-----\nbm90IGEgQ1JM\n-----END X509 CRL-----\n' > garbage.crl
 chmod 600 ./*.key
 
+# An OCSP request for server.pem (also used by tls_matrix.c to sign old staples).
+openssl ocsp -issuer ca.pem -cert server.pem -no_nonce -reqout server-ocsp.req 2>/dev/null
 # The OCSP cache: a good answer valid for days, then a revoked one for the same
 # certificate valid for an hour only (a database in which server.pem is revoked).
 serial=$(openssl x509 -in server.pem -noout -serial)
@@ -173,9 +175,9 @@ awk -F'\t' -v OFS='\t' -v s="$serial" -v t="$(date -u +%y%m%d%H%M%SZ)" \
 grep -q "^R.*	$serial	" index-server-revoked.txt
 cp index.txt.attr index-server-revoked.txt.attr
 openssl ocsp -index index.txt -CA ca.pem -rsigner ocsp.pem -rkey ocsp.key \
-    -reqin staple-good.der.req -respout staple-cache-good.der -ndays 3 >/dev/null 2>&1
+    -reqin server-ocsp.req -respout staple-cache-good.der -ndays 3 >/dev/null 2>&1
 openssl ocsp -index index-server-revoked.txt -CA ca.pem -rsigner ocsp.pem -rkey ocsp.key \
-    -reqin staple-good.der.req -respout staple-cache-revoked.der -nmin 60 >/dev/null 2>&1
+    -reqin server-ocsp.req -respout staple-cache-revoked.der -nmin 60 >/dev/null 2>&1
 # A good answer without nextUpdate (neither -ndays nor -nmin), thisUpdate now.
 openssl ocsp -index index.txt -CA ca.pem -rsigner ocsp.pem -rkey ocsp.key \
-    -reqin staple-good.der.req -respout staple-nonext-fresh.der >/dev/null 2>&1
+    -reqin server-ocsp.req -respout staple-nonext-fresh.der >/dev/null 2>&1

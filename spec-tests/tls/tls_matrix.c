@@ -373,6 +373,7 @@ enum {
     S_PARALLEL, S_BYNAME, S_UNKNOWN, S_UNKNOWN_STAPLE, S_NOAIA, S_MUST_NOSTAPLE,
     S_MUST_STAPLE, S_BADSIG, S_WRONGSTAPLE, S_WRONGHOST, S_EXPIRED, S_NOTYET, S_FOREIGN,
     S_MTLS, S_MTLS12, S_TLS11, S_TLS12, S_IPV6, S_SHORT, S_SNI, S_V6RESPONDER,
+    S_CACHE_GOOD, S_CACHE_REVOKED, S_NONEXT_FRESH, S_NONEXT_6D, S_NONEXT_8D,
     S__SERVERS,
     P_NOTHING = 100, /* a port nothing listens on */
     P_NOTLS = 101,   /* a TCP server that never answers (the hanging responder) */
@@ -426,6 +427,14 @@ static const server_def servers[S__SERVERS] = {
                 "-servername_fatal",
                 AF_INET },
     [S_V6RESPONDER] = { "v6responder", "v6responder", "", AF_INET },
+    /* The same certificate as S_GOOD: a good staple valid for days, a revoked one for an hour. */
+    [S_CACHE_GOOD] = { "server", "server", "-status_file %D/staple-cache-good.der", AF_INET },
+    [S_CACHE_REVOKED] = { "server", "server", "-status_file %D/staple-cache-revoked.der",
+                          AF_INET },
+    /* Good staples without nextUpdate; thisUpdate now, 6 days ago, 8 days ago. */
+    [S_NONEXT_FRESH] = { "server", "server", "-status_file %D/staple-nonext-fresh.der", AF_INET },
+    [S_NONEXT_6D] = { "server", "server", "-status_file %D/staple-nonext-6d.der", AF_INET },
+    [S_NONEXT_8D] = { "server", "server", "-status_file %D/staple-nonext-8d.der", AF_INET },
 };
 
 static int server_port[S__SERVERS];
@@ -656,6 +665,14 @@ static const scenario matrix[] = {
     { "staple with a bad signature", S_BADSIG, NULL, CA, MONGOURI_E_TLS,
       MONGOURI_TLS_OCSP_INVALID, REV(MONGOURI_TLS_REV_STAPLE), "signature", F_NO_RESPONDER, 0,
       0 },
+    { "staple without nextUpdate, thisUpdate now", S_NONEXT_FRESH, NULL, CA, MONGOURI_OK,
+      MONGOURI_TLS_OK, REV(MONGOURI_TLS_REV_STAPLE), "good per the stapled", F_NO_RESPONDER, 0,
+      0 },
+    { "staple without nextUpdate, thisUpdate 6 days ago", S_NONEXT_6D, NULL, CA, MONGOURI_OK,
+      MONGOURI_TLS_OK, REV(MONGOURI_TLS_REV_STAPLE), NULL, F_NO_RESPONDER, 0, 0 },
+    { "staple without nextUpdate, thisUpdate 8 days ago (over 7 days)", S_NONEXT_8D, NULL, CA,
+      MONGOURI_E_TLS, MONGOURI_TLS_OCSP_INVALID, REV(MONGOURI_TLS_REV_STAPLE),
+      "nextUpdate none", F_NO_RESPONDER, 0, 0 },
     { "staple for another certificate", S_WRONGSTAPLE, NULL, CA, MONGOURI_E_TLS,
       MONGOURI_TLS_OCSP_INVALID, 0, "does not cover", F_NO_RESPONDER, 0, 0 },
     { "bad staple + tlsDisableCertificateRevocationCheck", S_BADSIG, NULL,
@@ -1082,6 +1099,115 @@ out:
     mongouri_uri_destroy(uri);
 }
 
+/*
+ * A verified revocation replaces a cached good answer even when the good one
+ * stays valid longer: good staple (days), revoked staple (an hour), then no
+ * staple; responders are off (tlsDisableOCSPEndpointCheck), so the third
+ * handshake can only learn from the cache.
+ */
+static void cache_revocation_scenario(void)
+{
+    const char *name = "cache: a revoked staple replaces a longer-lived good answer";
+    mongouri_uri *uri;
+    SSL_CTX *ctx = NULL;
+    mongouri_tls_report r1, r2, r3;
+    int good = server_start(S_CACHE_GOOD), revoked = server_start(S_CACHE_REVOKED);
+    int none = server_start(S_NOSTAPLE), n0;
+    long t0 = now_ms();
+    char why[512] = "";
+
+    uri = good < 0 || revoked < 0 || none < 0
+              ? NULL
+              : parse("localhost", good, CA "&tlsDisableOCSPEndpointCheck=true");
+    if (uri == NULL ||
+        mongouri_tls_ctx_new(&ctx, mongouri_uri_tls(uri), NULL, NULL) != MONGOURI_OK) {
+        result(false, name, 0, "set-up failed");
+        goto out;
+    }
+    n0 = responder_requests();
+    handshake_with(ctx, good, &r1);
+    handshake_with(ctx, revoked, &r2);
+    handshake_with(ctx, none, &r3);
+    if (r1.category != MONGOURI_TLS_OK || r2.category != MONGOURI_TLS_REVOKED ||
+        r3.category != MONGOURI_TLS_REVOKED)
+        snprintf(why, sizeof why, "categories %s/%s/%s, expected ok/revoked/revoked",
+                 mongouri_tls_category_name(r1.category), mongouri_tls_category_name(r2.category),
+                 mongouri_tls_category_name(r3.category));
+    else if (r1.revocation_source != MONGOURI_TLS_REV_STAPLE ||
+             r2.revocation_source != MONGOURI_TLS_REV_STAPLE ||
+             r3.revocation_source != MONGOURI_TLS_REV_CACHE)
+        snprintf(why, sizeof why, "sources %s/%s/%s, expected staple/staple/cache",
+                 mongouri_tls_revocation_source_name(r1.revocation_source),
+                 mongouri_tls_revocation_source_name(r2.revocation_source),
+                 mongouri_tls_revocation_source_name(r3.revocation_source));
+    else if (responder_requests() != n0)
+        snprintf(why, sizeof why, "an OCSP responder was contacted");
+    result(why[0] == '\0', name, now_ms() - t0, "%s (%s)", why, r3.revocation_detail);
+out:
+    SSL_CTX_free(ctx);
+    mongouri_uri_destroy(uri);
+}
+
+/* prepare refuses host names that would check nothing or another name. */
+static void prepare_host_scenarios(void)
+{
+    static const struct {
+        const char *label;
+        size_t len; /* 0: `host` as is; else that many letters */
+        const char *host;
+        mongouri_status want;
+    } cases[] = {
+        { "empty", 0, "", MONGOURI_E_INVALID_ARG },
+        { "\"[]\"", 0, "[]", MONGOURI_E_INVALID_ARG },
+        { "256 bytes", 256, NULL, MONGOURI_E_INVALID_ARG },
+        { "300 bytes", 300, NULL, MONGOURI_E_INVALID_ARG },
+        { "255 bytes", 255, NULL, MONGOURI_OK },
+        { "\"localhost\"", 0, "localhost", MONGOURI_OK },
+        { "\"[::1]\"", 0, "[::1]", MONGOURI_OK },
+    };
+    mongouri_uri *uri = parse("localhost", 0, CA);
+    SSL_CTX *ctx = NULL;
+    mongouri_tls_report rep;
+    mongouri_error err;
+    char name[160], long_host[301];
+    size_t i;
+    int port;
+
+    if (uri == NULL ||
+        mongouri_tls_ctx_new(&ctx, mongouri_uri_tls(uri), NULL, NULL) != MONGOURI_OK) {
+        result(false, "prepare: host names", 0, "set-up failed");
+        goto out;
+    }
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        SSL *ssl = SSL_new(ctx);
+        const char *host = cases[i].host;
+        mongouri_status st;
+
+        if (cases[i].len > 0) {
+            memset(long_host, 'a', cases[i].len);
+            long_host[cases[i].len] = '\0';
+            host = long_host;
+        }
+        memset(&err, 0, sizeof err);
+        st = ssl == NULL ? MONGOURI_E_NOMEM : mongouri_tls_ssl_prepare(ssl, host, &err);
+        snprintf(name, sizeof name, "prepare: host %s %s", cases[i].label,
+                 cases[i].want == MONGOURI_OK ? "accepted" : "refused");
+        result(st == cases[i].want &&
+                   (st == MONGOURI_OK || strstr(err.message, "host name") != NULL),
+               name, 0, "status %s (%s), expected %s", mongouri_strerror(st), err.message,
+               mongouri_strerror(cases[i].want));
+        SSL_free(ssl);
+    }
+    /* The same context still completes a checked handshake after the refusals. */
+    port = server_start(S_GOOD);
+    result(port > 0 && handshake_with(ctx, port, &rep) == MONGOURI_TLS_OK,
+           "prepare: refusals leave the context usable", 0, "%s",
+           port > 0 ? mongouri_tls_category_name(rep.category) : "server did not start");
+out:
+    SSL_CTX_free(ctx);
+    mongouri_uri_destroy(uri);
+}
+
 static void misuse_scenarios(void)
 {
     SSL_CTX *plain = SSL_CTX_new(TLS_client_method());
@@ -1155,6 +1281,32 @@ static void run_bench(void)
 
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Good staples for server.pem without nextUpdate whose thisUpdate lies 6 and
+ * 8 days back (openssl ocsp always puts "now"): our responder signs them.
+ */
+static int make_old_staples(const char *responder, const char *log)
+{
+    static const struct { const char *age, *file; } staples[] = {
+        { "518400", "staple-nonext-6d.der" },
+        { "691200", "staple-nonext-8d.der" },
+    };
+    char req[300], out[300];
+    size_t i;
+
+    snprintf(req, sizeof req, "%s/server-ocsp.req", tmpdir);
+    for (i = 0; i < sizeof staples / sizeof staples[0]; i++) {
+        char *argv[] = { (char *)responder, "--request", req, "--out", out,
+                         "--dir", tmpdir, "--next-update", "none", "--this-update-age",
+                         (char *)staples[i].age, NULL };
+
+        snprintf(out, sizeof out, "%s/%s", tmpdir, staples[i].file);
+        if (run_wait(argv, log) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static void print_file(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -1227,7 +1379,8 @@ int main(int argc, char **argv)
         char *pargv[] = { "bash", (char *)pki, tmpdir, gp, hp, dp, sp, vp, NULL };
 
         if (good_port < 0 || hang_port < 0 || down_port < 0 || short_port < 0 || v6_port < 0 ||
-            run_wait(pargv, pki_log) != 0) {
+            run_wait(pargv, pki_log) != 0 ||
+            make_old_staples(responder, pki_log) != 0) {
             fprintf(stderr, "tls-matrix: set-up failed (responders %d %d %d %d)\n", good_port,
                     hang_port, short_port, v6_port);
             print_file(pki_log);
@@ -1256,7 +1409,9 @@ int main(int argc, char **argv)
                            MONGOURI_TLS_REVOKED);
             cache_bound_scenario();
             cache_expiry_scenario();
+            cache_revocation_scenario();
             misuse_scenarios();
+            prepare_host_scenarios();
             alarm(0);
         }
     }
