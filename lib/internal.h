@@ -309,7 +309,7 @@ typedef struct mongouri__srv_answer {
     const char *const *seed_hosts; /* validated targets, lower-case, no trailing dot */
     const uint16_t *seed_ports;
     const char *txt;               /* the one TXT record, joined; NULL when none */
-    uint32_t (*random)(void *ctx, uint32_t bound); /* srvMaxHosts selection */
+    uint32_t (*random)(void *ctx, uint32_t bound); /* srvMaxHosts selection; NULL: the first seeds */
     void *random_ctx;
 } mongouri__srv_answer;
 

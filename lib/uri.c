@@ -1411,25 +1411,21 @@ static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
     return MONGOURI_OK;
 }
 
-static uint32_t default_random(void *ctx, uint32_t bound)
-{
-    (void)ctx;
-    /* Not for secrets: spreads clients over the seeds. */
-    return bound == 0 ? 0 : (uint32_t)((unsigned long)rand() % bound);
-}
-
 static void select_seeds(mongouri_uri *uri, const mongouri__srv_answer *srv)
 {
     const mongouri__value *max = mongouri__val(uri, MONGOURI_OPT_SRVMAXHOSTS);
-    uint32_t (*rnd)(void *, uint32_t) = srv->random != NULL ? srv->random : default_random;
     size_t k;
 
     if (!max->set || max->v.i <= 0 || (uint64_t)max->v.i >= uri->nhosts)
         return;
     k = (size_t)max->v.i;
+    if (srv->random == NULL) { /* resolution always gives one; keep the first k */
+        uri->nhosts = k;
+        return;
+    }
     /* Fisher-Yates, stopped after the first k positions. */
     for (size_t i = 0; i < k; i++) {
-        size_t j = i + rnd(srv->random_ctx, (uint32_t)(uri->nhosts - i));
+        size_t j = i + srv->random(srv->random_ctx, (uint32_t)(uri->nhosts - i));
         mongouri__host t;
         if (j >= uri->nhosts)
             j = uri->nhosts - 1;
