@@ -212,6 +212,11 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
     static const int deps[] = { MONGOURI_OPT_PROXYPORT, MONGOURI_OPT_PROXYUSERNAME,
                                 MONGOURI_OPT_PROXYPASSWORD };
 
+    if ((uri->present & (MONGOURI__BIT(MONGOURI_OPT_PROXYHOST) | MONGOURI__BIT(MONGOURI_OPT_PROXYPORT) |
+                         MONGOURI__BIT(MONGOURI_OPT_PROXYUSERNAME) |
+                         MONGOURI__BIT(MONGOURI_OPT_PROXYPASSWORD))) == 0)
+        return MONGOURI_OK;
+
     if (!host->present) {
         for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++)
             if (mongouri__val(uri, deps[i])->present)
@@ -234,6 +239,10 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
     const mongouri__value *stale = OPT(uri, MAXSTALENESSSECONDS);
     bool primary = !mode->set || strcmp(mode->v.s, "primary") == 0;
     bool real_tags = false;
+
+    if ((uri->present & (MONGOURI__BIT(MONGOURI_OPT_READPREFERENCETAGS) |
+                         MONGOURI__BIT(MONGOURI_OPT_MAXSTALENESSSECONDS))) == 0)
+        return MONGOURI_OK;
 
     if (!primary)
         return MONGOURI_OK;

@@ -1512,8 +1512,10 @@ mongouri_status mongouri_parse_options_init(mongouri_parse_options *opts, unsign
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri_uri_parse_len(mongouri_uri **out, const char *text, size_t len,
-                                       const mongouri_parse_options *opts, mongouri_error *err)
+/* `terminated`: text[0..len) is known to hold no NUL (it was measured by strnlen). */
+static mongouri_status parse_checked(mongouri_uri **out, const char *text, size_t len,
+                                     const mongouri_parse_options *opts, mongouri_error *err,
+                                     bool terminated)
 {
     unsigned int flags = 0;
     const mongouri_keywords *kw = NULL;
@@ -1539,12 +1541,18 @@ mongouri_status mongouri_uri_parse_len(mongouri_uri **out, const char *text, siz
         return mongouri__error_set(err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
                                    "the connection string is longer than %u bytes",
                                    MONGOURI_MAX_URI_LENGTH);
-    nul = memchr(text, '\0', len);
+    nul = terminated ? NULL : memchr(text, '\0', len);
     if (nul != NULL)
         return mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_NUL_BYTE, NULL,
                                    (long)(nul - text), 1,
                                    "the connection string contains a NUL byte");
     return mongouri__build(out, text, len, flags, kw, NULL, err);
+}
+
+mongouri_status mongouri_uri_parse_len(mongouri_uri **out, const char *text, size_t len,
+                                       const mongouri_parse_options *opts, mongouri_error *err)
+{
+    return parse_checked(out, text, len, opts, err, false);
 }
 
 mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *text,
@@ -1557,8 +1565,7 @@ mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *text,
         return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
                                    0, "text must not be NULL");
     }
-    return mongouri_uri_parse_len(out, text, strnlen(text, MONGOURI_MAX_URI_LENGTH + 1), opts,
-                                  err);
+    return parse_checked(out, text, strnlen(text, MONGOURI_MAX_URI_LENGTH + 1), opts, err, true);
 }
 
 void mongouri_uri_destroy(mongouri_uri *uri)
