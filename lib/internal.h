@@ -43,10 +43,7 @@ static inline void *mongouri__arena_alloc(mongouri__arena *a, size_t n)
     }
     return mongouri__arena_alloc_block(a, n);
 }
-void *mongouri__arena_calloc(mongouri__arena *a, size_t n);
 char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
-/* Reserve a first block of at least `n` bytes (a hint; may fail silently). */
-void mongouri__arena_reserve(mongouri__arena *a, size_t n);
 /* Use `mem` (16-byte aligned, `size` bytes) as the first block; it is not freed. */
 void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size);
 void mongouri__arena_free(mongouri__arena *a);

@@ -7,11 +7,6 @@
 #define ARENA_ALIGN 16u
 #define ARENA_MIN_BLOCK 1024u
 
-static size_t align_up(size_t n)
-{
-    return (n + (ARENA_ALIGN - 1u)) & ~(size_t)(ARENA_ALIGN - 1u);
-}
-
 static size_t header_size(void)
 {
     return MONGOURI__BLOCK_HEADER;
@@ -43,16 +38,6 @@ void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size)
     a->head = b;
 }
 
-void mongouri__arena_reserve(mongouri__arena *a, size_t n)
-{
-    mongouri__block *b;
-
-    if (a->head != NULL)
-        return;
-    b = block_new(n < ARENA_MIN_BLOCK ? ARENA_MIN_BLOCK : align_up(n));
-    a->head = b;
-}
-
 void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n)
 {
     mongouri__block *b = a->head;
@@ -70,15 +55,6 @@ void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n)
     a->head = b;
     p = (char *)b + header_size();
     b->used = n;
-    return p;
-}
-
-void *mongouri__arena_calloc(mongouri__arena *a, size_t n)
-{
-    void *p = mongouri__arena_alloc(a, n);
-
-    if (p != NULL)
-        memset(p, 0, n);
     return p;
 }
 
