@@ -26,10 +26,13 @@
 extern "C" {
 #endif
 
-#define MONGOURI_VERSION_MAJOR 0
-#define MONGOURI_VERSION_MINOR 1
-#define MONGOURI_VERSION_PATCH 0
-#define MONGOURI_VERSION_STRING "0.1.0"
+/* Version: the macros of the headers (MONGOURI_VERSION_MAJOR, _MINOR, _PATCH,
+ * _STRING, _NUMBER) and the library's at run time. */
+#include "mongouri/version.h"
+/** "MAJOR.MINOR.PATCH" of the library linked. Never NULL. */
+MONGOURI_API const char *mongouri_version(void);
+/** MONGOURI_VERSION_NUMBER of the library linked. */
+MONGOURI_API unsigned int mongouri_version_number(void);
 
 /* ------------------------------------------------------------------------ */
 /* Status codes and diagnostics                                              */
