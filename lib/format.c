@@ -9,7 +9,8 @@
  * equal to the specified default are repeated. Components are percent-encoded
  * with uriparser's escaping (everything but the unreserved characters), and
  * the query is composed by uriparser's query composer, with '+' written %2B
- * and a space %20 (never '+').
+ * and a space %20 (never '+'); only '/' and ':' (and ',' between list items)
+ * are then shown unescaped in option values.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -330,10 +331,12 @@ static mongouri_status compose_query(buf *out, const mongouri_uri *uri, bool red
             rc = MONGOURI_E_NOMEM;
             break;
         }
-        /* One pair at a time through the composer, so that the separators of
-         * a list ("zstd,snappy", "dc:ny,rack:1") can be shown as they are
-         * written: the parse decodes a value before it splits it, so "%2C"
-         * and "," mean the same there. */
+        /* One pair at a time through the composer, so that what RFC 3986
+         * allows in a query unescaped is shown so: '/' and ':' in any value
+         * (file paths, URLs), and the ',' that separates the items of a list
+         * ("zstd,snappy", "dc:ny,rack:1"; the parse decodes a value before it
+         * splits it, so "%2C" and "," mean the same there). '&', '=', '+',
+         * '?', '#' and '@' stay escaped. */
         pairs[i].q.value = pairs[i].value.p;
         pairs[i].q.next = NULL;
         if (uriComposeQueryMallocExA(&query, &pairs[i].q, URI_FALSE, URI_FALSE) != URI_SUCCESS) {
@@ -350,8 +353,11 @@ static mongouri_status compose_query(buf *out, const mongouri_uri *uri, bool red
             } else if (structured && p[0] == '%' && p[1] == '2' && p[2] == 'C') {
                 buf_str(out, ",");
                 p += 3;
-            } else if (structured && p[0] == '%' && p[1] == '3' && p[2] == 'A') {
+            } else if (p[0] == '%' && p[1] == '3' && p[2] == 'A') {
                 buf_str(out, ":");
+                p += 3;
+            } else if (p[0] == '%' && p[1] == '2' && p[2] == 'F') {
+                buf_str(out, "/"); /* file paths stay readable */
                 p += 3;
             } else {
                 buf_add(out, p, 1);

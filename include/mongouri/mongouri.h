@@ -441,7 +441,8 @@ MONGOURI_API char *mongouri_redact(const char *text, long offset, long *redacted
  * their specified default (retryWrites=true, readPreference=primary, tls=true
  * when the scheme or another TLS option implies it, ...). Every component is
  * percent-encoded except the unreserved characters of RFC 3986 ('+' is
- * %2B, a space %20). Parsing the result gives the same settings.
+ * %2B, a space %20), but for '/' and ':' in option values and ',' between
+ * list items. Parsing the result gives the same settings.
  * With MONGOURI_FORMAT_REDACT the password and secret values are "****"
  * (the string then no longer parses to the same credentials).
  * A resolved mongodb+srv URI is refused (MONGOURI_E_INVALID_ARG).
