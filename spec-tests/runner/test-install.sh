@@ -9,7 +9,7 @@
 set -euo pipefail
 build=$1; src=$2; prefix=${3:-}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 if [ -z "$prefix" ]; then
   prefix=$tmp/prefix
   cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -34,7 +34,7 @@ run() { # $1 program, $2 expected output (ERE), $3 "core" to check it has no Ope
   local out
   out=$("$1") || { echo "$1 failed: $out"; exit 1; }
   grep -Eq "$2" <<<"$out" || { echo "$1 printed: $out"; exit 1; }
-  if [ "${3:-}" = core ] && ldd "$1" | grep -E 'libssl|libcrypto'; then
+  if [ "${3:-}" = core ] && grep -E 'libssl|libcrypto' <<<"$(ldd "$1")"; then
     echo "$1: the parse library's consumer loads OpenSSL"; exit 1
   fi
   checked=$((checked + 1))
@@ -42,9 +42,10 @@ run() { # $1 program, $2 expected output (ERE), $3 "core" to check it has no Ope
 
 # pkg-config, shared and static.
 pkg-config --exists mongouri mongouri-openssl
-[ -z "$(pkg-config --libs mongouri | grep -E -- '-l(ssl|crypto)')" ] || { echo "mongouri.pc pulls in OpenSSL"; exit 1; }
-pkg-config --print-requires mongouri-openssl | grep -q '^mongouri' || { echo "mongouri-openssl.pc does not require mongouri"; exit 1; }
-pkg-config --print-requires mongouri-openssl | grep -q '^openssl' || { echo "mongouri-openssl.pc does not require openssl"; exit 1; }
+! grep -E -- '-l(ssl|crypto)' <<<"$(pkg-config --libs --static mongouri)" || { echo "mongouri.pc pulls in OpenSSL"; exit 1; }
+requires=$(pkg-config --print-requires mongouri-openssl)
+grep -q '^mongouri' <<<"$requires" || { echo "mongouri-openssl.pc does not require mongouri"; exit 1; }
+grep -q '^openssl' <<<"$requires" || { echo "mongouri-openssl.pc does not require openssl"; exit 1; }
 cc -std=c11 -o "$tmp/pc-core-shared" "$core_src" $(pkg-config --cflags --libs mongouri)
 run "$tmp/pc-core-shared" "$core_out" core
 cc -std=c11 -o "$tmp/pc-tls-shared" "$tls_src" $(pkg-config --cflags --libs mongouri-openssl)
@@ -60,11 +61,11 @@ pc_static() { # $1 module, $2... libraries of mongouri, outermost first
 cc -std=c11 -o "$tmp/pc-core-static" "$core_src" $(pkg-config --cflags mongouri) \
   -L"$(pkg-config --variable=libdir mongouri)" $(pc_static mongouri mongouri)
 run "$tmp/pc-core-static" "$core_out" core
-if ldd "$tmp/pc-core-static" | grep -q libmongouri; then echo "static consumer loads libmongouri.so"; exit 1; fi
+if grep -q libmongouri <<<"$(ldd "$tmp/pc-core-static")"; then echo "static consumer loads libmongouri.so"; exit 1; fi
 cc -std=c11 -o "$tmp/pc-tls-static" "$tls_src" $(pkg-config --cflags mongouri-openssl) \
   -L"$(pkg-config --variable=libdir mongouri)" $(pc_static mongouri-openssl mongouri-openssl mongouri)
 run "$tmp/pc-tls-static" "$tls_out"
-if ldd "$tmp/pc-tls-static" | grep -q libmongouri; then echo "static consumer loads libmongouri*.so"; exit 1; fi
+if grep -q libmongouri <<<"$(ldd "$tmp/pc-tls-static")"; then echo "static consumer loads libmongouri*.so"; exit 1; fi
 
 # find_package(mongouri), every target.
 for target in mongouri mongouri_shared mongouri_static openssl openssl_shared openssl_static; do
@@ -85,8 +86,8 @@ CMAKE
   cmake --build "$dir/build" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
   run "$dir/build/consumer" "$expect" $kind
   case $target in
-    *static) if ldd "$dir/build/consumer" | grep -q libmongouri; then echo "$target consumer loads libmongouri*.so"; exit 1; fi ;;
-    *) ldd "$dir/build/consumer" | grep -q libmongouri || { echo "$target consumer does not load libmongouri*.so"; exit 1; } ;;
+    *static) if grep -q libmongouri <<<"$(ldd "$dir/build/consumer")"; then echo "$target consumer loads libmongouri*.so"; exit 1; fi ;;
+    *) grep -q libmongouri <<<"$(ldd "$dir/build/consumer")" || { echo "$target consumer does not load libmongouri*.so"; exit 1; } ;;
   esac
 done
 echo "install: $checked consumers (pkg-config and find_package, static and shared, with and without OpenSSL): ok"

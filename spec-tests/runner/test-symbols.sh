@@ -38,16 +38,18 @@ dup=$(comm -12 <(sort <<<"$core_syms") <(sort <<<"$exported"))
 [ -z "$dup" ] || { echo "exported by both libraries:"; echo "$dup"; exit 1; }
 
 # No OpenSSL in the parse library: not needed, not loaded, no symbol of it used.
-if readelf -d "$core" | grep -E 'NEEDED.*(libssl|libcrypto)'; then fail "$core needs OpenSSL"; fi
-if ldd "$core" | grep -E 'libssl|libcrypto'; then fail "$core loads OpenSSL"; fi
-if nm -D --undefined-only "$core" | grep -E ' (SSL|X509|EVP|OPENSSL|ERR|OCSP|BIO|CRYPTO)_'; then
+# (Outputs are read whole first: grep -q closing a pipe early would fail it.)
+core_dyn=$(readelf -d "$core"); tls_dyn=$(readelf -d "$tls")
+if grep -E 'NEEDED.*(libssl|libcrypto)' <<<"$core_dyn"; then fail "$core needs OpenSSL"; fi
+if grep -E 'libssl|libcrypto' <<<"$(ldd "$core")"; then fail "$core loads OpenSSL"; fi
+if grep -E ' (SSL|X509|EVP|OPENSSL|ERR|OCSP|BIO|CRYPTO)_' <<<"$(nm -D --undefined-only "$core")"; then
   fail "$core uses OpenSSL symbols"
 fi
 # The applicator does need it, and the parse library.
-readelf -d "$tls" | grep -q 'NEEDED.*libssl.so' || fail "$tls does not link libssl"
-readelf -d "$tls" | grep -q "NEEDED.*\[$(basename "$(readlink -f "$core")" | sed -E 's/(\.so\.[0-9]+).*/\1/')\]" ||
+grep -q 'NEEDED.*libssl.so' <<<"$tls_dyn" || fail "$tls does not link libssl"
+grep -q "NEEDED.*\[$(basename "$(readlink -f "$core")" | sed -E 's/(\.so\.[0-9]+).*/\1/')\]" <<<"$tls_dyn" ||
   fail "$tls does not link $core"
 # SONAMEs carry the ABI major.
-readelf -d "$core" | grep -Eq 'SONAME.*\[libmongouri\.so\.[0-9]+\]' || fail "$core: no versioned SONAME"
-readelf -d "$tls" | grep -Eq 'SONAME.*\[libmongouri-openssl\.so\.[0-9]+\]' || fail "$tls: no versioned SONAME"
+grep -Eq 'SONAME.*\[libmongouri\.so\.[0-9]+\]' <<<"$core_dyn" || fail "$core: no versioned SONAME"
+grep -Eq 'SONAME.*\[libmongouri-openssl\.so\.[0-9]+\]' <<<"$tls_dyn" || fail "$tls: no versioned SONAME"
 echo "no OpenSSL in $core"
