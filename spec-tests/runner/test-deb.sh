@@ -29,7 +29,10 @@ fi
 t0=$(date +%s)
 bash tools/setup.sh build >/tmp/setup.log 2>&1 || { cat /tmp/setup.log; exit 1; }
 t1=$(date +%s)
-echo "setup.sh build: $((t1 - t0)) s"
+echo "setup.sh build: $((t1 - t0)) s; $(grep -E '^(Need to get|After this operation)' /tmp/setup.log | tr '\n' ' ')"
+# cpack's Debian generator needs file(1) (and dpkg-shlibdeps, which
+# build-essential brings).
+apt-get install -y -q --no-install-recommends file >/tmp/file.log 2>&1 || { cat /tmp/file.log; exit 1; }
 cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
   -DMONGOURI_BUILD_TESTS=OFF >/dev/null
 cmake --build build-deb -j"$(nproc)" >/dev/null
