@@ -390,9 +390,68 @@ static void run_path(const char *path)
     }
 }
 
+/* Exact strings for the writer's rules, and its argument checks. */
+static void api_checks(void)
+{
+    static const struct {
+        const char *in, *out, *redacted;
+    } cases[] = {
+        { "mongodb://u%2Bx:p%40s%2B%20s@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d%2Eb?appName=a+b%20c",
+          "mongodb://u%2Bx:p%40s%2B%20s@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c",
+          "mongodb://u%2Bx:****@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c" },
+        { "mongodb://h/?ssl=true&SSL=true&wtimeout=5&w=1&w=1&retryWrites=true&readPreference=SECONDARY&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=",
+          "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&tls=true&w=1&wTimeoutMS=5",
+          NULL },
+        { "mongodb://h/?tls=false&tlsCAFile=/ca.pem&compressors=zstd,snappy&journal=yes",
+          "mongodb://h/?compressors=zstd,snappy&journal=true", NULL },
+        { "mongodb+srv://c.example.com/?tls=true&tlsCertificateKeyFile=/k.pem&tlsCertificateKeyFilePassword=K%26y",
+          "mongodb+srv://c.example.com/?tlsCertificateKeyFile=/k.pem&tlsCertificateKeyFilePassword=K%26y",
+          "mongodb+srv://c.example.com/?tlsCertificateKeyFile=/k.pem&tlsCertificateKeyFilePassword=****" },
+        { "mongodb://h/?tlsAllowInvalidHostnames=false", "mongodb://h/?tls=true", NULL },
+        { "mongodb://h/?proxyHost=p.example.net&proxyUsername=u&proxyPassword=P%40w",
+          "mongodb://h/?proxyHost=p.example.net&proxyPassword=P%40w&proxyUsername=u",
+          "mongodb://h/?proxyHost=p.example.net&proxyPassword=****&proxyUsername=u" },
+    };
+    mongouri_uri *u = NULL;
+    mongouri_error err;
+    char *out = (char *)"x";
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (mongouri_uri_parse(&u, cases[i].in, NULL, &err) != MONGOURI_OK) {
+            fail("api", cases[i].in, "does not parse: %s%s", err.message, "");
+            continue;
+        }
+        if (mongouri_uri_format(u, 0, &out, &err) != MONGOURI_OK || strcmp(out, cases[i].out) != 0)
+            fail("api", cases[i].in, "written %s, wanted %s", out, cases[i].out);
+        mongouri_free(out);
+        out = NULL;
+        if (cases[i].redacted != NULL &&
+            (mongouri_uri_format(u, MONGOURI_FORMAT_REDACT, &out, &err) != MONGOURI_OK ||
+             strcmp(out, cases[i].redacted) != 0))
+            fail("api", cases[i].in, "redacted %s, wanted %s", out, cases[i].redacted);
+        mongouri_free(out);
+        out = (char *)"x";
+        if (mongouri_uri_format(u, 1u << 7, &out, &err) != MONGOURI_E_INVALID_ARG || out != NULL)
+            fail("api", cases[i].in, "an unknown flag is not refused%s%s", "", "");
+        mongouri_uri_destroy(u);
+        g.checked++;
+    }
+    out = (char *)"x";
+    if (mongouri_uri_format(NULL, 0, &out, &err) != MONGOURI_E_INVALID_ARG || out != NULL ||
+        err.code != MONGOURI_D_INVALID_ARG)
+        fail("api", "", "format(NULL) is not refused%s%s", "", "");
+    if (mongouri_uri_parse(&u, "mongodb://h/", NULL, &err) == MONGOURI_OK) {
+        if (mongouri_uri_format(u, 0, NULL, &err) != MONGOURI_E_INVALID_ARG)
+            fail("api", "", "format without out is not refused%s%s", "", "");
+        mongouri_uri_destroy(u);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int i = 1;
+
+    api_checks();
 
     if (i < argc && strcmp(argv[i], "--mongoc") == 0) {
 #ifdef MONGOURI_ROUNDTRIP_MONGOC
