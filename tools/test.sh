@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, shows validate-uri on an example, then runs
+# Installs what is missing (tools/setup.sh test), builds, shows validate-uri on an example, then runs
 # every test suite: the regular build (unit tests, fixtures, CLI, DNS, TLS,
 # valgrind runs), the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, and a short fuzz pass. The last line sums them up.
@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 EXAMPLE='mongodb+srv://alice:s3cret@cluster0.example.net/app?retryWrites=true&w=majority&tlsCAFile=/etc/ssl/certs/ca-certificates.crt'
 
-bash tools/build.sh || { echo "build failed"; exit 1; }
+bash tools/setup.sh test || { echo "setup failed"; exit 1; }
+bash tools/build.sh -DMONGOURI_BUILD_TESTS=ON || { echo "build failed"; exit 1; }
 echo "== validate-uri on an example"
 build/tools/validate-uri "$EXAMPLE" || { echo "validate-uri failed on the example"; exit 1; }
 

@@ -17,6 +17,7 @@
 static const char *const flag_names[] = {
     "--json", "--batch", "--strict", "--show-secrets", "--option", "--resolve",
     "--dns-server", "--check-files", "--connect", "--timeout-ms", "--help", "--version",
+    "--fix",
 };
 
 /* ------------------------------------------------------------------------ */
@@ -132,6 +133,9 @@ static void print_help(FILE *out)
         "                          run the TLS handshake: why it failed, the name expected\n"
         "                          against the certificate's names, its expiry, the TLS\n"
         "                          versions, revocation; resolves mongodb+srv:// first\n"
+        "  --fix                   print the string corrected (percent-encoding, canonical\n"
+        "                          option names, repeats, ignored options, defaults) and\n"
+        "                          one line per change; refuses what needs your choice\n"
         "  --timeout-ms N          time limit in milliseconds for --resolve, and per host for\n"
         "                          --connect (default 5000)\n"
         "  -h, --help              show this help\n"
@@ -274,6 +278,8 @@ static int parse_args(int argc, char **argv, args *a)
             a->cfg.check_files = true;
         } else if (strcmp(arg, "--connect") == 0) {
             a->cfg.connect = true;
+        } else if (strcmp(arg, "--fix") == 0) {
+            a->cfg.fix = true;
         } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             print_help(stdout);
             return fflush(stdout) == 0 ? VU_EXIT_VALID : VU_EXIT_USAGE;
@@ -345,6 +351,11 @@ static int parse_args(int argc, char **argv, args *a)
     }
     if (!a->cfg.batch && a->uri == NULL) {
         usage_error("missing URI%s", NULL, NULL);
+        return VU_EXIT_USAGE;
+    }
+    if (a->cfg.fix && (a->cfg.json || a->cfg.batch || a->cfg.strict || a->nkw > 0 ||
+                       a->cfg.resolve || a->cfg.check_files || a->cfg.connect)) {
+        usage_error("--fix takes only --show-secrets and one URI%s", NULL, NULL);
         return VU_EXIT_USAGE;
     }
     /* --connect needs real hosts: a mongodb+srv:// string is resolved first. */
@@ -475,6 +486,13 @@ static int run_single(const vu_config *cfg, const char *uri)
         uri = line;
     } else {
         len = strlen(uri);
+    }
+    if (cfg->fix) {
+        status = vu_fix(stdout, cfg, uri, len);
+        if (line != NULL)
+            vu_wipe(line, cap);
+        free(line);
+        return fflush(stdout) == 0 ? status : VU_EXIT_USAGE;
     }
     vu_run(cfg, uri, len, &r);
     status = r.exit_code;

@@ -36,6 +36,7 @@ typedef struct vu_config {
     bool check_files;
     bool connect;
     bool color;               /* human output only */
+    bool fix;                 /* --fix: print a corrected string (validate-uri-fix.c) */
     const char *dns_server;   /* --dns-server, NULL = system resolvers */
     int timeout_ms;           /* --timeout-ms, 0 = not given */
     mongouri_keywords *keywords;  /* -o options; NULL when none */
@@ -84,6 +85,10 @@ void vu_result_free(vu_result *r);
 
 /* Print the JSON object of the contract and a newline; false on OOM. */
 bool vu_print_json(FILE *out, const vu_config *cfg, const vu_result *r, bool pretty);
+
+/* --fix: the corrected string of `input` and one line per change, or what
+ * needs a choice of the user's; returns the exit status. */
+int vu_fix(FILE *out, const vu_config *cfg, const char *input, size_t len);
 
 /* The human account. */
 void vu_human(FILE *out, const vu_config *cfg, const vu_result *r);

@@ -26,10 +26,13 @@
 extern "C" {
 #endif
 
-#define MONGOURI_VERSION_MAJOR 0
-#define MONGOURI_VERSION_MINOR 1
-#define MONGOURI_VERSION_PATCH 0
-#define MONGOURI_VERSION_STRING "0.1.0"
+/* Version: the macros of the headers (MONGOURI_VERSION_MAJOR, _MINOR, _PATCH,
+ * _STRING, _NUMBER) and the library's at run time. */
+#include "mongouri/version.h"
+/** "MAJOR.MINOR.PATCH" of the library linked. Never NULL. */
+MONGOURI_API const char *mongouri_version(void);
+/** MONGOURI_VERSION_NUMBER of the library linked. */
+MONGOURI_API unsigned int mongouri_version_number(void);
 
 /* ------------------------------------------------------------------------ */
 /* Status codes and diagnostics                                              */
@@ -421,6 +424,33 @@ MONGOURI_API char *mongouri_json_render(const char *input, const mongouri_uri *u
  * Returns a heap string freed with mongouri_free(), NULL when out of memory.
  */
 MONGOURI_API char *mongouri_redact(const char *text, long offset, long *redacted_offset);
+
+/* ------------------------------------------------------------------------ */
+/* Writing a connection string                                               */
+/* ------------------------------------------------------------------------ */
+
+#define MONGOURI_FORMAT_REDACT (1u << 0) /* passwords and secret values as "****" (for logs) */
+
+/**
+ * Write `uri` back as a connection string in canonical form: the hosts in
+ * their order, then one key=value per option with a value (URI and keyword
+ * options), under its canonical name, in alphabetical order. Aliases are
+ * replaced (ssl -> tls, wtimeout -> wTimeoutMS), a repeated key appears once
+ * with the value the parse kept, options ignored by the parse (TLS options
+ * under tls=false, invalid values) are left out, and so are values equal to
+ * their specified default (retryWrites=true, readPreference=primary, tls=true
+ * when the scheme or another TLS option implies it, ...). Every component is
+ * percent-encoded except the unreserved characters of RFC 3986 ('+' is
+ * %2B, a space %20), but for '/' and ':' in option values and ',' between
+ * list items. Parsing the result gives the same settings.
+ * With MONGOURI_FORMAT_REDACT the password and secret values are "****"
+ * (the string then no longer parses to the same credentials).
+ * A resolved mongodb+srv URI is refused (MONGOURI_E_INVALID_ARG).
+ * On MONGOURI_OK `*out` is a heap string freed with mongouri_free(); it holds
+ * the password unless redacted: wipe it before freeing.
+ */
+MONGOURI_API mongouri_status mongouri_uri_format(const mongouri_uri *uri, unsigned int flags,
+                                                 char **out, mongouri_error *err);
 
 /** Free memory returned by the library. NULL is a no-op. */
 MONGOURI_API void mongouri_free(void *ptr);

@@ -2,7 +2,7 @@
 # documents every flag.
 . "$(dirname "$0")/lib.sh"
 
-FLAGS=(--json --batch --strict --show-secrets -o --resolve --dns-server --check-files --connect --timeout-ms --help)
+FLAGS=(--json --batch --strict --show-secrets -o --resolve --dns-server --check-files --connect --timeout-ms --fix --help)
 # The options of the URI-options specification plus the tlsCRLFile extension.
 OPTIONS=(appname authMechanism authMechanismProperties authSource compressors
     connectTimeoutMS directConnection heartbeatFrequencyMS journal loadBalanced

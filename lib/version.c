@@ -1,0 +1,13 @@
+/* The run-time version, from the same generated header as the macros. */
+#include "mongouri/version.h"
+#include "internal.h"
+
+const char *mongouri_version(void)
+{
+    return MONGOURI_VERSION_STRING;
+}
+
+unsigned int mongouri_version_number(void)
+{
+    return (unsigned int)MONGOURI_VERSION_NUMBER;
+}
