@@ -5,6 +5,8 @@
  * OCSP lives in tls_ocsp.c, the network jobs in tls_net.c.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -706,9 +708,282 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongouri_error *err)
+/* ------------------------------------------------------------------------ */
+/* What the files mean (beyond being readable)                               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * tlsCAFile must hold at least one certificate OpenSSL can use as a trust
+ * anchor today: a CA certificate, or a self-signed one (a pinned server
+ * certificate), current. When none is, the first one says why.
+ */
+static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
+                                      mongouri_error *err)
+{
+    const char *opt = "tlsCAFile";
+    int i, n = sk_X509_num(certs), why = 0;
+    X509 *bad = NULL;
+    char subject[256], when[32], lead[160];
+
+    for (i = 0; i < n; i++) {
+        X509 *x = sk_X509_value(certs, i);
+        int reason = 0;
+        bool self_signed = (X509_get_extension_flags(x) & EXFLAG_SS) != 0;
+
+        if (X509_check_ca(x) == 0 && !self_signed)
+            reason = 1;
+        else if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+            reason = 2;
+        else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
+            reason = 3;
+        if (reason == 0)
+            return MONGOURI_OK;
+        if (bad == NULL) {
+            bad = x;
+            why = reason;
+        }
+    }
+    if (bad == NULL)
+        return MONGOURI_OK;
+    name_text(X509_get_subject_name(bad), subject, sizeof subject);
+    if (n == 1)
+        snprintf(lead, sizeof lead, "the certificate in %s", path);
+    else
+        snprintf(lead, sizeof lead, "none of the %d certificates in %s is usable; the first", n,
+                 path);
+    if (why == 1)
+        return file_error(err, MONGOURI_D_NOT_CA, opt,
+                          "tlsCAFile must hold the certificate of the CA that signed the "
+                          "server's certificate (basicConstraints CA:TRUE), not the server's "
+                          "own certificate.",
+                          "%s: %s (%s) is not a CA certificate", opt, lead, subject);
+    if (why == 2) {
+        mongouri__asn1_time_text(X509_get0_notAfter(bad), when, sizeof when);
+        return file_error(err, MONGOURI_D_CERT_EXPIRED, opt,
+                          "The CA certificate itself has expired: get the CA's current "
+                          "certificate from whoever runs the CA and put it in tlsCAFile (and "
+                          "check the clock of this machine).",
+                          "%s: the CA certificate %s (%s) expired on %s", opt,
+                          n == 1 ? lead + 16 : lead, subject, when);
+    }
+    mongouri__asn1_time_text(X509_get0_notBefore(bad), when, sizeof when);
+    return file_error(err, MONGOURI_D_CERT_NOT_YET_VALID, opt,
+                      "Check the clock of this machine; the CA certificate is not valid yet.",
+                      "%s: the CA certificate %s (%s) is not valid before %s", opt,
+                      n == 1 ? lead + 16 : lead, subject, when);
+}
+
+/* Every CRL must be current and, with tlsCAFile, issued and signed by one of its CAs. */
+static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
+                                  const char *ca_path, STACK_OF(X509) *cas, bool unknown_ok,
+                                  mongouri_error *err)
+{
+    const char *opt = "tlsCRLFile";
+    int i, j;
+
+    for (i = 0; i < sk_X509_CRL_num(crls); i++) {
+        X509_CRL *crl = sk_X509_CRL_value(crls, i);
+        const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+        const ASN1_TIME *last = X509_CRL_get0_lastUpdate(crl);
+        char issuer[256], when[32];
+
+        name_text(X509_CRL_get_issuer(crl), issuer, sizeof issuer);
+        if (cas != NULL) {
+            X509 *ca = NULL;
+
+            for (j = 0; j < sk_X509_num(cas) && ca == NULL; j++)
+                if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+                                  X509_get_subject_name(sk_X509_value(cas, j))) == 0)
+                    ca = sk_X509_value(cas, j);
+            if (ca == NULL && unknown_ok)
+                continue; /* maybe an intermediate's: the handshake will tell */
+            if (ca == NULL)
+                return file_error(err, MONGOURI_D_CRL_WRONG_ISSUER, opt,
+                                  "Give the CRL published by the CA that issued the server's "
+                                  "certificate (if it is the CRL of an intermediate CA, add "
+                                  "that intermediate to tlsCAFile).",
+                                  "%s: the CRL in %s is issued by %s, which is not a CA of "
+                                  "tlsCAFile %s",
+                                  opt, path, issuer, ca_path);
+            ERR_set_mark();
+            if (X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
+                ERR_pop_to_mark();
+                return file_error(err, MONGOURI_D_CRL_WRONG_ISSUER, opt,
+                                  "The CRL names the right CA but was signed by another key: "
+                                  "download the CRL again from that CA.",
+                                  "%s: the signature of the CRL in %s does not verify with the "
+                                  "key of %s in tlsCAFile %s",
+                                  opt, path, issuer, ca_path);
+            }
+            ERR_pop_to_mark();
+        }
+        if (next != NULL && X509_cmp_current_time(next) < 0) {
+            mongouri__asn1_time_text(next, when, sizeof when);
+            return file_error(err, MONGOURI_D_CRL_EXPIRED, opt,
+                              "Download the current CRL from the CA into tlsCRLFile; OpenSSL "
+                              "refuses every certificate checked against an expired CRL.",
+                              "%s: the CRL in %s (issuer %s) expired on %s (its nextUpdate)",
+                              opt, path, issuer, when);
+        }
+        if (last != NULL && X509_cmp_current_time(last) > 0) {
+            mongouri__asn1_time_text(last, when, sizeof when);
+            return file_error(err, MONGOURI_D_CRL_NOT_YET_VALID, opt,
+                              "Check the clock of this machine; the CRL is not valid yet.",
+                              "%s: the CRL in %s (issuer %s) is not valid before %s", opt,
+                              path, issuer, when);
+        }
+    }
+    return MONGOURI_OK;
+}
+
+/* Hashed certificate names ("5ed36f99.0") in one directory, at most `limit` looked at. */
+static long count_hashed(const char *path, bool *exists)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    long n = 0, seen = 0;
+
+    *exists = d != NULL;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL && seen++ < 1000000L) {
+        const char *p = e->d_name;
+        size_t k;
+
+        for (k = 0; k < 8 && isxdigit((unsigned char)p[k]); k++) {
+            /* eight hex digits */
+        }
+        if (k == 8 && p[8] == '.' && isdigit((unsigned char)p[9]) &&
+            strspn(p + 9, "0123456789") == strlen(p + 9))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error *err)
+{
+    const char *fenv = X509_get_default_cert_file_env(), *denv = X509_get_default_cert_dir_env();
+    const char *file = getenv(fenv), *dirs = getenv(denv);
+    bool file_from_env = file != NULL && file[0] != '\0';
+    bool dir_from_env = dirs != NULL && dirs[0] != '\0';
+    char ftext[512], dtext[1024] = "";
+    long ncerts = 0, nhashed = 0;
+    size_t used = 0;
+
+    mongouri__error_clear(err);
+    if (!file_from_env)
+        file = X509_get_default_cert_file();
+    if (!dir_from_env)
+        dirs = X509_get_default_cert_dir();
+    {
+        struct stat sb;
+        mongouri_error ferr;
+
+        if (stat(file, &sb) != 0) {
+            snprintf(ftext, sizeof ftext, "file %s (%s) does not exist", file,
+                     file_from_env ? fenv : "OpenSSL's default");
+        } else {
+            unsigned char *data = NULL;
+            size_t len = 0;
+
+            if (read_whole(file, fenv, &data, &len, &ferr) != MONGOURI_OK) {
+                snprintf(ftext, sizeof ftext, "file %s (%s) cannot be read", file,
+                         file_from_env ? fenv : "OpenSSL's default");
+            } else {
+                STACK_OF(X509) *certs = read_certificates(data, len);
+
+                ncerts = certs == NULL ? 0 : sk_X509_num(certs);
+                sk_X509_pop_free(certs, X509_free);
+                snprintf(ftext, sizeof ftext, "file %s (%s) with %ld certificate%s", file,
+                         file_from_env ? fenv : "OpenSSL's default", ncerts,
+                         ncerts == 1 ? "" : "s");
+            }
+            free_wiped(data, len);
+            ERR_clear_error();
+        }
+    }
+    {
+        const char *p = dirs;
+
+        while (*p != '\0') {
+            size_t k = strcspn(p, ":");
+            char one[512];
+            bool exists;
+            long h;
+
+            snprintf(one, sizeof one, "%.*s", (int)(k < sizeof one ? k : sizeof one - 1), p);
+            if (one[0] != '\0') {
+                h = count_hashed(one, &exists);
+                nhashed += h;
+                if (used < sizeof dtext) {
+                    int w = exists ? snprintf(dtext + used, sizeof dtext - used,
+                                              "%sdirectory %s (%s) with %ld hashed "
+                                              "certificate%s",
+                                              used == 0 ? "" : "; ", one,
+                                              dir_from_env ? denv : "OpenSSL's default", h,
+                                              h == 1 ? "" : "s")
+                                   : snprintf(dtext + used, sizeof dtext - used,
+                                              "%sdirectory %s (%s) does not exist",
+                                              used == 0 ? "" : "; ", one,
+                                              dir_from_env ? denv : "OpenSSL's default");
+                    used = w < 0 ? used : used + (size_t)w;
+                }
+            }
+            p += k;
+            if (*p == ':')
+                p++;
+        }
+    }
+    if (buf != NULL && cap > 0)
+        snprintf(buf, cap, "%s; %s", ftext, dtext[0] != '\0' ? dtext : "no directory");
+    if (ncerts == 0 && nhashed == 0) {
+        mongouri__error_set(err, MONGOURI_E_FILE, MONGOURI_D_TRUST_STORE_EMPTY, "tlsCAFile", -1,
+                            0, "no tlsCAFile, and the system trust store is empty: %s; %s",
+                            ftext, dtext[0] != '\0' ? dtext : "no directory");
+        mongouri__error_hint(err, "Give the CA certificate with tlsCAFile, install the "
+                                  "system's CA certificates (Debian: ca-certificates), or point "
+                                  "%s at a PEM bundle.",
+                             fenv);
+        return MONGOURI_E_FILE;
+    }
+    return MONGOURI_OK;
+}
+
+/* The provenance of the option a file diagnosis names. */
+static void error_source(mongouri_error *err, const mongouri_tls_settings *tls)
+{
+    static const struct {
+        const char *option;
+        mongouri_tls_field field;
+    } map[] = {
+        { "tlsCAFile", MONGOURI_TLS_CA_FILE },
+        { "tlsCertificateKeyFile", MONGOURI_TLS_CERTIFICATE_KEY_FILE },
+        { "tlsCertificateKeyFilePassword", MONGOURI_TLS_CERTIFICATE_KEY_FILE_PASSWORD },
+        { "tlsCRLFile", MONGOURI_TLS_CRL_FILE },
+    };
+    size_t i;
+
+    if (err == NULL)
+        return;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(err->option, map[i].option) == 0) {
+            err->source = err->code == MONGOURI_D_TRUST_STORE_EMPTY
+                              ? MONGOURI_SOURCE_DEFAULT
+                              : mongouri_tls_source(tls, map[i].field);
+            return;
+        }
+}
+
+/*
+ * `before_connect`: a CRL whose issuer is not in tlsCAFile may be that of an
+ * intermediate the server sends; the handshake decides, not the file check.
+ */
+static mongouri_status check_files(const mongouri_tls_settings *tls, bool before_connect,
+                                   mongouri_error *err)
 {
     const char *ca, *key, *crl;
+    STACK_OF(X509) *cas = NULL;
     mongouri_status st = MONGOURI_OK;
 
     mongouri__error_clear(err);
@@ -720,10 +995,9 @@ mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongo
     crl = mongouri_tls_crl_file(tls);
     ERR_set_mark();
     if (ca != NULL) {
-        STACK_OF(X509) *certs = NULL;
-
-        st = load_ca_file(ca, &certs, err);
-        sk_X509_pop_free(certs, X509_free);
+        st = load_ca_file(ca, &cas, err);
+        if (st == MONGOURI_OK)
+            st = check_ca_certs(ca, cas, err);
         if (st != MONGOURI_OK)
             goto out;
     }
@@ -739,11 +1013,25 @@ mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongo
         STACK_OF(X509_CRL) *crls = NULL;
 
         st = load_crl_file(crl, &crls, err);
+        if (st == MONGOURI_OK)
+            st = check_crls(crl, crls, ca, cas, before_connect, err);
         sk_X509_CRL_pop_free(crls, X509_CRL_free);
+        if (st != MONGOURI_OK)
+            goto out;
     }
+    if (ca == NULL && mongouri_tls_enabled(tls) && mongouri_tls_verify_certificates(tls))
+        st = mongouri_tls_system_store(NULL, 0, err);
 out:
+    if (st != MONGOURI_OK)
+        error_source(err, tls);
+    sk_X509_pop_free(cas, X509_free);
     ERR_pop_to_mark();
     return st;
+}
+
+mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongouri_error *err)
+{
+    return check_files(tls, false, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -751,6 +1039,7 @@ out:
 /* ------------------------------------------------------------------------ */
 
 static int verify_cb(int ok, X509_STORE_CTX *xs);
+static bool install_prepare_guard(SSL_CTX *ctx);
 
 static char *dup_or_null(const char *s)
 {
@@ -889,8 +1178,14 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
         SSL_CTX_set_tlsext_status_cb(ctx, mongouri__ocsp_status_cb);
         SSL_CTX_set_tlsext_status_arg(ctx, NULL);
     }
-    SSL_CTX_set_verify(ctx, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
-                       verify_cb);
+    /* Peer verification stays on at the context level: an SSL that skipped
+     * mongouri_tls_ssl_prepare() is refused (prepare sets its own mode). */
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+    if (!install_prepare_guard(ctx)) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                 "cannot install the handshake guard");
+        goto fail;
+    }
 
     sk_X509_pop_free(cas, X509_free);
     sk_X509_CRL_pop_free(crls, X509_CRL_free);
@@ -956,6 +1251,56 @@ static int verify_cb(int ok, X509_STORE_CTX *xs)
         }
     }
     return ok;
+}
+
+/*
+ * The guard against an SSL that was never prepared: its host check and
+ * revocation check would silently not run. Two independent refusals, both
+ * installed on the context so that every SSL made from it inherits them:
+ * a ClientHello extension callback that aborts the handshake before
+ * anything is sent (this also covers resumed sessions, which skip the
+ * certificate check), and a certificate verification callback that fails
+ * the chain check.
+ */
+#define PREPARE_GUARD_EXT_TYPE 0xFF4Du /* private-use type; never actually sent */
+
+static void not_prepared_error(void)
+{
+    ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
+                   "mongouri: the SSL was not prepared with mongouri_tls_ssl_prepare()");
+}
+
+static int guard_add_cb(SSL *ssl, unsigned int ext_type, unsigned int context,
+                        const unsigned char **out, size_t *outlen, X509 *x, size_t chainidx,
+                        int *al, void *add_arg)
+{
+    (void)ext_type, (void)context, (void)out, (void)outlen, (void)x, (void)chainidx;
+    (void)add_arg;
+    if (mongouri__tls_ssl_state_get(ssl) != NULL)
+        return 0; /* prepared: add nothing */
+    not_prepared_error();
+    *al = SSL_AD_INTERNAL_ERROR;
+    return -1;
+}
+
+static int guard_verify_cb(X509_STORE_CTX *xs, void *arg)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+
+    (void)arg;
+    if (ssl == NULL || mongouri__tls_ssl_state_get(ssl) == NULL) {
+        X509_STORE_CTX_set_error(xs, X509_V_ERR_APPLICATION_VERIFICATION);
+        not_prepared_error();
+        return 0;
+    }
+    return X509_verify_cert(xs);
+}
+
+static bool install_prepare_guard(SSL_CTX *ctx)
+{
+    SSL_CTX_set_cert_verify_callback(ctx, guard_verify_cb, NULL);
+    return SSL_CTX_add_custom_ext(ctx, PREPARE_GUARD_EXT_TYPE, SSL_EXT_CLIENT_HELLO,
+                                  guard_add_cb, NULL, NULL, NULL, NULL) == 1;
 }
 
 static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
@@ -1059,6 +1404,34 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
     return MONGOURI_OK;
 }
 
+mongouri_status mongouri_tls_ssl_new(SSL **out, SSL_CTX *ctx, const char *host,
+                                     mongouri_error *err)
+{
+    SSL *ssl;
+    mongouri_status st;
+
+    if (out != NULL)
+        *out = NULL;
+    mongouri__error_clear(err);
+    if (out == NULL || ctx == NULL || host == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "mongouri_tls_ssl_new needs an out-pointer, a context "
+                                      "and a host");
+    ERR_set_mark();
+    ssl = SSL_new(ctx);
+    ERR_pop_to_mark();
+    if (ssl == NULL)
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "cannot create the SSL");
+    st = mongouri_tls_ssl_prepare(ssl, host, err);
+    if (st != MONGOURI_OK) {
+        SSL_free(ssl);
+        return st;
+    }
+    *out = ssl;
+    return MONGOURI_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Diagnosis                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -1121,6 +1494,14 @@ static bool is_trust_error(int e)
     }
 }
 
+static bool is_crl_error(int e)
+{
+    return e == X509_V_ERR_UNABLE_TO_GET_CRL || e == X509_V_ERR_CRL_HAS_EXPIRED ||
+           e == X509_V_ERR_CRL_NOT_YET_VALID || e == X509_V_ERR_CRL_SIGNATURE_FAILURE ||
+           e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE ||
+           e == X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER;
+}
+
 static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
                                              const mongouri__tls_ctx_state *cs,
                                              mongouri_tls_report *r)
@@ -1145,6 +1526,16 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
                      "that signed it with tlsCAFile.");
         return MONGOURI_TLS_UNKNOWN_CA;
     }
+    if (e == X509_V_ERR_CERT_HAS_EXPIRED && r->verify_depth > 0) {
+        set_text(r->detail, sizeof r->detail,
+                 "the CA certificate %s (depth %d of the chain) expired on %s", who,
+                 r->verify_depth, st->verify_time);
+        set_text(r->hint, sizeof r->hint,
+                 "A CA certificate of the chain has expired, not the server's own: install the "
+                 "CA's current certificate (on the server for an intermediate it sends, in "
+                 "tlsCAFile or the system store for a root), and check the clocks.");
+        return MONGOURI_TLS_EXPIRED;
+    }
     if (e == X509_V_ERR_CERT_HAS_EXPIRED) {
         set_text(r->detail, sizeof r->detail, "the certificate of %s (depth %d) expired on %s",
                  who, r->verify_depth, st->verify_time);
@@ -1155,8 +1546,8 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     }
     if (e == X509_V_ERR_CERT_NOT_YET_VALID) {
         set_text(r->detail, sizeof r->detail,
-                 "the certificate of %s (depth %d) is not valid before %s", who, r->verify_depth,
-                 st->verify_time);
+                 "the %scertificate of %s (depth %d) is not valid before %s",
+                 r->verify_depth > 0 ? "CA " : "", who, r->verify_depth, st->verify_time);
         set_text(r->hint, sizeof r->hint,
                  "Check the clock of this machine and of the server's CA.");
         return MONGOURI_TLS_NOT_YET_VALID;
@@ -1329,6 +1720,23 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     }
     st = mongouri__tls_ssl_state_get(ssl);
     cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
+    if (st == NULL && cs != NULL) {
+        /* One of our contexts refused it (see install_prepare_guard). */
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        r->verify_error = (int)SSL_get_verify_result(ssl);
+        set_text(r->detail, sizeof r->detail,
+                 "the SSL was not prepared: mongouri_tls_ssl_prepare() was never called on it, "
+                 "so its host name and revocation checks could not run; the handshake is "
+                 "refused");
+        set_text(r->hint, sizeof r->hint,
+                 "Call mongouri_tls_ssl_prepare(ssl, host, &err) after SSL_new(), or create "
+                 "the SSL with mongouri_tls_ssl_new(&ssl, ctx, host, &err).");
+        set_text(r->openssl_error, sizeof r->openssl_error, "%s",
+                 ERR_peek_error() != 0 && ERR_reason_error_string(ERR_peek_error()) != NULL
+                     ? ERR_reason_error_string(ERR_peek_error())
+                     : "");
+        return r->category;
+    }
     if (st == NULL) {
         memset(&empty_st, 0, sizeof empty_st);
         empty_st.alert_received = empty_st.alert_sent = empty_st.verify_depth = -1;
@@ -1399,6 +1807,13 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
         set_text(r->revocation_detail, sizeof r->revocation_detail, "%s", st->rev_detail);
     }
 
+    if (cs->revocation == MONGOURI_REVOCATION_CRL && is_crl_error(r->verify_error)) {
+        /* The CRL check ran and could not conclude: say so, not "not-checked". */
+        r->revocation_source = MONGOURI_TLS_REV_CRL;
+        set_text(r->revocation_detail, sizeof r->revocation_detail, "tlsCRLFile %s: %s",
+                 cs->crl_file != NULL ? cs->crl_file : "", X509_verify_cert_error_string(
+                                                                 r->verify_error));
+    }
     ssl_err = ret > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, ret);
     if (ssl_err == SSL_ERROR_NONE && finished) {
         if (cs->revocation == MONGOURI_REVOCATION_CRL && r->revocation_detail[0] != '\0') {
@@ -1612,6 +2027,28 @@ out:
     ERR_clear_error();
 }
 
+/* The category of a file problem found before connecting. */
+static void file_category(const mongouri_error *ferr, mongouri_tls_report *r)
+{
+    bool ca = strcmp(ferr->option, "tlsCAFile") == 0;
+
+    if (strncmp(ferr->option, "tlsCertificateKeyFile", 21) == 0)
+        r->category = MONGOURI_TLS_CLIENT_CERTIFICATE;
+    else if (ca && ferr->code == MONGOURI_D_CERT_EXPIRED)
+        r->category = MONGOURI_TLS_EXPIRED;
+    else if (ca && ferr->code == MONGOURI_D_CERT_NOT_YET_VALID)
+        r->category = MONGOURI_TLS_NOT_YET_VALID;
+    else if (ca && (ferr->code == MONGOURI_D_NOT_CA || ferr->code == MONGOURI_D_TRUST_STORE_EMPTY))
+        r->category = MONGOURI_TLS_UNKNOWN_CA;
+    else
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+    if (strcmp(ferr->option, "tlsCRLFile") == 0) {
+        r->revocation_source = MONGOURI_TLS_REV_CRL;
+        set_text(r->revocation_detail, sizeof r->revocation_detail,
+                 "not checked: %s (%s)", mongouri_diag_name(ferr->code), ferr->message);
+    }
+}
+
 static mongouri_status probe_fail(mongouri_tls_report *r, mongouri_error *err,
                                   mongouri_status status, mongouri_diag code, int64_t start)
 {
@@ -1660,10 +2097,8 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
     if (mongouri_tls_enabled(tls)) {
         mongouri_error ferr;
 
-        if (mongouri_tls_check_files(tls, &ferr) != MONGOURI_OK) {
-            r->category = strncmp(ferr.option, "tlsCertificateKeyFile", 21) == 0
-                              ? MONGOURI_TLS_CLIENT_CERTIFICATE
-                              : MONGOURI_TLS_HANDSHAKE_FAILED;
+        if (check_files(tls, true, &ferr) != MONGOURI_OK) {
+            file_category(&ferr, r);
             set_text(r->detail, sizeof r->detail, "%s", ferr.message);
             set_text(r->hint, sizeof r->hint, "%s", ferr.hint);
             r->elapsed_ms = (long)(mongouri__now_ms() - start);

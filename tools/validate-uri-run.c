@@ -168,6 +168,10 @@ static void run_check_files(vu_result *r)
                  "no TLS settings to check");
     } else {
         st = mongouri_tls_check_files(tls, &r->files_error);
+        /* Without tlsCAFile the system store is the trust: say which it is. */
+        if (mongouri_tls_enabled(tls) && mongouri_tls_verify_certificates(tls)
+            && mongouri_tls_ca_file(tls) == NULL)
+            mongouri_tls_system_store(r->trust_store, sizeof r->trust_store, NULL);
     }
     if (st == MONGOURI_OK) {
         r->files_ok = true;
@@ -412,6 +416,8 @@ static bool add_files(cJSON *root, const vu_result *r, unsigned int flags)
     for (size_t i = 0; i < 3; i++)
         if (paths[i] != NULL && !push_item(checked, cJSON_CreateString(paths[i])))
             return false;
+    if (!add_string_or_null(o, "trustStore", r->trust_store))
+        return false;
     if (r->files_ok)
         return cJSON_AddNullToObject(o, "error") != NULL;
     return add_item(o, "error", error_item(r, &r->files_error, flags));

@@ -1,0 +1,126 @@
+# Fail closed, and say exactly why: what the TLS files mean (not only that they
+# parse), the system trust store, and what --connect reports for each.
+# Servers: openssl s_server on 127.0.0.1, free ports, stopped by PID.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/failclosed-pki.sh"
+
+command -v openssl >/dev/null || skip "openssl not installed"
+P="$TMP/pki"
+mkdir -p "$P"
+make_failclosed_pki "$P" || { tail -20 "$P/pki.log"; fail "PKI generation"; finish; }
+start_server() { start_tls_server "$P" "$@"; }
+
+# files DESC CODE OPTION QUERY [MESSAGE-PART]: --check-files --json fails with CODE.
+files() {
+    local desc=$1 code=$2 option=$3 query=$4 part=${5:-}
+    vu --json --check-files "mongodb://localhost/?$query"
+    expect_rc 5 "$desc"
+    expect_eq "$desc: code" "$(j .files.error.code)" "$code"
+    expect_eq "$desc: option" "$(j .files.error.option)" "$option"
+    if [ -n "$part" ]; then
+        case "$(j .files.error.message)" in
+            *"$part"*) ok "$desc: message says '$part'" ;;
+            *) fail "$desc: message '$(j .files.error.message)' lacks '$part'" ;;
+        esac
+    fi
+}
+
+## What the files mean.
+files "expired CA certificate" certificate-expired tlsCAFile "tlsCAFile=$P/exp-ca.pem" \
+    "the CA certificate in $P/exp-ca.pem (CN=Expired CA) expired on 2020-01-02"
+case "$(j .files.error.hint)" in
+    *"CA certificate itself has expired"*) ok "expired CA: the hint speaks of the CA" ;;
+    *) fail "expired CA: hint '$(j .files.error.hint)'" ;;
+esac
+files "a server certificate as tlsCAFile" not-a-ca-certificate tlsCAFile "tlsCAFile=$P/server.pem" \
+    "(CN=server) is not a CA certificate"
+files "CRL of another CA" crl-wrong-issuer tlsCRLFile "tlsCAFile=$P/ca.pem&tlsCRLFile=$P/other.crl" \
+    "issued by CN=Other CA, which is not a CA of tlsCAFile"
+sleep 1 # short.crl's nextUpdate is one second after it was made
+files "expired CRL" crl-expired tlsCRLFile "tlsCAFile=$P/ca.pem&tlsCRLFile=$P/short.crl" \
+    "(issuer CN=Test CA) expired on"
+files "PEM CRL block that does not decode" crl-unparseable tlsCRLFile \
+    "tlsCAFile=$P/ca.pem&tlsCRLFile=$P/garbage-block.crl" "a PEM CRL block does not decode"
+vu --json --check-files "mongodb://localhost/?tlsCAFile=$P/ca.pem&tlsCRLFile=$P/ca.crl"
+expect_rc 0 "the CA's own current CRL passes"
+cat "$P/server.pem" "$P/ca.pem" >"$P/leaf-and-ca.pem"
+vu --json --check-files "mongodb://localhost/?tlsCAFile=$P/leaf-and-ca.pem"
+expect_rc 0 "a tlsCAFile with a CA among other certificates passes"
+
+## The provenance of the option a diagnosis names (was "default").
+vu --json --check-files "mongodb://localhost/?tlsCAFile=$P/nope.pem"
+expect_eq "files.error.source of a URI option" "$(j .files.error.source)" uri
+vu --json --check-files -o "tlsCAFile=$P/nope.pem" "mongodb://localhost/"
+expect_eq "files.error.source of a keyword option" "$(j .files.error.source)" keyword
+
+## The system trust store, when no tlsCAFile is given.
+mkdir -p "$TMP/empty-dir"
+SSL_CERT_FILE="$TMP/none.pem" SSL_CERT_DIR="$TMP/none-dir" vu --json --check-files "mongodb://localhost/?tls=true"
+expect_rc 5 "missing system store"
+expect_eq "missing system store: code" "$(j .files.error.code)" trust-store-empty
+case "$(j .files.error.message)" in
+    *"file $TMP/none.pem (SSL_CERT_FILE) does not exist; directory $TMP/none-dir (SSL_CERT_DIR) does not exist"*)
+        ok "missing system store: names the file and directory, and where they came from" ;;
+    *) fail "missing system store: message '$(j .files.error.message)'" ;;
+esac
+: >"$TMP/empty.pem"
+SSL_CERT_FILE="$TMP/empty.pem" SSL_CERT_DIR="$TMP/empty-dir" vu --check-files "mongodb://localhost/?tls=true"
+expect_rc 5 "empty system store"
+expect_out "file $TMP/empty.pem (SSL_CERT_FILE) with 0 certificates; directory $TMP/empty-dir (SSL_CERT_DIR) with 0 hashed certificates" \
+    "empty system store: counts shown"
+expect_out "trust-store-empty" "empty system store: diagnosis"
+SSL_CERT_FILE="$P/ca.pem" SSL_CERT_DIR="$TMP/empty-dir" vu --json --check-files "mongodb://localhost/?tls=true"
+expect_rc 0 "system store of one CA"
+expect_eq "files.trustStore" "$(j .files.trustStore)" \
+    "file $P/ca.pem (SSL_CERT_FILE) with 1 certificate; directory $TMP/empty-dir (SSL_CERT_DIR) with 0 hashed certificates"
+env -u SSL_CERT_FILE -u SSL_CERT_DIR "$VU" --json --check-files "mongodb://localhost/?tls=true" >"$TMP/out" 2>"$TMP/err"
+case "$(j .files.trustStore)" in
+    *"(OpenSSL's default)"*) ok "without the variables: OpenSSL's default paths are named" ;;
+    *) fail "default store: '$(j .files.trustStore)'" ;;
+esac
+vu --json --check-files "mongodb://localhost/?tls=true&tlsCAFile=$P/ca.pem"
+expect_eq "with tlsCAFile: no system store" "$(j .files.trustStore)" null
+SSL_CERT_FILE="$TMP/none.pem" SSL_CERT_DIR="$TMP/none-dir" vu --json --check-files "mongodb://localhost/?tls=true&tlsInsecure=true"
+expect_rc 0 "certificates not verified: the store does not matter"
+
+## The same at --connect: the precise diagnosis, not handshake-failed/not-checked.
+start_server server || skip "cannot start openssl s_server"
+good=$port
+SSL_CERT_FILE="$TMP/none.pem" SSL_CERT_DIR="$TMP/none-dir" vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tls=true"
+expect_rc 4 "connect, empty system store"
+expect_eq "connect, empty system store: category" "$(j '.connections[0].category')" unknown-ca
+case "$(j '.connections[0].detail')" in
+    *"system trust store is empty"*) ok "connect, empty system store: detail" ;;
+    *) fail "connect, empty system store: detail '$(j '.connections[0].detail')'" ;;
+esac
+SSL_CERT_FILE="$P/ca.pem" SSL_CERT_DIR="$TMP/empty-dir" vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tls=true"
+expect_rc 0 "connect, SSL_CERT_FILE names the CA"
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tlsCAFile=$P/exp-ca.pem"
+expect_eq "connect, expired CA: category" "$(j '.connections[0].category')" expired
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tlsCAFile=$P/server.pem"
+expect_eq "connect, non-CA tlsCAFile: category" "$(j '.connections[0].category')" unknown-ca
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tlsCAFile=$P/ca.pem&tlsCRLFile=$P/short.crl"
+expect_eq "connect, expired CRL: revocation source" "$(j '.connections[0].tls.revocation.source')" crl
+case "$(j '.connections[0].detail')" in
+    *"CRL in $P/short.crl (issuer CN=Test CA) expired"*) ok "connect, expired CRL: detail" ;;
+    *) fail "connect, expired CRL: detail '$(j '.connections[0].detail')'" ;;
+esac
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tlsCAFile=$P/ca.pem&tlsCRLFile=$P/other.crl"
+expect_rc 4 "connect, CRL of another CA"
+expect_eq "connect, CRL of another CA: revocation source" "$(j '.connections[0].tls.revocation.source')" crl
+case "$(j '.connections[0].detail')" in
+    *"has no CRL from the issuer of CN=server"*) ok "connect, CRL of another CA: detail" ;;
+    *) fail "connect, CRL of another CA: detail '$(j '.connections[0].detail')'" ;;
+esac
+
+## An expired CA in the chain the server sends: the hint speaks of the CA.
+start_server inter-leaf -cert_chain "$P/inter-exp.pem" || skip "cannot start openssl s_server"
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$port/?tlsCAFile=$P/ca.pem"
+expect_eq "expired intermediate: category" "$(j '.connections[0].category')" expired
+case "$(j '.connections[0].detail')|$(j '.connections[0].hint')" in
+    *"the CA certificate CN=Expired Intermediate (depth 1 of the chain) expired"*"not the server's own"*)
+        ok "expired intermediate: detail and hint speak of the CA" ;;
+    *) fail "expired intermediate: '$(j '.connections[0].detail')' / '$(j '.connections[0].hint')'" ;;
+esac
+
+finish

@@ -1,0 +1,409 @@
+/*
+ * The applicator used as a driver uses it: parse a connection string, build
+ * the SSL_CTX once, make an SSL per connection, connect a socket, run
+ * SSL_connect, and ask mongouri_tls_diagnose() on failure. Only the public
+ * API (mongouri/mongouri.h, mongouri/openssl.h) and OpenSSL are used.
+ *
+ * The point: an SSL made from our context but never prepared must fail
+ * closed (no handshake against a wrong-host server, none against a revoked
+ * staple, none by resuming a session), with a diagnosis that says why; and
+ * mongouri_tls_ssl_new() (SSL_new + prepare in one call) does the checks.
+ *
+ *   tls-failclosed --pki PKI_SCRIPT
+ *
+ * Servers are `openssl s_server` on 127.0.0.1, free ports, stopped by PID.
+ * Last line: "N passed, N failed"; exit 0 only when nothing failed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "mongouri/mongouri.h"
+#include "mongouri/openssl.h"
+
+#define MAX_SERVERS 8
+
+static char dir[256];
+static pid_t servers[MAX_SERVERS];
+static int nservers;
+static int passed, failed;
+
+static void result(bool ok, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("%s - %s", ok ? "ok  " : "FAIL", name);
+    if (!ok) {
+        printf(": ");
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+    }
+    printf("\n");
+    if (ok)
+        passed++;
+    else
+        failed++;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        /* go on */
+    }
+}
+
+static void stop_servers(void)
+{
+    int i;
+
+    for (i = 0; i < nservers; i++) {
+        if (servers[i] > 0) {
+            kill(servers[i], SIGTERM);
+            waitpid(servers[i], NULL, 0);
+        }
+        servers[i] = 0;
+    }
+    nservers = 0;
+}
+
+static void on_signal(int sig)
+{
+    int i;
+
+    (void)sig;
+    for (i = 0; i < nservers; i++)
+        if (servers[i] > 0)
+            kill(servers[i], SIGKILL);
+    _exit(1);
+}
+
+static int free_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* A blocking TCP socket to 127.0.0.1:port with 5 s I/O timeouts, or -1. */
+static int tcp_connect(int port)
+{
+    struct sockaddr_in a;
+    struct timeval tv = { 5, 0 };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)port);
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* openssl s_server with NAME.pem / NAME.key and extra arguments; its port or -1. */
+static int start_server(const char *name, const char *extra1, const char *extra2)
+{
+    int attempt;
+
+    for (attempt = 0; attempt < 3 && nservers < MAX_SERVERS; attempt++) {
+        char accept_arg[32], cert[320], key[320], log[320];
+        int port = free_port(), i;
+        pid_t pid;
+
+        if (port < 0)
+            return -1;
+        snprintf(accept_arg, sizeof accept_arg, "127.0.0.1:%d", port);
+        snprintf(cert, sizeof cert, "%s/%s.pem", dir, name);
+        snprintf(key, sizeof key, "%s/%s.key", dir, name);
+        snprintf(log, sizeof log, "%s/server-%s-%d.log", dir, name, port);
+        pid = fork();
+        if (pid < 0)
+            return -1;
+        if (pid == 0) {
+            char *argv[16];
+            int n = 0;
+
+            if (freopen("/dev/null", "r", stdin) == NULL || freopen(log, "w", stdout) == NULL ||
+                dup2(1, 2) < 0)
+                _exit(127);
+            argv[n++] = "openssl";
+            argv[n++] = "s_server";
+            argv[n++] = "-quiet";
+            argv[n++] = "-accept";
+            argv[n++] = accept_arg;
+            argv[n++] = "-cert";
+            argv[n++] = cert;
+            argv[n++] = "-key";
+            argv[n++] = key;
+            if (extra1 != NULL)
+                argv[n++] = (char *)extra1;
+            if (extra2 != NULL)
+                argv[n++] = (char *)extra2;
+            argv[n] = NULL;
+            execvp(argv[0], argv);
+            _exit(127);
+        }
+        servers[nservers++] = pid;
+        for (i = 0; i < 250; i++) {
+            int fd = tcp_connect(port);
+
+            if (fd >= 0) {
+                close(fd);
+                return port;
+            }
+            if (waitpid(pid, NULL, WNOHANG) == pid) {
+                servers[--nservers] = 0;
+                break; /* port taken meanwhile: another */
+            }
+            sleep_ms(20);
+        }
+    }
+    return -1;
+}
+
+/* The driver's set-up: parse, then one context. */
+static SSL_CTX *driver_ctx(const char *query)
+{
+    char text[700];
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    SSL_CTX *ctx = NULL;
+
+    snprintf(text, sizeof text, "mongodb://localhost:27017/?%s", query);
+    if (mongouri_uri_parse(&uri, text, NULL, &err) != MONGOURI_OK) {
+        fprintf(stderr, "parse %s: %s\n", text, err.message);
+        return NULL;
+    }
+    if (mongouri_tls_ctx_new(&ctx, mongouri_uri_tls(uri), NULL, &err) != MONGOURI_OK)
+        fprintf(stderr, "ctx_new: %s\n", err.message);
+    mongouri_uri_destroy(uri); /* the context keeps what it needs */
+    return ctx;
+}
+
+/*
+ * One connection with `ssl` (the caller made it, prepared or not) to
+ * 127.0.0.1:port. Returns SSL_connect's result; `report` is the diagnosis.
+ */
+static int driver_connect(SSL *ssl, int port, mongouri_tls_report *report)
+{
+    int fd = tcp_connect(port), ret;
+
+    if (fd < 0 || !SSL_set_fd(ssl, fd)) {
+        if (fd >= 0)
+            close(fd);
+        memset(report, 0, sizeof *report);
+        report->category = MONGOURI_TLS_CONNECT_FAILED;
+        return -1;
+    }
+    ERR_clear_error();
+    ret = SSL_connect(ssl);
+    mongouri_tls_diagnose(ssl, ret, report);
+    if (ret == 1)
+        SSL_shutdown(ssl);
+    close(fd);
+    ERR_clear_error();
+    return ret;
+}
+
+/* An unprepared SSL of `ctx` against `port`: refused, with the diagnosis. */
+static void expect_unprepared_refused(const char *name, SSL_CTX *ctx, int port,
+                                      SSL_SESSION *resume)
+{
+    SSL *ssl = ctx == NULL ? NULL : SSL_new(ctx);
+    mongouri_tls_report rep;
+    int ret;
+
+    if (ssl == NULL || port < 0) {
+        result(false, name, "set-up failed");
+        SSL_free(ssl);
+        return;
+    }
+    SSL_set_tlsext_host_name(ssl, "localhost"); /* what a careless driver might still do */
+    if (resume != NULL)
+        SSL_set_session(ssl, resume);
+    ret = driver_connect(ssl, port, &rep);
+    result(ret != 1 && rep.category == MONGOURI_TLS_HANDSHAKE_FAILED &&
+               strstr(rep.detail, "not prepared") != NULL &&
+               strstr(rep.hint, "mongouri_tls_ssl_new") != NULL,
+           name, "SSL_connect %d, %s: %s", ret, mongouri_tls_category_name(rep.category),
+           rep.detail);
+    SSL_free(ssl);
+}
+
+/* mongouri_tls_ssl_new against `port`: category `want`. */
+static void expect_ssl_new(const char *name, SSL_CTX *ctx, int port, mongouri_tls_category want,
+                           const char *has, SSL_SESSION **session_out)
+{
+    SSL *ssl = NULL;
+    mongouri_error err;
+    mongouri_tls_report rep;
+    int ret;
+
+    if (ctx == NULL || port < 0 ||
+        mongouri_tls_ssl_new(&ssl, ctx, "localhost", &err) != MONGOURI_OK || ssl == NULL) {
+        result(false, name, "set-up failed");
+        SSL_free(ssl);
+        return;
+    }
+    ret = driver_connect(ssl, port, &rep);
+    result((ret == 1) == (want == MONGOURI_TLS_OK) && rep.category == want &&
+               (has == NULL || strstr(rep.detail, has) != NULL),
+           name, "SSL_connect %d, %s: %s", ret, mongouri_tls_category_name(rep.category),
+           rep.detail);
+    if (session_out != NULL)
+        *session_out = SSL_get1_session(ssl);
+    SSL_free(ssl);
+}
+
+static void api_checks(SSL_CTX *ctx)
+{
+    SSL *ssl = (SSL *)1;
+    SSL_CTX *plain = SSL_CTX_new(TLS_client_method());
+    mongouri_error err;
+    mongouri_status st;
+
+    st = mongouri_tls_ssl_new(&ssl, NULL, "localhost", &err);
+    result(st == MONGOURI_E_INVALID_ARG && ssl == NULL, "ssl_new: NULL context refused",
+           "status %d", (int)st);
+    st = mongouri_tls_ssl_new(&ssl, ctx, "", &err);
+    result(st == MONGOURI_E_INVALID_ARG && ssl == NULL, "ssl_new: empty host refused",
+           "status %d", (int)st);
+    st = mongouri_tls_ssl_new(NULL, ctx, "localhost", &err);
+    result(st == MONGOURI_E_INVALID_ARG, "ssl_new: NULL out refused", "status %d", (int)st);
+    st = mongouri_tls_ssl_new(&ssl, plain, "localhost", &err);
+    result(st == MONGOURI_E_INVALID_ARG && ssl == NULL,
+           "ssl_new: a context not made by mongouri_tls_ctx_new refused", "status %d", (int)st);
+    SSL_CTX_free(plain);
+}
+
+int main(int argc, char **argv)
+{
+    const char *pki = NULL;
+    char cmd[700], ca[400], q[600];
+    SSL_CTX *ctx = NULL, *insecure = NULL, *tls12 = NULL;
+    SSL_SESSION *session = NULL;
+    int good, wrong, revoked, good12;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && strcmp(argv[1], "--pki") == 0)
+        pki = argv[2];
+    if (pki == NULL) {
+        fprintf(stderr, "usage: tls-failclosed --pki PKI_SCRIPT\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGALRM, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    alarm(120);
+    snprintf(dir, sizeof dir, "%s/mongouri-failclosed-XXXXXX",
+             getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(cmd, sizeof cmd, "bash '%s' '%s' </dev/null", pki, dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "tls-failclosed: PKI generation failed (see %s/pki.log)\n", dir);
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    snprintf(q, sizeof q, "tls=true&tlsCAFile=%s", ca);
+    ctx = driver_ctx(q);
+    snprintf(q, sizeof q, "tls=true&tlsInsecure=true");
+    insecure = driver_ctx(q);
+    snprintf(cmd, sizeof cmd, "%s/staple-revoked.der", dir);
+    good = start_server("server", NULL, NULL);
+    wrong = start_server("wronghost", NULL, NULL);
+    revoked = start_server("revoked", "-status_file", cmd);
+    good12 = start_server("server", "-tls1_2", NULL);
+    tls12 = ctx;
+
+    /* Forgetting mongouri_tls_ssl_prepare(): refused, whatever the server. */
+    expect_unprepared_refused("unprepared SSL, wrong-host server: refused", ctx, wrong, NULL);
+    expect_unprepared_refused("unprepared SSL, revoked staple: refused", ctx, revoked, NULL);
+    expect_unprepared_refused("unprepared SSL, good server: refused", ctx, good, NULL);
+    expect_unprepared_refused("unprepared SSL of a tlsInsecure context: refused", insecure, good,
+                              NULL);
+
+    /* The one-call API does every check. */
+    expect_ssl_new("ssl_new, good server: ok", ctx, good, MONGOURI_TLS_OK, "localhost matches",
+                   NULL);
+    expect_ssl_new("ssl_new, wrong-host server: hostname-mismatch", ctx, wrong,
+                   MONGOURI_TLS_HOSTNAME_MISMATCH, "wronghost.example.com", NULL);
+    expect_ssl_new("ssl_new, revoked staple: revoked", ctx, revoked, MONGOURI_TLS_REVOKED,
+                   "keyCompromise", NULL);
+    expect_ssl_new("ssl_new, tlsInsecure context, wrong host: ok", insecure, wrong,
+                   MONGOURI_TLS_OK, NULL, NULL);
+
+    /* A session of a checked connection does not let an unprepared SSL through. */
+    expect_ssl_new("ssl_new, TLS 1.2 server: ok (session kept)", tls12, good12, MONGOURI_TLS_OK,
+                   "TLSv1.2", &session);
+    if (session != NULL && SSL_SESSION_is_resumable(session))
+        expect_unprepared_refused("unprepared SSL resuming a checked session: refused", tls12,
+                                  good12, session);
+    else
+        result(false, "unprepared SSL resuming a checked session: refused",
+               "no resumable session");
+
+    /* An SSL prepared after SSL_new works as before. */
+    {
+        SSL *ssl = ctx == NULL ? NULL : SSL_new(ctx);
+        mongouri_tls_report rep;
+        int ret = -1;
+
+        if (ssl != NULL && mongouri_tls_ssl_prepare(ssl, "localhost", NULL) == MONGOURI_OK)
+            ret = driver_connect(ssl, good, &rep);
+        result(ret == 1 && rep.category == MONGOURI_TLS_OK, "SSL_new + prepare: ok",
+               "SSL_connect %d", ret);
+        SSL_free(ssl);
+    }
+    if (ctx != NULL)
+        api_checks(ctx);
+
+    SSL_SESSION_free(session);
+    SSL_CTX_free(ctx);
+    SSL_CTX_free(insecure);
+    stop_servers();
+    if (getenv("TLS_FAILCLOSED_KEEP") == NULL) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "tls-failclosed: cannot remove %s\n", dir);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 && passed > 0 ? 0 : 1;
+}
