@@ -11,10 +11,13 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,7 +29,7 @@
 
 #define FILE_MAX_BYTES (64L * 1024 * 1024)
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
-#define PROBE_AFTER_HANDSHAKE_MIN_MS 250
+#define PROBE_REPLY_MIN_MS 250   /* for the reply to hello, once accepted */
 
 /* ------------------------------------------------------------------------ */
 /* Names                                                                     */
@@ -132,7 +135,29 @@ static void name_text(const X509_NAME *name, char *buf, size_t cap)
     BIO_free(b);
 }
 
-/* "DNS:a, IP:127.0.0.1" of a certificate's subjectAltName. */
+/*
+ * `prefix` and the bytes of `str`, as text that hides nothing: a byte
+ * outside printable ASCII is shown as \xNN and a backslash as \\ (a name
+ * "localhost\0.evil.com" must not read as "localhost").
+ */
+static void escaped_item(char *item, size_t cap, const char *prefix, const ASN1_STRING *str)
+{
+    const unsigned char *d = ASN1_STRING_get0_data(str);
+    int len = ASN1_STRING_length(str), i;
+    size_t used = (size_t)snprintf(item, cap, "%s", prefix);
+
+    for (i = 0; d != NULL && i < len && used + 5 < cap; i++) {
+        if (d[i] == '\\')
+            used += (size_t)snprintf(item + used, cap - used, "\\\\");
+        else if (d[i] < 0x20 || d[i] > 0x7e)
+            used += (size_t)snprintf(item + used, cap - used, "\\x%02X", d[i]);
+        else
+            item[used++] = (char)d[i];
+    }
+    item[used < cap ? used : cap - 1] = '\0';
+}
+
+/* "DNS:a, IP:127.0.0.1" of a certificate's subjectAltName, control bytes escaped. */
 static void san_text(X509 *x, char *buf, size_t cap)
 {
     GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
@@ -145,8 +170,7 @@ static void san_text(X509 *x, char *buf, size_t cap)
         char item[300] = "";
 
         if (g->type == GEN_DNS) {
-            snprintf(item, sizeof item, "DNS:%.*s", ASN1_STRING_length(g->d.dNSName),
-                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+            escaped_item(item, sizeof item, "DNS:", g->d.dNSName);
         } else if (g->type == GEN_IPADD) {
             char ip[INET6_ADDRSTRLEN] = "?";
             int len = ASN1_STRING_length(g->d.iPAddress);
@@ -158,12 +182,9 @@ static void san_text(X509 *x, char *buf, size_t cap)
                 inet_ntop(AF_INET6, d, ip, sizeof ip);
             snprintf(item, sizeof item, "IP:%s", ip);
         } else if (g->type == GEN_EMAIL) {
-            snprintf(item, sizeof item, "email:%.*s", ASN1_STRING_length(g->d.rfc822Name),
-                     (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+            escaped_item(item, sizeof item, "email:", g->d.rfc822Name);
         } else if (g->type == GEN_URI) {
-            snprintf(item, sizeof item, "URI:%.*s",
-                     ASN1_STRING_length(g->d.uniformResourceIdentifier),
-                     (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+            escaped_item(item, sizeof item, "URI:", g->d.uniformResourceIdentifier);
         }
         if (item[0] != '\0' && used + 1 < cap)
             used += (size_t)snprintf(buf + used, cap - used, "%s%s", used == 0 ? "" : ", ",
@@ -1323,6 +1344,8 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
             st->server_hello_version = (p[4] << 8) | p[5];
         else if (!write_p && p[0] == SSL3_MT_CERTIFICATE_REQUEST)
             st->certificate_requested = true;
+        else if (!write_p && p[0] == SSL3_MT_NEWSESSION_TICKET)
+            st->ticket_received = true;
         else if (write_p && p[0] == SSL3_MT_CERTIFICATE) {
             st->certificate_sent = true;
             st->certificate_sent_empty = SSL_get_certificate(ssl) == NULL;
@@ -1935,6 +1958,37 @@ static int tcp_connect(const char *host, uint16_t port, int64_t deadline, char *
     return fd;
 }
 
+/* A connection to the Unix domain socket `path` (non-blocking afterwards), or -1. */
+static int unix_connect(const char *path, char *why, size_t cap)
+{
+    struct sockaddr_un a;
+    int fd, flags;
+
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof a.sun_path) {
+        snprintf(why, cap, "the Unix socket path %.60s... is longer than %zu bytes", path,
+                 sizeof a.sun_path - 1);
+        return -1;
+    }
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        snprintf(why, cap, "cannot connect to the Unix socket %.100s: %s", path,
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        snprintf(why, cap, "cannot use the Unix socket %.100s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static bool wait_fd(int fd, bool for_write, int timeout_ms)
 {
     struct pollfd p;
@@ -1965,33 +2019,156 @@ static int handshake(SSL *ssl, int fd, int64_t deadline, bool *timed_out)
 }
 
 /*
- * After a handshake, give the server a moment to refuse us: with TLS 1.3 a
- * rejected (or missing) client certificate only shows as an alert after
- * SSL_connect succeeded. Returns the SSL_read result to diagnose, or 1.
+ * After the handshake: a MongoDB "hello" (OP_MSG, opcode 2013) with the
+ * document {hello: 1, $db: "admin"}, written out by hand (little-endian).
  */
-static int listen_after_handshake(SSL *ssl, int fd, int64_t until)
-{
-    char buf[512];
+#define HELLO_REQUEST_ID 0x6d6f6e67 /* "mong" */
+static const unsigned char hello_msg[] = {
+    52, 0, 0, 0,                   /* messageLength */
+    0x67, 0x6e, 0x6f, 0x6d,        /* requestID = HELLO_REQUEST_ID */
+    0, 0, 0, 0,                    /* responseTo */
+    0xdd, 0x07, 0, 0,              /* opCode 2013: OP_MSG */
+    0, 0, 0, 0,                    /* flagBits */
+    0,                             /* section kind 0: body */
+    31, 0, 0, 0,                   /* BSON document length */
+    0x10, 'h', 'e', 'l', 'l', 'o', 0, 1, 0, 0, 0,           /* hello: int32 1 */
+    0x02, '$', 'd', 'b', 0, 6, 0, 0, 0, 'a', 'd', 'm', 'i', 'n', 0, /* $db: "admin" */
+    0                              /* end of document */
+};
 
+typedef enum after_outcome {
+    AFTER_REPLY = 0,    /* a MongoDB reply to hello */
+    AFTER_OTHER_REPLY,  /* bytes that are no MongoDB reply */
+    AFTER_NO_REPLY,     /* nothing within the wait (TLS accepted, server silent) */
+    AFTER_CLOSED,       /* the server closed the connection */
+    AFTER_REFUSED       /* an alert: the server refused us after all */
+} after_outcome;
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * With TLS 1.3 a server refuses a missing or untrusted client certificate
+ * only after SSL_connect succeeded. Send hello and read until the answer
+ * decides: a reply (the server accepted us: an alert would have come
+ * first, the stream is ordered), an alert, the end of the connection. A
+ * TLS 1.3 server that asked for a certificate has processed our Finished
+ * when its session ticket arrives; until then (or an alert, or a reply) we
+ * wait up to the deadline, however slow the server; then, as after any
+ * other handshake, up to `reply_ms` for the reply. `*fail_ret` is
+ * the SSL_read result to diagnose after AFTER_REFUSED.
+ */
+static after_outcome after_handshake(SSL *ssl, int fd, int64_t deadline, int reply_ms, int *fail_ret, bool *close_notify,
+                                     size_t *got_out)
+{
+    const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+    bool need_ack = st != NULL && st->certificate_requested &&
+                    SSL_version(ssl) == TLS1_3_VERSION && !st->ticket_received;
+    int64_t until = need_ack ? deadline : mongouri__now_ms() + reply_ms;
+    unsigned char head[16];
+    size_t got = 0, sent = 0;
+
+    *close_notify = false;
+    *got_out = 0;
+    if (until > deadline)
+        until = deadline;
+    while (sent < sizeof hello_msg) {
+        int w, e;
+
+        ERR_clear_error();
+        w = SSL_write(ssl, hello_msg + sent, (int)(sizeof hello_msg - sent));
+        if (w > 0) {
+            sent += (size_t)w;
+            continue;
+        }
+        e = SSL_get_error(ssl, w);
+        if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+            if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
+                return AFTER_NO_REPLY;
+            continue;
+        }
+        break; /* the read below tells why (alert, close) */
+    }
     for (;;) {
+        unsigned char buf[512];
         int ret, e;
 
         ERR_clear_error();
         ret = SSL_read(ssl, buf, sizeof buf);
-        if (ret > 0)
-            return 1;
-        e = SSL_get_error(ssl, ret);
-        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
-            const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+        if (ret > 0) {
+            size_t take = (size_t)ret < sizeof head - got ? (size_t)ret : sizeof head - got;
 
-            /* Only an alert is a refusal; a close after a good handshake is not. */
-            if (e == SSL_ERROR_SSL && st != NULL && st->alert_received >= 0)
-                return ret;
-            ERR_clear_error();
-            return 1;
+            memcpy(head + got, buf, take);
+            got += take;
+            *got_out += (size_t)ret;
+            if (got == sizeof head) {
+                uint32_t len = le32(head), to = le32(head + 8), op = le32(head + 12);
+
+                return to == HELLO_REQUEST_ID && (op == 2013 || op == 1) && len >= 16 &&
+                               len <= 48u * 1024 * 1024
+                           ? AFTER_REPLY
+                           : AFTER_OTHER_REPLY;
+            }
+            continue;
         }
-        if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
-            return 1;
+        e = SSL_get_error(ssl, ret);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            if (need_ack && st->ticket_received) {
+                need_ack = false; /* accepted: now only the reply is awaited */
+                until = mongouri__now_ms() + reply_ms;
+                if (until > deadline)
+                    until = deadline;
+            }
+            if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
+                return got > 0 ? AFTER_OTHER_REPLY : AFTER_NO_REPLY;
+            continue;
+        }
+        if (e == SSL_ERROR_SSL && st != NULL && st->alert_received >= 0) {
+            *fail_ret = ret;
+            return AFTER_REFUSED;
+        }
+        *close_notify = e == SSL_ERROR_ZERO_RETURN;
+        ERR_clear_error();
+        return AFTER_CLOSED;
+    }
+}
+
+/* What happened after a good handshake, appended to the success detail. */
+static void describe_after(mongouri_tls_report *r, after_outcome o, bool close_notify,
+                           size_t got, int waited_ms)
+{
+    size_t n = strlen(r->detail);
+
+    switch (o) {
+    case AFTER_REPLY:
+        set_text(r->detail + n, sizeof r->detail - n, "; MongoDB answered hello");
+        break;
+    case AFTER_OTHER_REPLY:
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; TLS ok, but the answer to hello (%zu bytes) is not a MongoDB reply", got);
+        set_text(r->hint, sizeof r->hint,
+                 "The server speaks TLS but not the MongoDB protocol: check the host and port.");
+        break;
+    case AFTER_NO_REPLY:
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; TLS ok, no MongoDB reply to hello within %d ms", waited_ms);
+        set_text(r->hint, sizeof r->hint,
+                 "The server accepted the TLS connection but did not answer a MongoDB hello: "
+                 "is it a MongoDB server (or a proxy in front of one)?");
+        break;
+    case AFTER_CLOSED:
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; TLS handshake ok, then the server closed the connection %s, without "
+                 "answering hello",
+                 close_notify ? "(close_notify)" : "without close_notify");
+        set_text(r->hint, sizeof r->hint,
+                 "The server ended the connection right after the handshake: check its log "
+                 "(connection limits, client certificate policy, a proxy).");
+        break;
+    case AFTER_REFUSED:
+        break;
     }
 }
 
@@ -2059,10 +2236,45 @@ static mongouri_status probe_fail(mongouri_tls_report *r, mongouri_error *err,
     return status;
 }
 
+static mongouri_status probe_settings(const mongouri_tls_settings *tls,
+                                      const mongouri_tls_options *opts, const char *host,
+                                      uint16_t port, int timeout_ms, mongouri_tls_report *report,
+                                      mongouri_error *err);
+
+/*
+ * A write to a connection the server has closed raises SIGPIPE, which would
+ * end the caller's process: the probe blocks it on its thread and discards
+ * one it caused.
+ */
 mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
                                             const mongouri_tls_options *opts, const char *host,
                                             uint16_t port, int timeout_ms,
                                             mongouri_tls_report *report, mongouri_error *err)
+{
+    sigset_t pipe_set, old, pending;
+    bool pending_before;
+    mongouri_status st;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigpending(&pending);
+    pending_before = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    st = probe_settings(tls, opts, host, port, timeout_ms, report, err);
+    sigpending(&pending);
+    if (!pending_before && sigismember(&pending, SIGPIPE) == 1) {
+        struct timespec zero = { 0, 0 };
+
+        sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return st;
+}
+
+static mongouri_status probe_settings(const mongouri_tls_settings *tls,
+                                      const mongouri_tls_options *opts, const char *host,
+                                      uint16_t port, int timeout_ms, mongouri_tls_report *report,
+                                      mongouri_error *err)
 {
     int64_t start = mongouri__now_ms(), deadline;
     mongouri_tls_report scratch;
@@ -2072,7 +2284,7 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
     SSL *ssl = NULL;
     char name[256], why[160] = "";
     int fd = -1, ret;
-    bool timed_out;
+    bool timed_out, unix_path;
     mongouri_status st;
 
     report_init(r);
@@ -2085,13 +2297,9 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         return st;
     deadline = start + (timeout_ms > 0 ? timeout_ms : PROBE_TIMEOUT_MS_DEFAULT);
     host_copy(name, sizeof name, host);
-    set_text(r->expected_name, sizeof r->expected_name, "%s", name);
-    if (name[0] == '/' || strstr(name, ".sock") != NULL) {
-        r->category = MONGOURI_TLS_CONNECT_FAILED;
-        set_text(r->detail, sizeof r->detail, "%s is a Unix domain socket; only TCP is probed",
-                 name);
-        return probe_fail(r, err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, start);
-    }
+    /* A Unix domain socket: the server is this machine, its certificate must name localhost. */
+    unix_path = name[0] == '/' || strstr(name, ".sock") != NULL;
+    set_text(r->expected_name, sizeof r->expected_name, "%s", unix_path ? "localhost" : name);
     ERR_clear_error();
 
     if (mongouri_tls_enabled(tls)) {
@@ -2108,18 +2316,25 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         }
     }
 
-    fd = tcp_connect(name, port, deadline, why, sizeof why);
+    fd = unix_path ? unix_connect(name, why, sizeof why)
+                   : tcp_connect(name, port, deadline, why, sizeof why);
     if (fd < 0) {
         r->category = MONGOURI_TLS_CONNECT_FAILED;
         set_text(r->detail, sizeof r->detail, "%s", why);
-        set_text(r->hint, sizeof r->hint,
-                 "Check the host and port, that the server is running, and that no firewall "
-                 "blocks the port.");
+        set_text(r->hint, sizeof r->hint, "%s",
+                 unix_path ? "Check the socket path and that the server is running and "
+                             "listening on it (net.unixDomainSocket)."
+                           : "Check the host and port, that the server is running, and that no "
+                             "firewall blocks the port.");
         return probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_CONNECT, start);
     }
     if (!mongouri_tls_enabled(tls)) {
-        set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off", name,
-                 (unsigned)port);
+        if (unix_path)
+            set_text(r->detail, sizeof r->detail, "connection to the Unix socket %s; TLS is off",
+                     name);
+        else
+            set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off",
+                     name, (unsigned)port);
         r->elapsed_ms = (long)(mongouri__now_ms() - start);
         close(fd);
         return MONGOURI_OK;
@@ -2137,7 +2352,8 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         return st;
     }
     ssl = SSL_new(ctx);
-    if (ssl == NULL || mongouri_tls_ssl_prepare(ssl, name, err) != MONGOURI_OK ||
+    if (ssl == NULL ||
+        mongouri_tls_ssl_prepare(ssl, unix_path ? "localhost" : name, err) != MONGOURI_OK ||
         !SSL_set_fd(ssl, fd)) {
         r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
         set_text(r->detail, sizeof r->detail, "cannot set up the TLS connection");
@@ -2151,11 +2367,33 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         ret = handshake(ssl, fd, deadline, &timed_out);
         if (ret == 1) {
             int64_t took = mongouri__now_ms() - t0;
-            int64_t wait = took * 2 > PROBE_AFTER_HANDSHAKE_MIN_MS ? took * 2
-                                                                   : PROBE_AFTER_HANDSHAKE_MIN_MS;
-            int64_t until = mongouri__now_ms() + wait;
+            int64_t reply_wait = PROBE_REPLY_MIN_MS + took * 2;
+            bool close_notify;
+            size_t got;
+            int fail_ret = 1;
+            after_outcome o;
 
-            ret = listen_after_handshake(ssl, fd, until < deadline ? until : deadline);
+            if (reply_wait > remaining_ms(deadline))
+                reply_wait = remaining_ms(deadline);
+            /* What the handshake showed, before the exchange changes the state. */
+            mongouri_tls_diagnose(ssl, 1, r);
+            o = after_handshake(ssl, fd, deadline, (int)reply_wait,
+                                &fail_ret, &close_notify, &got);
+            if (o == AFTER_REFUSED) {
+                ret = fail_ret;
+            } else {
+                describe_after(r, o, close_notify, got, (int)reply_wait);
+                if (unix_path) {
+                    size_t n = strlen(r->detail);
+
+                    set_text(r->detail + n, sizeof r->detail - n,
+                             "; over the Unix socket %s (certificate checked against localhost)",
+                             name);
+                }
+                r->elapsed_ms = (long)(mongouri__now_ms() - start);
+                st = MONGOURI_OK;
+                goto out;
+            }
         }
     }
     if (timed_out) {

@@ -1023,9 +1023,12 @@ static void print_connection(FILE *out, const vu_config *cfg, const vu_connectio
     bool on = tls != NULL && mongouri_tls_enabled(tls);
     bool verify = on && mongouri_tls_verify_certificates(tls);
     bool names = verify && mongouri_tls_verify_hostnames(tls);
+    bool v6 = strchr(c->host, ':') != NULL && c->host[0] != '/';
 
-    fputs("  ", out);
+    fputs(v6 ? "  [" : "  ", out);
     put_text(out, c->host);
+    if (v6)
+        fputc(']', out);
     if (c->port != 0)
         fprintf(out, ":%u", (unsigned)c->port);
     if (c->ok)

@@ -122,7 +122,20 @@ const char *vu_verify_error_text(int verify_error)
 
 const char *vu_alert_text(int alert)
 {
-    return alert < 0 ? "" : SSL_alert_desc_string_long(alert);
+    const char *text;
+
+    if (alert < 0)
+        return "";
+    /* TLS 1.3 alerts OpenSSL 3.0 has no long text for (RFC 8446, 6.2; RFC 7301). */
+    switch (alert) {
+    case 109: return "missing extension";
+    case 115: return "unknown PSK identity";
+    case 116: return "certificate required";
+    case 120: return "no application protocol";
+    default: break;
+    }
+    text = SSL_alert_desc_string_long(alert);
+    return text != NULL && strcmp(text, "unknown") != 0 ? text : "unknown alert";
 }
 
 const char *vu_tls_guide_term(const mongouri_tls_report *t, bool verify_certificates)

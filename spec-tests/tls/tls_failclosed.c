@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -194,6 +195,116 @@ static int start_server(const char *name, const char *extra1, const char *extra2
     return -1;
 }
 
+/* A listening socket on 127.0.0.1:port, or -1. */
+static int listen_on(int port)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)port);
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Run `body(listen_fd, arg)` in a child process (stopped with the servers). */
+static bool start_child(int lfd, void (*body)(int lfd, int arg), int arg)
+{
+    pid_t pid;
+
+    if (lfd < 0 || nservers == MAX_SERVERS)
+        return false;
+    pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        body(lfd, arg);
+        _exit(0);
+    }
+    close(lfd);
+    servers[nservers++] = pid;
+    return true;
+}
+
+/* An "OCSP responder" whose every answer is 300 KB, over any limit. */
+static void big_answer_body(int lfd, int arg)
+{
+    static const char head[] = "HTTP/1.0 200 OK\r\nContent-Type: application/ocsp-response\r\n"
+                               "Content-Length: 307200\r\n\r\n";
+    static char body[300 * 1024];
+    int i;
+
+    (void)arg;
+    for (i = 0; i < 32; i++) {
+        char req[2048];
+        int c = accept(lfd, NULL, NULL);
+
+        if (c < 0)
+            continue;
+        if (read(c, req, sizeof req) > 0 && write(c, head, sizeof head - 1) > 0 &&
+            write(c, body, sizeof body) > 0) {
+            /* sent */
+        }
+        close(c);
+    }
+}
+
+/*
+ * A TCP relay to 127.0.0.1:upstream that holds every client chunk after the
+ * first (the ClientHello) for `delay_ms`: the server sees the client's
+ * Finished late, as a loaded server would, and its alert comes late too.
+ */
+static int relay_upstream;
+
+static void delay_relay_body(int lfd, int delay_ms)
+{
+    int n;
+
+    for (n = 0; n < 8; n++) {
+        int c = accept(lfd, NULL, NULL), u, chunks = 0;
+
+        if (c < 0)
+            continue;
+        u = tcp_connect(relay_upstream);
+        while (u >= 0) {
+            struct pollfd p[2] = { { c, POLLIN, 0 }, { u, POLLIN, 0 } };
+            char buf[16384];
+            ssize_t r;
+
+            if (poll(p, 2, 10000) <= 0)
+                break;
+            if (p[0].revents != 0) {
+                r = read(c, buf, sizeof buf);
+                if (r <= 0)
+                    break;
+                if (chunks++ > 0)
+                    sleep_ms(delay_ms);
+                if (write(u, buf, (size_t)r) != r)
+                    break;
+            }
+            if (p[1].revents != 0) {
+                r = read(u, buf, sizeof buf);
+                if (r <= 0)
+                    break;
+                if (write(c, buf, (size_t)r) != r)
+                    break;
+            }
+        }
+        if (u >= 0)
+            close(u);
+        close(c);
+    }
+}
+
 /* The driver's set-up: parse, then one context. */
 static SSL_CTX *driver_ctx(const char *query)
 {
@@ -315,7 +426,7 @@ int main(int argc, char **argv)
     char cmd[700], ca[400], q[600];
     SSL_CTX *ctx = NULL, *insecure = NULL, *tls12 = NULL;
     SSL_SESSION *session = NULL;
-    int good, wrong, revoked, good12;
+    int good, wrong, revoked, good12, big_port;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc == 3 && strcmp(argv[1], "--pki") == 0)
@@ -335,7 +446,8 @@ int main(int argc, char **argv)
         perror("mkdtemp");
         return 1;
     }
-    snprintf(cmd, sizeof cmd, "bash '%s' '%s' </dev/null", pki, dir);
+    big_port = free_port();
+    snprintf(cmd, sizeof cmd, "bash '%s' '%s' %d </dev/null", pki, dir, big_port);
     if (system(cmd) != 0) {
         fprintf(stderr, "tls-failclosed: PKI generation failed (see %s/pki.log)\n", dir);
         printf("0 passed, 1 failed\n");
@@ -394,6 +506,64 @@ int main(int argc, char **argv)
     }
     if (ctx != NULL)
         api_checks(ctx);
+
+    /* An OCSP answer over the size limit: the soft-fail detail says the limit. */
+    {
+        int port = start_server("bigocsp", NULL, NULL);
+        mongouri_tls_report rep;
+        mongouri_error err;
+        mongouri_uri *uri = NULL;
+        char text[700];
+
+        snprintf(text, sizeof text, "mongodb://localhost/?tls=true&tlsCAFile=%s", ca);
+        if (port > 0 && start_child(listen_on(big_port), big_answer_body, 0) &&
+            mongouri_uri_parse(&uri, text, NULL, &err) == MONGOURI_OK) {
+            mongouri_tls_probe(uri, "localhost", (uint16_t)port, 8000, &rep, &err);
+            result(rep.category == MONGOURI_TLS_OK &&
+                       rep.revocation_source == MONGOURI_TLS_REV_SOFT_FAIL &&
+                       strstr(rep.revocation_detail, "larger than the limit of 262144 bytes") !=
+                           NULL,
+                   "OCSP answer over the limit: soft-fail names the limit", "%s: %s",
+                   mongouri_tls_category_name(rep.category), rep.revocation_detail);
+        } else {
+            result(false, "OCSP answer over the limit: soft-fail names the limit",
+                   "set-up failed");
+        }
+        mongouri_uri_destroy(uri);
+    }
+
+    /*
+     * TLS 1.3, a server that requires a client certificate, none sent: its
+     * refusal comes after SSL_connect succeeded. Here it comes 1.5 s late (a
+     * relay holds the client's Finished), far beyond any short listening
+     * window; the probe must still see it.
+     */
+    {
+        int mtls = start_server("server", "-Verify", "1");
+        int relay = free_port();
+        mongouri_tls_report rep;
+        mongouri_error err;
+        mongouri_uri *uri = NULL;
+        char text[700];
+
+        relay_upstream = mtls;
+        snprintf(text, sizeof text, "mongodb://localhost/?tls=true&tlsCAFile=%s", ca);
+        if (mtls > 0 && relay > 0 && start_child(listen_on(relay), delay_relay_body, 1500) &&
+            mongouri_uri_parse(&uri, text, NULL, &err) == MONGOURI_OK) {
+            mongouri_status st =
+                mongouri_tls_probe(uri, "localhost", (uint16_t)relay, 8000, &rep, &err);
+
+            result(st == MONGOURI_E_TLS && rep.category == MONGOURI_TLS_CLIENT_CERTIFICATE &&
+                       rep.alert_received == 116,
+                   "TLS 1.3 client certificate refused late: still client-certificate",
+                   "%s (alert %d): %s", mongouri_tls_category_name(rep.category),
+                   rep.alert_received, rep.detail);
+        } else {
+            result(false, "TLS 1.3 client certificate refused late: still client-certificate",
+                   "set-up failed");
+        }
+        mongouri_uri_destroy(uri);
+    }
 
     SSL_SESSION_free(session);
     SSL_CTX_free(ctx);
