@@ -123,4 +123,63 @@ case "$(j '.connections[0].detail')|$(j '.connections[0].hint')" in
     *) fail "expired intermediate: '$(j '.connections[0].detail')' / '$(j '.connections[0].hint')'" ;;
 esac
 
+## Words (item by item of what used to mislead).
+vu --json 'mongodb://h/?tlsInsecure=false&tlsAllowInvalidCertificates=true'
+expect_rc 1 "tlsInsecure=false with tlsAllowInvalidCertificates: still a conflict"
+case "$(j .error.message)" in
+    *"already allows"*) fail "conflict reason assumes tlsInsecure=true: '$(j .error.message)'" ;;
+    *"whatever their values"*) ok "conflict reason holds for any values" ;;
+    *) fail "conflict reason: '$(j .error.message)'" ;;
+esac
+vu --json -o tls=yes 'mongodb://h/'
+expect_rc 1 "-o tls=yes is refused (keyword options are strict)"
+case "$(j .error.hint)" in
+    *"strict mode"*) fail "-o without --strict gets a strict-mode hint: '$(j .error.hint)'" ;;
+    *"keyword options"*) ok "-o: the hint says keyword options are always strict" ;;
+    *) fail "-o hint: '$(j .error.hint)'" ;;
+esac
+start_server server -tls1_3 -Verify 1 || skip "cannot start openssl s_server"
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$port/?tlsCAFile=$P/ca.pem"
+expect_eq "TLS 1.3 client certificate required: category" "$(j '.connections[0].category')" client-certificate
+expect_eq "alert 116 has its name" "$(j '.connections[0].tls.alertReceived') $(j '.connections[0].tls.alertReceivedText')" \
+    "116 certificate required"
+vu --connect --timeout-ms 3000 "mongodb://localhost:$port/?tlsCAFile=$P/ca.pem"
+expect_re "^      TLS alert +received certificate required \(116\)" "human: alert 116 by name"
+
+## Certificate names are shown with control bytes escaped.
+start_server nul-san || skip "cannot start openssl s_server"
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$port/?tlsCAFile=$P/ca.pem"
+expect_eq "SAN with a NUL: refused" "$(j '.connections[0].category')" hostname-mismatch
+expect_eq "SAN with a NUL: shown escaped" "$(j '.connections[0].tls.peerNames')" 'DNS:localhost\x00.evil.com'
+vu --connect --timeout-ms 3000 "mongodb://localhost:$port/?tlsCAFile=$P/ca.pem"
+expect_re '^      certificate names +DNS:localhost\\x00\.evil\.com$' "human: SAN with a NUL escaped"
+
+## Unix domain sockets are connected to; IPv6 hosts in brackets.
+sock="$TMP/tls.sock"
+openssl s_server -quiet -unix "$sock" -cert "$P/server.pem" -key "$P/server.key" \
+    </dev/null >"$TMP/s_server.unix.log" 2>&1 &
+CLEANUP_PIDS+=("$!")
+for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done
+enc=$(printf '%s' "$sock" | sed 's|/|%2F|g')
+vu --json --connect --timeout-ms 3000 "mongodb://$enc/?tlsCAFile=$P/ca.pem"
+expect_rc 0 "TLS over a Unix socket"
+expect_eq "unix socket: ok, name expected" "$(j '.connections[0].ok') $(j '.connections[0].tls.expectedName')" "true localhost"
+case "$(j '.connections[0].detail')" in
+    *"over the Unix socket $sock"*) ok "unix socket: the detail says so" ;;
+    *) fail "unix socket: detail '$(j '.connections[0].detail')'" ;;
+esac
+enc_missing=$(printf '%s' "$TMP/missing.sock" | sed 's|/|%2F|g')
+vu --json --connect --timeout-ms 3000 "mongodb://$enc_missing/?tlsCAFile=$P/ca.pem"
+expect_rc 4 "missing Unix socket: tried and failed"
+expect_eq "missing Unix socket: category" "$(j '.connections[0].category')" connect-failed
+case "$(j '.connections[0].detail')" in
+    *"cannot connect to the Unix socket $TMP/missing.sock"*) ok "missing Unix socket: the detail names it" ;;
+    *) fail "missing Unix socket: detail '$(j '.connections[0].detail')'" ;;
+esac
+closed=$(free_port) || skip "no free port"
+vu --connect --timeout-ms 3000 "mongodb://[::1]:$closed/?tlsCAFile=$P/ca.pem"
+expect_re "^  \[::1\]:$closed  FAILED: connect-failed" "IPv6 host printed in brackets"
+vu --connect --timeout-ms 3000 "mongodb://[::1]/?tlsCAFile=$P/ca.pem"
+expect_re "^  \[::1\]:27017  " "IPv6 host with the default port printed in brackets"
+
 finish

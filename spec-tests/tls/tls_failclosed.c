@@ -36,7 +36,7 @@
 #include "mongouri/mongouri.h"
 #include "mongouri/openssl.h"
 
-#define MAX_SERVERS 8
+#define MAX_SERVERS 16
 
 static char dir[256];
 static pid_t servers[MAX_SERVERS];
@@ -305,6 +305,78 @@ static void delay_relay_body(int lfd, int delay_ms)
     }
 }
 
+/*
+ * A TLS server of our own (TLS 1.3, server.pem) for what follows a good
+ * handshake: mode 0 closes the socket without close_notify, mode 1 reads
+ * and never answers, mode 2 answers hello as MongoDB would (an OP_MSG whose
+ * responseTo is the request's id).
+ */
+static char server_cert[400], server_key[400];
+
+static void tls_server_body(int lfd, int mode)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    int n;
+
+    if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, server_cert) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, server_key, SSL_FILETYPE_PEM) != 1)
+        _exit(1);
+    for (n = 0; n < 8; n++) {
+        int c = accept(lfd, NULL, NULL);
+        SSL *ssl;
+        unsigned char req[16];
+
+        if (c < 0)
+            continue;
+        ssl = SSL_new(ctx);
+        SSL_set_fd(ssl, c);
+        if (SSL_accept(ssl) == 1) {
+            if (mode == 1) {
+                char buf[256];
+
+                while (SSL_read(ssl, buf, sizeof buf) > 0) {
+                    /* never answer */
+                }
+            } else if (mode == 2 && SSL_read(ssl, req, sizeof req) == (int)sizeof req) {
+                /* header: length 21+5, requestID 7, responseTo = their id, OP_MSG; flags; body {} */
+                unsigned char reply[26] = { 26, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0xdd, 0x07, 0,
+                                            0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0 };
+
+                memcpy(reply + 8, req + 4, 4);
+                SSL_write(ssl, reply, sizeof reply);
+                sleep_ms(200);
+            }
+        }
+        SSL_free(ssl); /* mode 0: no SSL_shutdown, so no close_notify */
+        close(c);
+    }
+    SSL_CTX_free(ctx);
+}
+
+/* The probe against one of those servers: ok, with `has` in the detail. */
+static void expect_after(const char *name, int mode, const char *has)
+{
+    int port = free_port();
+    mongouri_tls_report rep;
+    mongouri_error err;
+    mongouri_uri *uri = NULL;
+    char text[700];
+    mongouri_status st;
+
+    snprintf(text, sizeof text, "mongodb://localhost/?tls=true&tlsCAFile=%s/ca.pem", dir);
+    if (port < 0 || !start_child(listen_on(port), tls_server_body, mode) ||
+        mongouri_uri_parse(&uri, text, NULL, &err) != MONGOURI_OK) {
+        result(false, name, "set-up failed");
+        return;
+    }
+    st = mongouri_tls_probe(uri, "localhost", (uint16_t)port, 5000, &rep, &err);
+    result(st == MONGOURI_OK && rep.category == MONGOURI_TLS_OK && strstr(rep.detail, has) != NULL &&
+               strcmp(rep.version, "TLSv1.3") == 0,
+           name, "%s (%s): %s", mongouri_tls_category_name(rep.category), rep.version,
+           rep.detail);
+    mongouri_uri_destroy(uri);
+}
+
 /* The driver's set-up: parse, then one context. */
 static SSL_CTX *driver_ctx(const char *query)
 {
@@ -506,6 +578,16 @@ int main(int argc, char **argv)
     }
     if (ctx != NULL)
         api_checks(ctx);
+
+    /* What follows a good handshake is told as it is. */
+    snprintf(server_cert, sizeof server_cert, "%s/server.pem", dir);
+    snprintf(server_key, sizeof server_key, "%s/server.key", dir);
+    expect_after("server closes after the handshake, no close_notify: handshake ok, then closed",
+                 0, "TLS handshake ok, then the server closed the connection without "
+                    "close_notify");
+    expect_after("server silent after the handshake: TLS ok, no MongoDB reply", 1,
+                 "TLS ok, no MongoDB reply to hello within");
+    expect_after("server answers hello: MongoDB answered", 2, "; MongoDB answered hello");
 
     /* An OCSP answer over the size limit: the soft-fail detail says the limit. */
     {
