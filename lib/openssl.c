@@ -1644,9 +1644,51 @@ static mongouri_tls_category classify_revocation(const mongouri__tls_ssl_state *
     return MONGOURI_TLS_OCSP_INVALID;
 }
 
+/*
+ * What the client offered: its TLS 1.3 suites, how many TLS 1.2 ciphers
+ * (and the first few), its key exchange groups.
+ */
+static void offered_text(const SSL *ssl, char *buf, size_t cap)
+{
+    STACK_OF(SSL_CIPHER) *ciphers = SSL_get_ciphers(ssl);
+    char v13[200] = "", v12[200] = "", groups[200] = "";
+    size_t u13 = 0, u12 = 0, ug = 0;
+    int i, n12 = 0, ng;
+
+    for (i = 0; ciphers != NULL && i < sk_SSL_CIPHER_num(ciphers); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
+        const char *name = SSL_CIPHER_get_name(c);
+        bool tls13 = strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0;
+
+        if (tls13 && u13 + strlen(name) + 2 < sizeof v13)
+            u13 += (size_t)snprintf(v13 + u13, sizeof v13 - u13, "%s%s", u13 ? ":" : "", name);
+        if (!tls13 && n12++ < 3 && u12 + strlen(name) + 2 < sizeof v12)
+            u12 += (size_t)snprintf(v12 + u12, sizeof v12 - u12, "%s%s", u12 ? ":" : "", name);
+    }
+    ng = (int)SSL_get1_groups((SSL *)ssl, NULL);
+    if (ng > 0) {
+        int *ids = OPENSSL_malloc(sizeof *ids * (size_t)ng);
+
+        if (ids != NULL && (int)SSL_get1_groups((SSL *)ssl, ids) == ng) {
+            for (i = 0; i < ng; i++) {
+                const char *g = SSL_group_to_name((SSL *)ssl, ids[i]);
+
+                if (g != NULL && ug + strlen(g) + 2 < sizeof groups)
+                    ug += (size_t)snprintf(groups + ug, sizeof groups - ug, "%s%s",
+                                           ug ? ":" : "", g);
+            }
+        }
+        OPENSSL_free(ids);
+    }
+    snprintf(buf, cap, "the client offered TLS 1.3 suites %s, %d TLS 1.2 ciphers (%s%s), "
+                       "groups %s",
+             v13[0] != '\0' ? v13 : "none", n12, v12, n12 > 3 ? ":..." : "",
+             groups[0] != '\0' ? groups : "OpenSSL's defaults");
+}
+
 static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
                                             const mongouri__tls_ctx_state *cs,
-                                            mongouri_tls_report *r)
+                                            const SSL *ssl, mongouri_tls_report *r)
 {
     int a = r->alert_received;
 
@@ -1677,13 +1719,22 @@ static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
                  "net.tls.CAFile), current, and meant for client authentication.");
         return MONGOURI_TLS_CLIENT_CERTIFICATE;
     }
+    if (a == 40 || a == 71) {
+        char offered[400];
+
+        offered_text(ssl, offered, sizeof offered);
+        set_text(r->detail, sizeof r->detail,
+                 "the server ended the handshake with alert %s (%d): no cipher suite or key "
+                 "exchange group in common; %s",
+                 alert_name(a), a, offered);
+        set_text(r->hint, sizeof r->hint,
+                 "Client and server share no cipher suite or key exchange group: enable on the "
+                 "server one of those the client offers (OpenSSL's defaults, TLS 1.2 or 1.3).");
+        return MONGOURI_TLS_HANDSHAKE_FAILED;
+    }
     set_text(r->detail, sizeof r->detail, "the server ended the handshake with alert %s (%d)%s%s",
              alert_name(a), a, r->openssl_error[0] != '\0' ? ": " : "", r->openssl_error);
-    set_text(r->hint, sizeof r->hint,
-             a == 40 || a == 71
-                 ? "Client and server share no cipher suite or key exchange group: check the "
-                   "server's TLS settings."
-                 : "Check the server's log for why it refused the handshake.");
+    set_text(r->hint, sizeof r->hint, "Check the server's log for why it refused the handshake.");
     return MONGOURI_TLS_HANDSHAKE_FAILED;
 }
 
@@ -1872,7 +1923,7 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     } else if (cs->verify_certificates && st->verify_error != 0) {
         cat = classify_verify(st, cs, r);
     } else if (st->alert_received >= 0) {
-        cat = classify_alert(st, cs, r);
+        cat = classify_alert(st, cs, ssl, r);
     } else if (is_protocol_reason(reason)) {
         set_text(r->detail, sizeof r->detail, "the client offers %s; the server %s (%s)",
                  r->versions_offered,
@@ -2172,6 +2223,64 @@ static void describe_after(mongouri_tls_report *r, after_outcome o, bool close_n
     }
 }
 
+/*
+ * The server refused every cipher or group offered: connect once more
+ * offering all that OpenSSL knows (no certificate check, nothing is sent
+ * over it) and say what the server picks.
+ */
+static void learn_server_choice(const char *host, uint16_t port, bool unix_path,
+                                int64_t deadline, mongouri_tls_report *r)
+{
+    char why[160];
+    int fd = unix_path ? unix_connect(host, why, sizeof why)
+                       : tcp_connect(host, port, deadline, why, sizeof why);
+    SSL_CTX *ctx = NULL;
+    SSL *ssl = NULL;
+    bool timed_out;
+    size_t n = strlen(r->detail);
+
+    if (fd < 0)
+        return;
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL)
+        goto out;
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0");
+    SSL_CTX_set_ciphersuites(ctx, "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
+                                  "TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:"
+                                  "TLS_AES_128_CCM_8_SHA256");
+    if (!SSL_CTX_set1_groups_list(ctx, "x25519:secp256r1:x448:secp521r1:secp384r1:secp224r1:"
+                                       "secp192r1:brainpoolP256r1:brainpoolP384r1:"
+                                       "brainpoolP512r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:"
+                                       "ffdhe8192"))
+        ERR_clear_error();
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    ssl = SSL_new(ctx);
+    if (ssl == NULL || !SSL_set_fd(ssl, fd))
+        goto out;
+    if (!unix_path && !is_ip_literal(host))
+        SSL_set_tlsext_host_name(ssl, host);
+    if (handshake(ssl, fd, deadline, &timed_out) == 1) {
+        const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+        int g = SSL_get_negotiated_group(ssl);
+        const char *gname = g != 0 ? SSL_group_to_name(ssl, g) : NULL;
+
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; offered every cipher and group, the server picks %s%s%s (%s)",
+                 c != NULL ? SSL_CIPHER_get_name(c) : "?", gname != NULL ? " with group " : "",
+                 gname != NULL ? gname : "", SSL_get_version(ssl));
+    } else if (!timed_out) {
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; offered every cipher and group OpenSSL knows, the server still refuses");
+    }
+out:
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    ERR_clear_error();
+}
+
 /* Find out which older version a server speaks, for the protocol-version detail. */
 static void learn_server_version(const char *host, uint16_t port, int64_t deadline,
                                  mongouri_tls_report *r)
@@ -2408,6 +2517,17 @@ static mongouri_status probe_settings(const mongouri_tls_settings *tls,
         goto out;
     }
     mongouri_tls_diagnose(ssl, ret, r);
+    if (r->category == MONGOURI_TLS_HANDSHAKE_FAILED &&
+        (r->alert_received == 40 || r->alert_received == 71) &&
+        strstr(r->detail, "no cipher suite or key exchange group in common") != NULL) {
+        int64_t until = mongouri__now_ms() + 2000;
+
+        SSL_free(ssl);
+        ssl = NULL;
+        close(fd);
+        fd = -1;
+        learn_server_choice(name, port, unix_path, until < deadline ? until : deadline, r);
+    }
     if (r->category == MONGOURI_TLS_PROTOCOL_VERSION && r->server_version[0] == '\0') {
         int64_t until = mongouri__now_ms() + 2000;
 

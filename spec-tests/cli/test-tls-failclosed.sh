@@ -182,4 +182,14 @@ expect_re "^  \[::1\]:$closed  FAILED: connect-failed" "IPv6 host printed in bra
 vu --connect --timeout-ms 3000 "mongodb://[::1]/?tlsCAFile=$P/ca.pem"
 expect_re "^  \[::1\]:27017  " "IPv6 host with the default port printed in brackets"
 
+## No cipher in common: what each side offers.
+start_server server -tls1_2 -cipher 'ECDHE-ECDSA-NULL-SHA:@SECLEVEL=0' || skip "cannot start openssl s_server"
+vu --json --connect --timeout-ms 3000 "mongodb://localhost:$port/?tlsCAFile=$P/ca.pem"
+expect_rc 4 "no cipher in common"
+case "$(j '.connections[0].detail')" in
+    *"no cipher suite or key exchange group in common; the client offered TLS 1.3 suites TLS_"*", groups "*"the server picks ECDHE-ECDSA-NULL-SHA"*)
+        ok "no cipher in common: the client's offer and the server's pick" ;;
+    *) fail "no cipher in common: detail '$(j '.connections[0].detail')'" ;;
+esac
+
 finish
