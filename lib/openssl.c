@@ -2419,6 +2419,19 @@ static mongouri_status probe_settings(const mongouri_tls_settings *tls,
             set_text(r->detail, sizeof r->detail, "%s", ferr.message);
             set_text(r->hint, sizeof r->hint, "%s", ferr.hint);
             r->elapsed_ms = (long)(mongouri__now_ms() - start);
+            if (ferr.code == MONGOURI_D_TRUST_STORE_EMPTY) {
+                /* No file of the user's is at fault: no CA can be trusted at all. */
+                static const char lead[] = "no tlsCAFile, and the system trust store is empty: ";
+                const char *what = strncmp(ferr.message, lead, sizeof lead - 1) == 0
+                                       ? ferr.message + sizeof lead - 1
+                                       : ferr.message;
+
+                set_text(r->detail, sizeof r->detail,
+                         "no server can be verified: trusted CAs: the system store, which is "
+                         "empty (%s)",
+                         what);
+                return probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TRUST_STORE_EMPTY, start);
+            }
             if (err != NULL)
                 *err = ferr;
             return MONGOURI_E_FILE;

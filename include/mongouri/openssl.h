@@ -208,14 +208,24 @@ MONGOURI_API mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret
  * connection is usable; MONGOURI_E_TLS (or MONGOURI_E_FILE for unusable
  * files) otherwise, with `report` saying why.
  *
- * The files are checked first (as by mongouri_tls_check_files). After a
- * successful handshake the probe listens briefly (twice the handshake
- * time, at least 250 ms) for an alert, because with TLS 1.3 a server
- * rejects a missing or untrusted client certificate only then. When the
- * server refuses TLS 1.2 and 1.3, a second connection finds out which
- * older version it speaks (report->server_version). With tls=false the
- * probe only connects. `timeout_ms` <= 0 means 10 s; it also bounds the
- * OCSP deadline. `report` may be NULL (not recommended); `uri` must not.
+ * The files are checked first (as by mongouri_tls_check_files; an empty
+ * system trust store is MONGOURI_E_TLS, category "unknown-ca"). After a
+ * successful handshake the probe sends a MongoDB hello (OP_MSG) and reads
+ * until the reply, an alert or the end of the connection; a TLS 1.3 server
+ * that asked for a client certificate is waited for (its session ticket,
+ * an alert or the reply) until the timeout, because it rejects a missing
+ * or untrusted certificate only then. report->detail ends with what
+ * followed ("MongoDB answered hello", "no MongoDB reply to hello within N
+ * ms", the server closed the connection); these are still MONGOURI_OK.
+ * When the server refuses TLS 1.2 and 1.3, a second connection finds out
+ * which older version it speaks (report->server_version); when it shares
+ * no cipher suite or group, one finds out what it picks. A `host` that is
+ * a path (starts with '/' or contains ".sock") is a Unix domain socket,
+ * connected to over AF_UNIX, whose certificate must name "localhost".
+ * With tls=false the probe only connects. `timeout_ms` <= 0 means 10 s; it
+ * also bounds the OCSP deadline. SIGPIPE is blocked on the calling thread
+ * while the probe runs. `report` may be NULL (not recommended); `uri` must
+ * not.
  */
 MONGOURI_API mongouri_status mongouri_tls_probe(const mongouri_uri *uri, const char *host,
                                                 uint16_t port, int timeout_ms,
