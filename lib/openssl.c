@@ -744,7 +744,7 @@ static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
     const char *opt = "tlsCAFile";
     int i, n = sk_X509_num(certs), why = 0;
     X509 *bad = NULL;
-    char subject[256], when[32], lead[160];
+    char subject[256], when[32], lead[600];
 
     for (i = 0; i < n; i++) {
         X509 *x = sk_X509_value(certs, i);
@@ -768,30 +768,30 @@ static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
         return MONGOURI_OK;
     name_text(X509_get_subject_name(bad), subject, sizeof subject);
     if (n == 1)
-        snprintf(lead, sizeof lead, "the certificate in %s", path);
+        snprintf(lead, sizeof lead, "the %scertificate in %s (%s)", why == 1 ? "" : "CA ", path,
+                 subject);
     else
-        snprintf(lead, sizeof lead, "none of the %d certificates in %s is usable; the first", n,
-                 path);
+        snprintf(lead, sizeof lead,
+                 "none of the %d certificates in %s is a usable CA; the first (%s)", n, path,
+                 subject);
     if (why == 1)
         return file_error(err, MONGOURI_D_NOT_CA, opt,
                           "tlsCAFile must hold the certificate of the CA that signed the "
                           "server's certificate (basicConstraints CA:TRUE), not the server's "
                           "own certificate.",
-                          "%s: %s (%s) is not a CA certificate", opt, lead, subject);
+                          "%s: %s is not a CA certificate", opt, lead);
     if (why == 2) {
         mongouri__asn1_time_text(X509_get0_notAfter(bad), when, sizeof when);
         return file_error(err, MONGOURI_D_CERT_EXPIRED, opt,
                           "The CA certificate itself has expired: get the CA's current "
                           "certificate from whoever runs the CA and put it in tlsCAFile (and "
                           "check the clock of this machine).",
-                          "%s: the CA certificate %s (%s) expired on %s", opt,
-                          n == 1 ? lead + 16 : lead, subject, when);
+                          "%s: %s expired on %s", opt, lead, when);
     }
     mongouri__asn1_time_text(X509_get0_notBefore(bad), when, sizeof when);
     return file_error(err, MONGOURI_D_CERT_NOT_YET_VALID, opt,
                       "Check the clock of this machine; the CA certificate is not valid yet.",
-                      "%s: the CA certificate %s (%s) is not valid before %s", opt,
-                      n == 1 ? lead + 16 : lead, subject, when);
+                      "%s: %s is not valid before %s", opt, lead, when);
 }
 
 /* Every CRL must be current and, with tlsCAFile, issued and signed by one of its CAs. */
@@ -2111,8 +2111,8 @@ static uint32_t le32(const unsigned char *p)
  * other handshake, up to `reply_ms` for the reply. `*fail_ret` is
  * the SSL_read result to diagnose after AFTER_REFUSED.
  */
-static after_outcome after_handshake(SSL *ssl, int fd, int64_t deadline, int reply_ms, int *fail_ret, bool *close_notify,
-                                     size_t *got_out)
+static after_outcome after_handshake(SSL *ssl, int fd, int64_t deadline, int reply_ms,
+                                     int *fail_ret, bool *close_notify, size_t *got_out)
 {
     const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
     bool need_ack = st != NULL && st->certificate_requested &&

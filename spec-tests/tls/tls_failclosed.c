@@ -338,7 +338,7 @@ static void tls_server_body(int lfd, int mode)
                     /* never answer */
                 }
             } else if (mode == 2 && SSL_read(ssl, req, sizeof req) == (int)sizeof req) {
-                /* header: length 21+5, requestID 7, responseTo = their id, OP_MSG; flags; body {} */
+                /* length 26, requestID 7, responseTo = theirs, OP_MSG; flags; body {} */
                 unsigned char reply[26] = { 26, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0xdd, 0x07, 0,
                                             0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0 };
 
@@ -370,8 +370,8 @@ static void expect_after(const char *name, int mode, const char *has)
         return;
     }
     st = mongouri_tls_probe(uri, "localhost", (uint16_t)port, 5000, &rep, &err);
-    result(st == MONGOURI_OK && rep.category == MONGOURI_TLS_OK && strstr(rep.detail, has) != NULL &&
-               strcmp(rep.version, "TLSv1.3") == 0,
+    result(st == MONGOURI_OK && rep.category == MONGOURI_TLS_OK &&
+               strstr(rep.detail, has) != NULL && strcmp(rep.version, "TLSv1.3") == 0,
            name, "%s (%s): %s", mongouri_tls_category_name(rep.category), rep.version,
            rep.detail);
     mongouri_uri_destroy(uri);
