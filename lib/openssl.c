@@ -882,6 +882,38 @@ static long count_hashed(const char *path, bool *exists)
     return n;
 }
 
+/*
+ * Certificates of a PEM bundle, counted by their BEGIN lines (a system
+ * bundle holds about 150: decoding them all on every check is too slow);
+ * 0 unless the first one decodes.
+ */
+static long count_pem_certificates(const unsigned char *data, size_t len)
+{
+    static const char begin[] = "-----BEGIN ";
+    const char *p = (const char *)data, *end = p + len;
+    long n = 0;
+    BIO *b = BIO_new_mem_buf(data, (int)len);
+    X509 *first = b == NULL ? NULL : PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL);
+
+    BIO_free(b);
+    if (first == NULL)
+        return 0;
+    X509_free(first);
+    /* read_whole() NUL-terminates `data`: the comparisons stop there. */
+    while (p < end && (p = memchr(p, '-', (size_t)(end - p))) != NULL) {
+        if (strncmp(p, begin, sizeof begin - 1) != 0) {
+            p++;
+            continue;
+        }
+        p += sizeof begin - 1;
+        if (strncmp(p, "CERTIFICATE-----", 16) == 0 ||
+            strncmp(p, "TRUSTED CERTIFICATE-----", 24) == 0 ||
+            strncmp(p, "X509 CERTIFICATE-----", 21) == 0)
+            n++;
+    }
+    return n;
+}
+
 mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error *err)
 {
     const char *fenv = X509_get_default_cert_file_env(), *denv = X509_get_default_cert_dir_env();
@@ -893,6 +925,7 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
     size_t used = 0;
 
     mongouri__error_clear(err);
+    ERR_set_mark(); /* the caller's OpenSSL errors stay as they are */
     if (!file_from_env)
         file = X509_get_default_cert_file();
     if (!dir_from_env)
@@ -912,16 +945,12 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
                 snprintf(ftext, sizeof ftext, "file %s (%s) cannot be read", file,
                          file_from_env ? fenv : "OpenSSL's default");
             } else {
-                STACK_OF(X509) *certs = read_certificates(data, len);
-
-                ncerts = certs == NULL ? 0 : sk_X509_num(certs);
-                sk_X509_pop_free(certs, X509_free);
+                ncerts = count_pem_certificates(data, len);
                 snprintf(ftext, sizeof ftext, "file %s (%s) with %ld certificate%s", file,
                          file_from_env ? fenv : "OpenSSL's default", ncerts,
                          ncerts == 1 ? "" : "s");
             }
             free_wiped(data, len);
-            ERR_clear_error();
         }
     }
     {
@@ -956,6 +985,7 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
                 p++;
         }
     }
+    ERR_pop_to_mark();
     if (buf != NULL && cap > 0)
         snprintf(buf, cap, "%s; %s", ftext, dtext[0] != '\0' ? dtext : "no directory");
     if (ncerts == 0 && nhashed == 0) {
@@ -1534,11 +1564,19 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     const char *who = st->verify_subject[0] != '\0' ? st->verify_subject : "the certificate";
 
     if (is_trust_error(e)) {
+        char store[400] = "";
+
+        if (cs->ca_file == NULL) {
+            char desc[380];
+
+            mongouri_tls_system_store(desc, sizeof desc, NULL);
+            snprintf(store, sizeof store, " (%s)", desc);
+        }
         set_text(r->detail, sizeof r->detail,
-                 "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s", e,
+                 "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s%s", e,
                  text, who, r->verify_depth,
                  cs->ca_file != NULL ? "tlsCAFile " : "the system store",
-                 cs->ca_file != NULL ? cs->ca_file : "");
+                 cs->ca_file != NULL ? cs->ca_file : "", store);
         if (cs->ca_file != NULL)
             set_text(r->hint, sizeof r->hint,
                      "tlsCAFile does not hold the CA that signed the server's certificate: "

@@ -96,6 +96,13 @@ case "$(j '.connections[0].detail')" in
 esac
 SSL_CERT_FILE="$P/ca.pem" SSL_CERT_DIR="$TMP/empty-dir" vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tls=true"
 expect_rc 0 "connect, SSL_CERT_FILE names the CA"
+SSL_CERT_FILE="$P/other-ca.pem" SSL_CERT_DIR="$TMP/empty-dir" vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tls=true"
+expect_eq "connect, system store of another CA: category" "$(j '.connections[0].category')" unknown-ca
+case "$(j '.connections[0].detail')" in
+    *"trusted CAs: the system store (file $P/other-ca.pem (SSL_CERT_FILE) with 1 certificate;"*)
+        ok "connect, unknown CA: the detail names the system store used" ;;
+    *) fail "connect, unknown CA: detail '$(j '.connections[0].detail')'" ;;
+esac
 vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tlsCAFile=$P/exp-ca.pem"
 expect_eq "connect, expired CA: category" "$(j '.connections[0].category')" expired
 vu --json --connect --timeout-ms 3000 "mongodb://localhost:$good/?tlsCAFile=$P/server.pem"
