@@ -141,6 +141,11 @@ const char *mongouri_diag_name(mongouri_diag code)
         "tls-setup",
         "tls-handshake",
         "connect-failed",
+        "not-a-ca-certificate",
+        "crl-expired",
+        "crl-not-yet-valid",
+        "crl-wrong-issuer",
+        "trust-store-empty",
     };
 
     if ((unsigned)code < sizeof names / sizeof names[0])

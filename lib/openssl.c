@@ -5,14 +5,19 @@
  * OCSP lives in tls_ocsp.c, the network jobs in tls_net.c.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +29,7 @@
 
 #define FILE_MAX_BYTES (64L * 1024 * 1024)
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
-#define PROBE_AFTER_HANDSHAKE_MIN_MS 250
+#define PROBE_REPLY_MIN_MS 250   /* for the reply to hello, once accepted */
 
 /* ------------------------------------------------------------------------ */
 /* Names                                                                     */
@@ -130,7 +135,29 @@ static void name_text(const X509_NAME *name, char *buf, size_t cap)
     BIO_free(b);
 }
 
-/* "DNS:a, IP:127.0.0.1" of a certificate's subjectAltName. */
+/*
+ * `prefix` and the bytes of `str`, as text that hides nothing: a byte
+ * outside printable ASCII is shown as \xNN and a backslash as \\ (a name
+ * "localhost\0.evil.com" must not read as "localhost").
+ */
+static void escaped_item(char *item, size_t cap, const char *prefix, const ASN1_STRING *str)
+{
+    const unsigned char *d = ASN1_STRING_get0_data(str);
+    int len = ASN1_STRING_length(str), i;
+    size_t used = (size_t)snprintf(item, cap, "%s", prefix);
+
+    for (i = 0; d != NULL && i < len && used + 5 < cap; i++) {
+        if (d[i] == '\\')
+            used += (size_t)snprintf(item + used, cap - used, "\\\\");
+        else if (d[i] < 0x20 || d[i] > 0x7e)
+            used += (size_t)snprintf(item + used, cap - used, "\\x%02X", d[i]);
+        else
+            item[used++] = (char)d[i];
+    }
+    item[used < cap ? used : cap - 1] = '\0';
+}
+
+/* "DNS:a, IP:127.0.0.1" of a certificate's subjectAltName, control bytes escaped. */
 static void san_text(X509 *x, char *buf, size_t cap)
 {
     GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
@@ -143,8 +170,7 @@ static void san_text(X509 *x, char *buf, size_t cap)
         char item[300] = "";
 
         if (g->type == GEN_DNS) {
-            snprintf(item, sizeof item, "DNS:%.*s", ASN1_STRING_length(g->d.dNSName),
-                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+            escaped_item(item, sizeof item, "DNS:", g->d.dNSName);
         } else if (g->type == GEN_IPADD) {
             char ip[INET6_ADDRSTRLEN] = "?";
             int len = ASN1_STRING_length(g->d.iPAddress);
@@ -156,12 +182,9 @@ static void san_text(X509 *x, char *buf, size_t cap)
                 inet_ntop(AF_INET6, d, ip, sizeof ip);
             snprintf(item, sizeof item, "IP:%s", ip);
         } else if (g->type == GEN_EMAIL) {
-            snprintf(item, sizeof item, "email:%.*s", ASN1_STRING_length(g->d.rfc822Name),
-                     (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+            escaped_item(item, sizeof item, "email:", g->d.rfc822Name);
         } else if (g->type == GEN_URI) {
-            snprintf(item, sizeof item, "URI:%.*s",
-                     ASN1_STRING_length(g->d.uniformResourceIdentifier),
-                     (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+            escaped_item(item, sizeof item, "URI:", g->d.uniformResourceIdentifier);
         }
         if (item[0] != '\0' && used + 1 < cap)
             used += (size_t)snprintf(buf + used, cap - used, "%s%s", used == 0 ? "" : ", ",
@@ -706,9 +729,312 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongouri_error *err)
+/* ------------------------------------------------------------------------ */
+/* What the files mean (beyond being readable)                               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * tlsCAFile must hold at least one certificate OpenSSL can use as a trust
+ * anchor today: a CA certificate, or a self-signed one (a pinned server
+ * certificate), current. When none is, the first one says why.
+ */
+static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
+                                      mongouri_error *err)
+{
+    const char *opt = "tlsCAFile";
+    int i, n = sk_X509_num(certs), why = 0;
+    X509 *bad = NULL;
+    char subject[256], when[32], lead[600];
+
+    for (i = 0; i < n; i++) {
+        X509 *x = sk_X509_value(certs, i);
+        int reason = 0;
+        bool self_signed = (X509_get_extension_flags(x) & EXFLAG_SS) != 0;
+
+        if (X509_check_ca(x) == 0 && !self_signed)
+            reason = 1;
+        else if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+            reason = 2;
+        else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
+            reason = 3;
+        if (reason == 0)
+            return MONGOURI_OK;
+        if (bad == NULL) {
+            bad = x;
+            why = reason;
+        }
+    }
+    if (bad == NULL)
+        return MONGOURI_OK;
+    name_text(X509_get_subject_name(bad), subject, sizeof subject);
+    if (n == 1)
+        snprintf(lead, sizeof lead, "the %scertificate in %s (%s)", why == 1 ? "" : "CA ", path,
+                 subject);
+    else
+        snprintf(lead, sizeof lead,
+                 "none of the %d certificates in %s is a usable CA; the first (%s)", n, path,
+                 subject);
+    if (why == 1)
+        return file_error(err, MONGOURI_D_NOT_CA, opt,
+                          "tlsCAFile must hold the certificate of the CA that signed the "
+                          "server's certificate (basicConstraints CA:TRUE), not the server's "
+                          "own certificate.",
+                          "%s: %s is not a CA certificate", opt, lead);
+    if (why == 2) {
+        mongouri__asn1_time_text(X509_get0_notAfter(bad), when, sizeof when);
+        return file_error(err, MONGOURI_D_CERT_EXPIRED, opt,
+                          "The CA certificate itself has expired: get the CA's current "
+                          "certificate from whoever runs the CA and put it in tlsCAFile (and "
+                          "check the clock of this machine).",
+                          "%s: %s expired on %s", opt, lead, when);
+    }
+    mongouri__asn1_time_text(X509_get0_notBefore(bad), when, sizeof when);
+    return file_error(err, MONGOURI_D_CERT_NOT_YET_VALID, opt,
+                      "Check the clock of this machine; the CA certificate is not valid yet.",
+                      "%s: %s is not valid before %s", opt, lead, when);
+}
+
+/* Every CRL must be current and, with tlsCAFile, issued and signed by one of its CAs. */
+static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
+                                  const char *ca_path, STACK_OF(X509) *cas, bool unknown_ok,
+                                  mongouri_error *err)
+{
+    const char *opt = "tlsCRLFile";
+    int i, j;
+
+    for (i = 0; i < sk_X509_CRL_num(crls); i++) {
+        X509_CRL *crl = sk_X509_CRL_value(crls, i);
+        const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+        const ASN1_TIME *last = X509_CRL_get0_lastUpdate(crl);
+        char issuer[256], when[32];
+
+        name_text(X509_CRL_get_issuer(crl), issuer, sizeof issuer);
+        if (cas != NULL) {
+            X509 *ca = NULL;
+
+            for (j = 0; j < sk_X509_num(cas) && ca == NULL; j++)
+                if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+                                  X509_get_subject_name(sk_X509_value(cas, j))) == 0)
+                    ca = sk_X509_value(cas, j);
+            if (ca == NULL && unknown_ok)
+                continue; /* maybe an intermediate's: the handshake will tell */
+            if (ca == NULL)
+                return file_error(err, MONGOURI_D_CRL_WRONG_ISSUER, opt,
+                                  "Give the CRL published by the CA that issued the server's "
+                                  "certificate (if it is the CRL of an intermediate CA, add "
+                                  "that intermediate to tlsCAFile).",
+                                  "%s: the CRL in %s is issued by %s, which is not a CA of "
+                                  "tlsCAFile %s",
+                                  opt, path, issuer, ca_path);
+            ERR_set_mark();
+            if (X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
+                ERR_pop_to_mark();
+                return file_error(err, MONGOURI_D_CRL_WRONG_ISSUER, opt,
+                                  "The CRL names the right CA but was signed by another key: "
+                                  "download the CRL again from that CA.",
+                                  "%s: the signature of the CRL in %s does not verify with the "
+                                  "key of %s in tlsCAFile %s",
+                                  opt, path, issuer, ca_path);
+            }
+            ERR_pop_to_mark();
+        }
+        if (next != NULL && X509_cmp_current_time(next) < 0) {
+            mongouri__asn1_time_text(next, when, sizeof when);
+            return file_error(err, MONGOURI_D_CRL_EXPIRED, opt,
+                              "Download the current CRL from the CA into tlsCRLFile; OpenSSL "
+                              "refuses every certificate checked against an expired CRL.",
+                              "%s: the CRL in %s (issuer %s) expired on %s (its nextUpdate)",
+                              opt, path, issuer, when);
+        }
+        if (last != NULL && X509_cmp_current_time(last) > 0) {
+            mongouri__asn1_time_text(last, when, sizeof when);
+            return file_error(err, MONGOURI_D_CRL_NOT_YET_VALID, opt,
+                              "Check the clock of this machine; the CRL is not valid yet.",
+                              "%s: the CRL in %s (issuer %s) is not valid before %s", opt,
+                              path, issuer, when);
+        }
+    }
+    return MONGOURI_OK;
+}
+
+/* Hashed certificate names ("5ed36f99.0") in one directory, at most `limit` looked at. */
+static long count_hashed(const char *path, bool *exists)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    long n = 0, seen = 0;
+
+    *exists = d != NULL;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL && seen++ < 1000000L) {
+        const char *p = e->d_name;
+        size_t k;
+
+        for (k = 0; k < 8 && isxdigit((unsigned char)p[k]); k++) {
+            /* eight hex digits */
+        }
+        if (k == 8 && p[8] == '.' && isdigit((unsigned char)p[9]) &&
+            strspn(p + 9, "0123456789") == strlen(p + 9))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/*
+ * Certificates of a PEM bundle, counted by their BEGIN lines (a system
+ * bundle holds about 150: decoding them all on every check is too slow);
+ * 0 unless the first one decodes.
+ */
+static long count_pem_certificates(const unsigned char *data, size_t len)
+{
+    static const char begin[] = "-----BEGIN ";
+    const char *p = (const char *)data, *end = p + len;
+    long n = 0;
+    BIO *b = BIO_new_mem_buf(data, (int)len);
+    X509 *first = b == NULL ? NULL : PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL);
+
+    BIO_free(b);
+    if (first == NULL)
+        return 0;
+    X509_free(first);
+    /* read_whole() NUL-terminates `data`: the comparisons stop there. */
+    while (p < end && (p = memchr(p, '-', (size_t)(end - p))) != NULL) {
+        if (strncmp(p, begin, sizeof begin - 1) != 0) {
+            p++;
+            continue;
+        }
+        p += sizeof begin - 1;
+        if (strncmp(p, "CERTIFICATE-----", 16) == 0 ||
+            strncmp(p, "TRUSTED CERTIFICATE-----", 24) == 0 ||
+            strncmp(p, "X509 CERTIFICATE-----", 21) == 0)
+            n++;
+    }
+    return n;
+}
+
+mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error *err)
+{
+    const char *fenv = X509_get_default_cert_file_env(), *denv = X509_get_default_cert_dir_env();
+    const char *file = getenv(fenv), *dirs = getenv(denv);
+    bool file_from_env = file != NULL && file[0] != '\0';
+    bool dir_from_env = dirs != NULL && dirs[0] != '\0';
+    char ftext[512], dtext[1024] = "";
+    long ncerts = 0, nhashed = 0;
+    size_t used = 0;
+
+    mongouri__error_clear(err);
+    ERR_set_mark(); /* the caller's OpenSSL errors stay as they are */
+    if (!file_from_env)
+        file = X509_get_default_cert_file();
+    if (!dir_from_env)
+        dirs = X509_get_default_cert_dir();
+    {
+        struct stat sb;
+        mongouri_error ferr;
+
+        if (stat(file, &sb) != 0) {
+            snprintf(ftext, sizeof ftext, "file %s (%s) does not exist", file,
+                     file_from_env ? fenv : "OpenSSL's default");
+        } else {
+            unsigned char *data = NULL;
+            size_t len = 0;
+
+            if (read_whole(file, fenv, &data, &len, &ferr) != MONGOURI_OK) {
+                snprintf(ftext, sizeof ftext, "file %s (%s) cannot be read", file,
+                         file_from_env ? fenv : "OpenSSL's default");
+            } else {
+                ncerts = count_pem_certificates(data, len);
+                snprintf(ftext, sizeof ftext, "file %s (%s) with %ld certificate%s", file,
+                         file_from_env ? fenv : "OpenSSL's default", ncerts,
+                         ncerts == 1 ? "" : "s");
+            }
+            free_wiped(data, len);
+        }
+    }
+    {
+        const char *p = dirs;
+
+        while (*p != '\0') {
+            size_t k = strcspn(p, ":");
+            char one[512];
+            bool exists;
+            long h;
+
+            snprintf(one, sizeof one, "%.*s", (int)(k < sizeof one ? k : sizeof one - 1), p);
+            if (one[0] != '\0') {
+                h = count_hashed(one, &exists);
+                nhashed += h;
+                if (used < sizeof dtext) {
+                    int w = exists ? snprintf(dtext + used, sizeof dtext - used,
+                                              "%sdirectory %s (%s) with %ld hashed "
+                                              "certificate%s",
+                                              used == 0 ? "" : "; ", one,
+                                              dir_from_env ? denv : "OpenSSL's default", h,
+                                              h == 1 ? "" : "s")
+                                   : snprintf(dtext + used, sizeof dtext - used,
+                                              "%sdirectory %s (%s) does not exist",
+                                              used == 0 ? "" : "; ", one,
+                                              dir_from_env ? denv : "OpenSSL's default");
+                    used = w < 0 ? used : used + (size_t)w;
+                }
+            }
+            p += k;
+            if (*p == ':')
+                p++;
+        }
+    }
+    ERR_pop_to_mark();
+    if (buf != NULL && cap > 0)
+        snprintf(buf, cap, "%s; %s", ftext, dtext[0] != '\0' ? dtext : "no directory");
+    if (ncerts == 0 && nhashed == 0) {
+        mongouri__error_set(err, MONGOURI_E_FILE, MONGOURI_D_TRUST_STORE_EMPTY, "tlsCAFile", -1,
+                            0, "no tlsCAFile, and the system trust store is empty: %s; %s",
+                            ftext, dtext[0] != '\0' ? dtext : "no directory");
+        mongouri__error_hint(err, "Give the CA certificate with tlsCAFile, install the "
+                                  "system's CA certificates (Debian: ca-certificates), or point "
+                                  "%s at a PEM bundle.",
+                             fenv);
+        return MONGOURI_E_FILE;
+    }
+    return MONGOURI_OK;
+}
+
+/* The provenance of the option a file diagnosis names. */
+static void error_source(mongouri_error *err, const mongouri_tls_settings *tls)
+{
+    static const struct {
+        const char *option;
+        mongouri_tls_field field;
+    } map[] = {
+        { "tlsCAFile", MONGOURI_TLS_CA_FILE },
+        { "tlsCertificateKeyFile", MONGOURI_TLS_CERTIFICATE_KEY_FILE },
+        { "tlsCertificateKeyFilePassword", MONGOURI_TLS_CERTIFICATE_KEY_FILE_PASSWORD },
+        { "tlsCRLFile", MONGOURI_TLS_CRL_FILE },
+    };
+    size_t i;
+
+    if (err == NULL)
+        return;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(err->option, map[i].option) == 0) {
+            err->source = err->code == MONGOURI_D_TRUST_STORE_EMPTY
+                              ? MONGOURI_SOURCE_DEFAULT
+                              : mongouri_tls_source(tls, map[i].field);
+            return;
+        }
+}
+
+/*
+ * `before_connect`: a CRL whose issuer is not in tlsCAFile may be that of an
+ * intermediate the server sends; the handshake decides, not the file check.
+ */
+static mongouri_status check_files(const mongouri_tls_settings *tls, bool before_connect,
+                                   mongouri_error *err)
 {
     const char *ca, *key, *crl;
+    STACK_OF(X509) *cas = NULL;
     mongouri_status st = MONGOURI_OK;
 
     mongouri__error_clear(err);
@@ -720,10 +1046,9 @@ mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongo
     crl = mongouri_tls_crl_file(tls);
     ERR_set_mark();
     if (ca != NULL) {
-        STACK_OF(X509) *certs = NULL;
-
-        st = load_ca_file(ca, &certs, err);
-        sk_X509_pop_free(certs, X509_free);
+        st = load_ca_file(ca, &cas, err);
+        if (st == MONGOURI_OK)
+            st = check_ca_certs(ca, cas, err);
         if (st != MONGOURI_OK)
             goto out;
     }
@@ -739,11 +1064,25 @@ mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongo
         STACK_OF(X509_CRL) *crls = NULL;
 
         st = load_crl_file(crl, &crls, err);
+        if (st == MONGOURI_OK)
+            st = check_crls(crl, crls, ca, cas, before_connect, err);
         sk_X509_CRL_pop_free(crls, X509_CRL_free);
+        if (st != MONGOURI_OK)
+            goto out;
     }
+    if (ca == NULL && mongouri_tls_enabled(tls) && mongouri_tls_verify_certificates(tls))
+        st = mongouri_tls_system_store(NULL, 0, err);
 out:
+    if (st != MONGOURI_OK)
+        error_source(err, tls);
+    sk_X509_pop_free(cas, X509_free);
     ERR_pop_to_mark();
     return st;
+}
+
+mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls, mongouri_error *err)
+{
+    return check_files(tls, false, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -751,6 +1090,7 @@ out:
 /* ------------------------------------------------------------------------ */
 
 static int verify_cb(int ok, X509_STORE_CTX *xs);
+static bool install_prepare_guard(SSL_CTX *ctx);
 
 static char *dup_or_null(const char *s)
 {
@@ -889,8 +1229,14 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
         SSL_CTX_set_tlsext_status_cb(ctx, mongouri__ocsp_status_cb);
         SSL_CTX_set_tlsext_status_arg(ctx, NULL);
     }
-    SSL_CTX_set_verify(ctx, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
-                       verify_cb);
+    /* Peer verification stays on at the context level: an SSL that skipped
+     * mongouri_tls_ssl_prepare() is refused (prepare sets its own mode). */
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+    if (!install_prepare_guard(ctx)) {
+        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                 "cannot install the handshake guard");
+        goto fail;
+    }
 
     sk_X509_pop_free(cas, X509_free);
     sk_X509_CRL_pop_free(crls, X509_CRL_free);
@@ -958,6 +1304,56 @@ static int verify_cb(int ok, X509_STORE_CTX *xs)
     return ok;
 }
 
+/*
+ * The guard against an SSL that was never prepared: its host check and
+ * revocation check would silently not run. Two independent refusals, both
+ * installed on the context so that every SSL made from it inherits them:
+ * a ClientHello extension callback that aborts the handshake before
+ * anything is sent (this also covers resumed sessions, which skip the
+ * certificate check), and a certificate verification callback that fails
+ * the chain check.
+ */
+#define PREPARE_GUARD_EXT_TYPE 0xFF4Du /* private-use type; never actually sent */
+
+static void not_prepared_error(void)
+{
+    ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
+                   "mongouri: the SSL was not prepared with mongouri_tls_ssl_prepare()");
+}
+
+static int guard_add_cb(SSL *ssl, unsigned int ext_type, unsigned int context,
+                        const unsigned char **out, size_t *outlen, X509 *x, size_t chainidx,
+                        int *al, void *add_arg)
+{
+    (void)ext_type, (void)context, (void)out, (void)outlen, (void)x, (void)chainidx;
+    (void)add_arg;
+    if (mongouri__tls_ssl_state_get(ssl) != NULL)
+        return 0; /* prepared: add nothing */
+    not_prepared_error();
+    *al = SSL_AD_INTERNAL_ERROR;
+    return -1;
+}
+
+static int guard_verify_cb(X509_STORE_CTX *xs, void *arg)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+
+    (void)arg;
+    if (ssl == NULL || mongouri__tls_ssl_state_get(ssl) == NULL) {
+        X509_STORE_CTX_set_error(xs, X509_V_ERR_APPLICATION_VERIFICATION);
+        not_prepared_error();
+        return 0;
+    }
+    return X509_verify_cert(xs);
+}
+
+static bool install_prepare_guard(SSL_CTX *ctx)
+{
+    SSL_CTX_set_cert_verify_callback(ctx, guard_verify_cb, NULL);
+    return SSL_CTX_add_custom_ext(ctx, PREPARE_GUARD_EXT_TYPE, SSL_EXT_CLIENT_HELLO,
+                                  guard_add_cb, NULL, NULL, NULL, NULL) == 1;
+}
+
 static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
                    SSL *ssl, void *arg)
 {
@@ -978,6 +1374,8 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
             st->server_hello_version = (p[4] << 8) | p[5];
         else if (!write_p && p[0] == SSL3_MT_CERTIFICATE_REQUEST)
             st->certificate_requested = true;
+        else if (!write_p && p[0] == SSL3_MT_NEWSESSION_TICKET)
+            st->ticket_received = true;
         else if (write_p && p[0] == SSL3_MT_CERTIFICATE) {
             st->certificate_sent = true;
             st->certificate_sent_empty = SSL_get_certificate(ssl) == NULL;
@@ -1059,6 +1457,34 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
     return MONGOURI_OK;
 }
 
+mongouri_status mongouri_tls_ssl_new(SSL **out, SSL_CTX *ctx, const char *host,
+                                     mongouri_error *err)
+{
+    SSL *ssl;
+    mongouri_status st;
+
+    if (out != NULL)
+        *out = NULL;
+    mongouri__error_clear(err);
+    if (out == NULL || ctx == NULL || host == NULL)
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "mongouri_tls_ssl_new needs an out-pointer, a context "
+                                      "and a host");
+    ERR_set_mark();
+    ssl = SSL_new(ctx);
+    ERR_pop_to_mark();
+    if (ssl == NULL)
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "cannot create the SSL");
+    st = mongouri_tls_ssl_prepare(ssl, host, err);
+    if (st != MONGOURI_OK) {
+        SSL_free(ssl);
+        return st;
+    }
+    *out = ssl;
+    return MONGOURI_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Diagnosis                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -1121,6 +1547,14 @@ static bool is_trust_error(int e)
     }
 }
 
+static bool is_crl_error(int e)
+{
+    return e == X509_V_ERR_UNABLE_TO_GET_CRL || e == X509_V_ERR_CRL_HAS_EXPIRED ||
+           e == X509_V_ERR_CRL_NOT_YET_VALID || e == X509_V_ERR_CRL_SIGNATURE_FAILURE ||
+           e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE ||
+           e == X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER;
+}
+
 static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
                                              const mongouri__tls_ctx_state *cs,
                                              mongouri_tls_report *r)
@@ -1130,11 +1564,19 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     const char *who = st->verify_subject[0] != '\0' ? st->verify_subject : "the certificate";
 
     if (is_trust_error(e)) {
+        char store[400] = "";
+
+        if (cs->ca_file == NULL) {
+            char desc[380];
+
+            mongouri_tls_system_store(desc, sizeof desc, NULL);
+            snprintf(store, sizeof store, " (%s)", desc);
+        }
         set_text(r->detail, sizeof r->detail,
-                 "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s", e,
+                 "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s%s", e,
                  text, who, r->verify_depth,
                  cs->ca_file != NULL ? "tlsCAFile " : "the system store",
-                 cs->ca_file != NULL ? cs->ca_file : "");
+                 cs->ca_file != NULL ? cs->ca_file : "", store);
         if (cs->ca_file != NULL)
             set_text(r->hint, sizeof r->hint,
                      "tlsCAFile does not hold the CA that signed the server's certificate: "
@@ -1144,6 +1586,16 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
                      "The system store does not trust the server's certificate: give the CA "
                      "that signed it with tlsCAFile.");
         return MONGOURI_TLS_UNKNOWN_CA;
+    }
+    if (e == X509_V_ERR_CERT_HAS_EXPIRED && r->verify_depth > 0) {
+        set_text(r->detail, sizeof r->detail,
+                 "the CA certificate %s (depth %d of the chain) expired on %s", who,
+                 r->verify_depth, st->verify_time);
+        set_text(r->hint, sizeof r->hint,
+                 "A CA certificate of the chain has expired, not the server's own: install the "
+                 "CA's current certificate (on the server for an intermediate it sends, in "
+                 "tlsCAFile or the system store for a root), and check the clocks.");
+        return MONGOURI_TLS_EXPIRED;
     }
     if (e == X509_V_ERR_CERT_HAS_EXPIRED) {
         set_text(r->detail, sizeof r->detail, "the certificate of %s (depth %d) expired on %s",
@@ -1155,8 +1607,8 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     }
     if (e == X509_V_ERR_CERT_NOT_YET_VALID) {
         set_text(r->detail, sizeof r->detail,
-                 "the certificate of %s (depth %d) is not valid before %s", who, r->verify_depth,
-                 st->verify_time);
+                 "the %scertificate of %s (depth %d) is not valid before %s",
+                 r->verify_depth > 0 ? "CA " : "", who, r->verify_depth, st->verify_time);
         set_text(r->hint, sizeof r->hint,
                  "Check the clock of this machine and of the server's CA.");
         return MONGOURI_TLS_NOT_YET_VALID;
@@ -1230,9 +1682,51 @@ static mongouri_tls_category classify_revocation(const mongouri__tls_ssl_state *
     return MONGOURI_TLS_OCSP_INVALID;
 }
 
+/*
+ * What the client offered: its TLS 1.3 suites, how many TLS 1.2 ciphers
+ * (and the first few), its key exchange groups.
+ */
+static void offered_text(const SSL *ssl, char *buf, size_t cap)
+{
+    STACK_OF(SSL_CIPHER) *ciphers = SSL_get_ciphers(ssl);
+    char v13[200] = "", v12[200] = "", groups[200] = "";
+    size_t u13 = 0, u12 = 0, ug = 0;
+    int i, n12 = 0, ng;
+
+    for (i = 0; ciphers != NULL && i < sk_SSL_CIPHER_num(ciphers); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
+        const char *name = SSL_CIPHER_get_name(c);
+        bool tls13 = strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0;
+
+        if (tls13 && u13 + strlen(name) + 2 < sizeof v13)
+            u13 += (size_t)snprintf(v13 + u13, sizeof v13 - u13, "%s%s", u13 ? ":" : "", name);
+        if (!tls13 && n12++ < 3 && u12 + strlen(name) + 2 < sizeof v12)
+            u12 += (size_t)snprintf(v12 + u12, sizeof v12 - u12, "%s%s", u12 ? ":" : "", name);
+    }
+    ng = (int)SSL_get1_groups((SSL *)ssl, NULL);
+    if (ng > 0) {
+        int *ids = OPENSSL_malloc(sizeof *ids * (size_t)ng);
+
+        if (ids != NULL && (int)SSL_get1_groups((SSL *)ssl, ids) == ng) {
+            for (i = 0; i < ng; i++) {
+                const char *g = SSL_group_to_name((SSL *)ssl, ids[i]);
+
+                if (g != NULL && ug + strlen(g) + 2 < sizeof groups)
+                    ug += (size_t)snprintf(groups + ug, sizeof groups - ug, "%s%s",
+                                           ug ? ":" : "", g);
+            }
+        }
+        OPENSSL_free(ids);
+    }
+    snprintf(buf, cap, "the client offered TLS 1.3 suites %s, %d TLS 1.2 ciphers (%s%s), "
+                       "groups %s",
+             v13[0] != '\0' ? v13 : "none", n12, v12, n12 > 3 ? ":..." : "",
+             groups[0] != '\0' ? groups : "OpenSSL's defaults");
+}
+
 static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
                                             const mongouri__tls_ctx_state *cs,
-                                            mongouri_tls_report *r)
+                                            const SSL *ssl, mongouri_tls_report *r)
 {
     int a = r->alert_received;
 
@@ -1263,13 +1757,22 @@ static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
                  "net.tls.CAFile), current, and meant for client authentication.");
         return MONGOURI_TLS_CLIENT_CERTIFICATE;
     }
+    if (a == 40 || a == 71) {
+        char offered[400];
+
+        offered_text(ssl, offered, sizeof offered);
+        set_text(r->detail, sizeof r->detail,
+                 "the server ended the handshake with alert %s (%d): no cipher suite or key "
+                 "exchange group in common; %s",
+                 alert_name(a), a, offered);
+        set_text(r->hint, sizeof r->hint,
+                 "Client and server share no cipher suite or key exchange group: enable on the "
+                 "server one of those the client offers (OpenSSL's defaults, TLS 1.2 or 1.3).");
+        return MONGOURI_TLS_HANDSHAKE_FAILED;
+    }
     set_text(r->detail, sizeof r->detail, "the server ended the handshake with alert %s (%d)%s%s",
              alert_name(a), a, r->openssl_error[0] != '\0' ? ": " : "", r->openssl_error);
-    set_text(r->hint, sizeof r->hint,
-             a == 40 || a == 71
-                 ? "Client and server share no cipher suite or key exchange group: check the "
-                   "server's TLS settings."
-                 : "Check the server's log for why it refused the handshake.");
+    set_text(r->hint, sizeof r->hint, "Check the server's log for why it refused the handshake.");
     return MONGOURI_TLS_HANDSHAKE_FAILED;
 }
 
@@ -1329,6 +1832,23 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     }
     st = mongouri__tls_ssl_state_get(ssl);
     cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
+    if (st == NULL && cs != NULL) {
+        /* One of our contexts refused it (see install_prepare_guard). */
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+        r->verify_error = (int)SSL_get_verify_result(ssl);
+        set_text(r->detail, sizeof r->detail,
+                 "the SSL was not prepared: mongouri_tls_ssl_prepare() was never called on it, "
+                 "so its host name and revocation checks could not run; the handshake is "
+                 "refused");
+        set_text(r->hint, sizeof r->hint,
+                 "Call mongouri_tls_ssl_prepare(ssl, host, &err) after SSL_new(), or create "
+                 "the SSL with mongouri_tls_ssl_new(&ssl, ctx, host, &err).");
+        set_text(r->openssl_error, sizeof r->openssl_error, "%s",
+                 ERR_peek_error() != 0 && ERR_reason_error_string(ERR_peek_error()) != NULL
+                     ? ERR_reason_error_string(ERR_peek_error())
+                     : "");
+        return r->category;
+    }
     if (st == NULL) {
         memset(&empty_st, 0, sizeof empty_st);
         empty_st.alert_received = empty_st.alert_sent = empty_st.verify_depth = -1;
@@ -1399,6 +1919,13 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
         set_text(r->revocation_detail, sizeof r->revocation_detail, "%s", st->rev_detail);
     }
 
+    if (cs->revocation == MONGOURI_REVOCATION_CRL && is_crl_error(r->verify_error)) {
+        /* The CRL check ran and could not conclude: say so, not "not-checked". */
+        r->revocation_source = MONGOURI_TLS_REV_CRL;
+        set_text(r->revocation_detail, sizeof r->revocation_detail, "tlsCRLFile %s: %s",
+                 cs->crl_file != NULL ? cs->crl_file : "", X509_verify_cert_error_string(
+                                                                 r->verify_error));
+    }
     ssl_err = ret > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, ret);
     if (ssl_err == SSL_ERROR_NONE && finished) {
         if (cs->revocation == MONGOURI_REVOCATION_CRL && r->revocation_detail[0] != '\0') {
@@ -1434,7 +1961,7 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     } else if (cs->verify_certificates && st->verify_error != 0) {
         cat = classify_verify(st, cs, r);
     } else if (st->alert_received >= 0) {
-        cat = classify_alert(st, cs, r);
+        cat = classify_alert(st, cs, ssl, r);
     } else if (is_protocol_reason(reason)) {
         set_text(r->detail, sizeof r->detail, "the client offers %s; the server %s (%s)",
                  r->versions_offered,
@@ -1520,6 +2047,37 @@ static int tcp_connect(const char *host, uint16_t port, int64_t deadline, char *
     return fd;
 }
 
+/* A connection to the Unix domain socket `path` (non-blocking afterwards), or -1. */
+static int unix_connect(const char *path, char *why, size_t cap)
+{
+    struct sockaddr_un a;
+    int fd, flags;
+
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof a.sun_path) {
+        snprintf(why, cap, "the Unix socket path %.60s... is longer than %zu bytes", path,
+                 sizeof a.sun_path - 1);
+        return -1;
+    }
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        snprintf(why, cap, "cannot connect to the Unix socket %.100s: %s", path,
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        snprintf(why, cap, "cannot use the Unix socket %.100s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static bool wait_fd(int fd, bool for_write, int timeout_ms)
 {
     struct pollfd p;
@@ -1550,34 +2108,215 @@ static int handshake(SSL *ssl, int fd, int64_t deadline, bool *timed_out)
 }
 
 /*
- * After a handshake, give the server a moment to refuse us: with TLS 1.3 a
- * rejected (or missing) client certificate only shows as an alert after
- * SSL_connect succeeded. Returns the SSL_read result to diagnose, or 1.
+ * After the handshake: a MongoDB "hello" (OP_MSG, opcode 2013) with the
+ * document {hello: 1, $db: "admin"}, written out by hand (little-endian).
  */
-static int listen_after_handshake(SSL *ssl, int fd, int64_t until)
-{
-    char buf[512];
+#define HELLO_REQUEST_ID 0x6d6f6e67 /* "mong" */
+static const unsigned char hello_msg[] = {
+    52, 0, 0, 0,                   /* messageLength */
+    0x67, 0x6e, 0x6f, 0x6d,        /* requestID = HELLO_REQUEST_ID */
+    0, 0, 0, 0,                    /* responseTo */
+    0xdd, 0x07, 0, 0,              /* opCode 2013: OP_MSG */
+    0, 0, 0, 0,                    /* flagBits */
+    0,                             /* section kind 0: body */
+    31, 0, 0, 0,                   /* BSON document length */
+    0x10, 'h', 'e', 'l', 'l', 'o', 0, 1, 0, 0, 0,           /* hello: int32 1 */
+    0x02, '$', 'd', 'b', 0, 6, 0, 0, 0, 'a', 'd', 'm', 'i', 'n', 0, /* $db: "admin" */
+    0                              /* end of document */
+};
 
+typedef enum after_outcome {
+    AFTER_REPLY = 0,    /* a MongoDB reply to hello */
+    AFTER_OTHER_REPLY,  /* bytes that are no MongoDB reply */
+    AFTER_NO_REPLY,     /* nothing within the wait (TLS accepted, server silent) */
+    AFTER_CLOSED,       /* the server closed the connection */
+    AFTER_REFUSED       /* an alert: the server refused us after all */
+} after_outcome;
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * With TLS 1.3 a server refuses a missing or untrusted client certificate
+ * only after SSL_connect succeeded. Send hello and read until the answer
+ * decides: a reply (the server accepted us: an alert would have come
+ * first, the stream is ordered), an alert, the end of the connection. A
+ * TLS 1.3 server that asked for a certificate has processed our Finished
+ * when its session ticket arrives; until then (or an alert, or a reply) we
+ * wait up to the deadline, however slow the server; then, as after any
+ * other handshake, up to `reply_ms` for the reply. `*fail_ret` is
+ * the SSL_read result to diagnose after AFTER_REFUSED.
+ */
+static after_outcome after_handshake(SSL *ssl, int fd, int64_t deadline, int reply_ms,
+                                     int *fail_ret, bool *close_notify, size_t *got_out)
+{
+    const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+    bool need_ack = st != NULL && st->certificate_requested &&
+                    SSL_version(ssl) == TLS1_3_VERSION && !st->ticket_received;
+    int64_t until = need_ack ? deadline : mongouri__now_ms() + reply_ms;
+    unsigned char head[16];
+    size_t got = 0, sent = 0;
+
+    *close_notify = false;
+    *got_out = 0;
+    if (until > deadline)
+        until = deadline;
+    while (sent < sizeof hello_msg) {
+        int w, e;
+
+        ERR_clear_error();
+        w = SSL_write(ssl, hello_msg + sent, (int)(sizeof hello_msg - sent));
+        if (w > 0) {
+            sent += (size_t)w;
+            continue;
+        }
+        e = SSL_get_error(ssl, w);
+        if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+            if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
+                return AFTER_NO_REPLY;
+            continue;
+        }
+        break; /* the read below tells why (alert, close) */
+    }
     for (;;) {
+        unsigned char buf[512];
         int ret, e;
 
         ERR_clear_error();
         ret = SSL_read(ssl, buf, sizeof buf);
-        if (ret > 0)
-            return 1;
-        e = SSL_get_error(ssl, ret);
-        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
-            const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+        if (ret > 0) {
+            size_t take = (size_t)ret < sizeof head - got ? (size_t)ret : sizeof head - got;
 
-            /* Only an alert is a refusal; a close after a good handshake is not. */
-            if (e == SSL_ERROR_SSL && st != NULL && st->alert_received >= 0)
-                return ret;
-            ERR_clear_error();
-            return 1;
+            memcpy(head + got, buf, take);
+            got += take;
+            *got_out += (size_t)ret;
+            if (got == sizeof head) {
+                uint32_t len = le32(head), to = le32(head + 8), op = le32(head + 12);
+
+                return to == HELLO_REQUEST_ID && (op == 2013 || op == 1) && len >= 16 &&
+                               len <= 48u * 1024 * 1024
+                           ? AFTER_REPLY
+                           : AFTER_OTHER_REPLY;
+            }
+            continue;
         }
-        if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
-            return 1;
+        e = SSL_get_error(ssl, ret);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            if (need_ack && st->ticket_received) {
+                need_ack = false; /* accepted: now only the reply is awaited */
+                until = mongouri__now_ms() + reply_ms;
+                if (until > deadline)
+                    until = deadline;
+            }
+            if (!wait_fd(fd, e == SSL_ERROR_WANT_WRITE, remaining_ms(until)))
+                return got > 0 ? AFTER_OTHER_REPLY : AFTER_NO_REPLY;
+            continue;
+        }
+        if (e == SSL_ERROR_SSL && st != NULL && st->alert_received >= 0) {
+            *fail_ret = ret;
+            return AFTER_REFUSED;
+        }
+        *close_notify = e == SSL_ERROR_ZERO_RETURN;
+        ERR_clear_error();
+        return AFTER_CLOSED;
     }
+}
+
+/* What happened after a good handshake, appended to the success detail. */
+static void describe_after(mongouri_tls_report *r, after_outcome o, bool close_notify,
+                           size_t got, int waited_ms)
+{
+    size_t n = strlen(r->detail);
+
+    switch (o) {
+    case AFTER_REPLY:
+        set_text(r->detail + n, sizeof r->detail - n, "; MongoDB answered hello");
+        break;
+    case AFTER_OTHER_REPLY:
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; TLS ok, but the answer to hello (%zu bytes) is not a MongoDB reply", got);
+        set_text(r->hint, sizeof r->hint,
+                 "The server speaks TLS but not the MongoDB protocol: check the host and port.");
+        break;
+    case AFTER_NO_REPLY:
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; TLS ok, no MongoDB reply to hello within %d ms", waited_ms);
+        set_text(r->hint, sizeof r->hint,
+                 "The server accepted the TLS connection but did not answer a MongoDB hello: "
+                 "is it a MongoDB server (or a proxy in front of one)?");
+        break;
+    case AFTER_CLOSED:
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; TLS handshake ok, then the server closed the connection %s, without "
+                 "answering hello",
+                 close_notify ? "(close_notify)" : "without close_notify");
+        set_text(r->hint, sizeof r->hint,
+                 "The server ended the connection right after the handshake: check its log "
+                 "(connection limits, client certificate policy, a proxy).");
+        break;
+    case AFTER_REFUSED:
+        break;
+    }
+}
+
+/*
+ * The server refused every cipher or group offered: connect once more
+ * offering all that OpenSSL knows (no certificate check, nothing is sent
+ * over it) and say what the server picks.
+ */
+static void learn_server_choice(const char *host, uint16_t port, bool unix_path,
+                                int64_t deadline, mongouri_tls_report *r)
+{
+    char why[160];
+    int fd = unix_path ? unix_connect(host, why, sizeof why)
+                       : tcp_connect(host, port, deadline, why, sizeof why);
+    SSL_CTX *ctx = NULL;
+    SSL *ssl = NULL;
+    bool timed_out;
+    size_t n = strlen(r->detail);
+
+    if (fd < 0)
+        return;
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL)
+        goto out;
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0");
+    SSL_CTX_set_ciphersuites(ctx, "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
+                                  "TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:"
+                                  "TLS_AES_128_CCM_8_SHA256");
+    if (!SSL_CTX_set1_groups_list(ctx, "x25519:secp256r1:x448:secp521r1:secp384r1:secp224r1:"
+                                       "secp192r1:brainpoolP256r1:brainpoolP384r1:"
+                                       "brainpoolP512r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:"
+                                       "ffdhe8192"))
+        ERR_clear_error();
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    ssl = SSL_new(ctx);
+    if (ssl == NULL || !SSL_set_fd(ssl, fd))
+        goto out;
+    if (!unix_path && !is_ip_literal(host))
+        SSL_set_tlsext_host_name(ssl, host);
+    if (handshake(ssl, fd, deadline, &timed_out) == 1) {
+        const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+        int g = SSL_get_negotiated_group(ssl);
+        const char *gname = g != 0 ? SSL_group_to_name(ssl, g) : NULL;
+
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; offered every cipher and group, the server picks %s%s%s (%s)",
+                 c != NULL ? SSL_CIPHER_get_name(c) : "?", gname != NULL ? " with group " : "",
+                 gname != NULL ? gname : "", SSL_get_version(ssl));
+    } else if (!timed_out) {
+        set_text(r->detail + n, sizeof r->detail - n,
+                 "; offered every cipher and group OpenSSL knows, the server still refuses");
+    }
+out:
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    ERR_clear_error();
 }
 
 /* Find out which older version a server speaks, for the protocol-version detail. */
@@ -1612,6 +2351,28 @@ out:
     ERR_clear_error();
 }
 
+/* The category of a file problem found before connecting. */
+static void file_category(const mongouri_error *ferr, mongouri_tls_report *r)
+{
+    bool ca = strcmp(ferr->option, "tlsCAFile") == 0;
+
+    if (strncmp(ferr->option, "tlsCertificateKeyFile", 21) == 0)
+        r->category = MONGOURI_TLS_CLIENT_CERTIFICATE;
+    else if (ca && ferr->code == MONGOURI_D_CERT_EXPIRED)
+        r->category = MONGOURI_TLS_EXPIRED;
+    else if (ca && ferr->code == MONGOURI_D_CERT_NOT_YET_VALID)
+        r->category = MONGOURI_TLS_NOT_YET_VALID;
+    else if (ca && (ferr->code == MONGOURI_D_NOT_CA || ferr->code == MONGOURI_D_TRUST_STORE_EMPTY))
+        r->category = MONGOURI_TLS_UNKNOWN_CA;
+    else
+        r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
+    if (strcmp(ferr->option, "tlsCRLFile") == 0) {
+        r->revocation_source = MONGOURI_TLS_REV_CRL;
+        set_text(r->revocation_detail, sizeof r->revocation_detail,
+                 "not checked: %s (%s)", mongouri_diag_name(ferr->code), ferr->message);
+    }
+}
+
 static mongouri_status probe_fail(mongouri_tls_report *r, mongouri_error *err,
                                   mongouri_status status, mongouri_diag code, int64_t start)
 {
@@ -1622,10 +2383,45 @@ static mongouri_status probe_fail(mongouri_tls_report *r, mongouri_error *err,
     return status;
 }
 
+static mongouri_status probe_settings(const mongouri_tls_settings *tls,
+                                      const mongouri_tls_options *opts, const char *host,
+                                      uint16_t port, int timeout_ms, mongouri_tls_report *report,
+                                      mongouri_error *err);
+
+/*
+ * A write to a connection the server has closed raises SIGPIPE, which would
+ * end the caller's process: the probe blocks it on its thread and discards
+ * one it caused.
+ */
 mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
                                             const mongouri_tls_options *opts, const char *host,
                                             uint16_t port, int timeout_ms,
                                             mongouri_tls_report *report, mongouri_error *err)
+{
+    sigset_t pipe_set, old, pending;
+    bool pending_before;
+    mongouri_status st;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigpending(&pending);
+    pending_before = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    st = probe_settings(tls, opts, host, port, timeout_ms, report, err);
+    sigpending(&pending);
+    if (!pending_before && sigismember(&pending, SIGPIPE) == 1) {
+        struct timespec zero = { 0, 0 };
+
+        sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return st;
+}
+
+static mongouri_status probe_settings(const mongouri_tls_settings *tls,
+                                      const mongouri_tls_options *opts, const char *host,
+                                      uint16_t port, int timeout_ms, mongouri_tls_report *report,
+                                      mongouri_error *err)
 {
     int64_t start = mongouri__now_ms(), deadline;
     mongouri_tls_report scratch;
@@ -1635,7 +2431,7 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
     SSL *ssl = NULL;
     char name[256], why[160] = "";
     int fd = -1, ret;
-    bool timed_out;
+    bool timed_out, unix_path;
     mongouri_status st;
 
     report_init(r);
@@ -1648,43 +2444,57 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         return st;
     deadline = start + (timeout_ms > 0 ? timeout_ms : PROBE_TIMEOUT_MS_DEFAULT);
     host_copy(name, sizeof name, host);
-    set_text(r->expected_name, sizeof r->expected_name, "%s", name);
-    if (name[0] == '/' || strstr(name, ".sock") != NULL) {
-        r->category = MONGOURI_TLS_CONNECT_FAILED;
-        set_text(r->detail, sizeof r->detail, "%s is a Unix domain socket; only TCP is probed",
-                 name);
-        return probe_fail(r, err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, start);
-    }
+    /* A Unix domain socket: the server is this machine, its certificate must name localhost. */
+    unix_path = name[0] == '/' || strstr(name, ".sock") != NULL;
+    set_text(r->expected_name, sizeof r->expected_name, "%s", unix_path ? "localhost" : name);
     ERR_clear_error();
 
     if (mongouri_tls_enabled(tls)) {
         mongouri_error ferr;
 
-        if (mongouri_tls_check_files(tls, &ferr) != MONGOURI_OK) {
-            r->category = strncmp(ferr.option, "tlsCertificateKeyFile", 21) == 0
-                              ? MONGOURI_TLS_CLIENT_CERTIFICATE
-                              : MONGOURI_TLS_HANDSHAKE_FAILED;
+        if (check_files(tls, true, &ferr) != MONGOURI_OK) {
+            file_category(&ferr, r);
             set_text(r->detail, sizeof r->detail, "%s", ferr.message);
             set_text(r->hint, sizeof r->hint, "%s", ferr.hint);
             r->elapsed_ms = (long)(mongouri__now_ms() - start);
+            if (ferr.code == MONGOURI_D_TRUST_STORE_EMPTY) {
+                /* No file of the user's is at fault: no CA can be trusted at all. */
+                static const char lead[] = "no tlsCAFile, and the system trust store is empty: ";
+                const char *what = strncmp(ferr.message, lead, sizeof lead - 1) == 0
+                                       ? ferr.message + sizeof lead - 1
+                                       : ferr.message;
+
+                set_text(r->detail, sizeof r->detail,
+                         "no server can be verified: trusted CAs: the system store, which is "
+                         "empty (%s)",
+                         what);
+                return probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TRUST_STORE_EMPTY, start);
+            }
             if (err != NULL)
                 *err = ferr;
             return MONGOURI_E_FILE;
         }
     }
 
-    fd = tcp_connect(name, port, deadline, why, sizeof why);
+    fd = unix_path ? unix_connect(name, why, sizeof why)
+                   : tcp_connect(name, port, deadline, why, sizeof why);
     if (fd < 0) {
         r->category = MONGOURI_TLS_CONNECT_FAILED;
         set_text(r->detail, sizeof r->detail, "%s", why);
-        set_text(r->hint, sizeof r->hint,
-                 "Check the host and port, that the server is running, and that no firewall "
-                 "blocks the port.");
+        set_text(r->hint, sizeof r->hint, "%s",
+                 unix_path ? "Check the socket path and that the server is running and "
+                             "listening on it (net.unixDomainSocket)."
+                           : "Check the host and port, that the server is running, and that no "
+                             "firewall blocks the port.");
         return probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_CONNECT, start);
     }
     if (!mongouri_tls_enabled(tls)) {
-        set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off", name,
-                 (unsigned)port);
+        if (unix_path)
+            set_text(r->detail, sizeof r->detail, "connection to the Unix socket %s; TLS is off",
+                     name);
+        else
+            set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off",
+                     name, (unsigned)port);
         r->elapsed_ms = (long)(mongouri__now_ms() - start);
         close(fd);
         return MONGOURI_OK;
@@ -1702,7 +2512,8 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         return st;
     }
     ssl = SSL_new(ctx);
-    if (ssl == NULL || mongouri_tls_ssl_prepare(ssl, name, err) != MONGOURI_OK ||
+    if (ssl == NULL ||
+        mongouri_tls_ssl_prepare(ssl, unix_path ? "localhost" : name, err) != MONGOURI_OK ||
         !SSL_set_fd(ssl, fd)) {
         r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
         set_text(r->detail, sizeof r->detail, "cannot set up the TLS connection");
@@ -1716,11 +2527,33 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         ret = handshake(ssl, fd, deadline, &timed_out);
         if (ret == 1) {
             int64_t took = mongouri__now_ms() - t0;
-            int64_t wait = took * 2 > PROBE_AFTER_HANDSHAKE_MIN_MS ? took * 2
-                                                                   : PROBE_AFTER_HANDSHAKE_MIN_MS;
-            int64_t until = mongouri__now_ms() + wait;
+            int64_t reply_wait = PROBE_REPLY_MIN_MS + took * 2;
+            bool close_notify;
+            size_t got;
+            int fail_ret = 1;
+            after_outcome o;
 
-            ret = listen_after_handshake(ssl, fd, until < deadline ? until : deadline);
+            if (reply_wait > remaining_ms(deadline))
+                reply_wait = remaining_ms(deadline);
+            /* What the handshake showed, before the exchange changes the state. */
+            mongouri_tls_diagnose(ssl, 1, r);
+            o = after_handshake(ssl, fd, deadline, (int)reply_wait,
+                                &fail_ret, &close_notify, &got);
+            if (o == AFTER_REFUSED) {
+                ret = fail_ret;
+            } else {
+                describe_after(r, o, close_notify, got, (int)reply_wait);
+                if (unix_path) {
+                    size_t n = strlen(r->detail);
+
+                    set_text(r->detail + n, sizeof r->detail - n,
+                             "; over the Unix socket %s (certificate checked against localhost)",
+                             name);
+                }
+                r->elapsed_ms = (long)(mongouri__now_ms() - start);
+                st = MONGOURI_OK;
+                goto out;
+            }
         }
     }
     if (timed_out) {
@@ -1735,6 +2568,17 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         goto out;
     }
     mongouri_tls_diagnose(ssl, ret, r);
+    if (r->category == MONGOURI_TLS_HANDSHAKE_FAILED &&
+        (r->alert_received == 40 || r->alert_received == 71) &&
+        strstr(r->detail, "no cipher suite or key exchange group in common") != NULL) {
+        int64_t until = mongouri__now_ms() + 2000;
+
+        SSL_free(ssl);
+        ssl = NULL;
+        close(fd);
+        fd = -1;
+        learn_server_choice(name, port, unix_path, until < deadline ? until : deadline, r);
+    }
     if (r->category == MONGOURI_TLS_PROTOCOL_VERSION && r->server_version[0] == '\0') {
         int64_t until = mongouri__now_ms() + 2000;
 

@@ -58,9 +58,11 @@ static const struct {
     const char *why;
 } tls_pairs[] = {
     { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
-      "tlsInsecure already allows invalid certificates" },
+      "both decide whether certificates are checked, and the specification forbids giving "
+      "both, whatever their values" },
     { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES,
-      "tlsInsecure already allows invalid host names" },
+      "both decide whether host names are checked, and the specification forbids giving "
+      "both, whatever their values" },
     { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
       "tlsInsecure already turns OCSP off" },
     { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,

@@ -69,6 +69,7 @@ typedef struct mongouri__tls_ssl_state {
     bool certificate_requested;
     bool certificate_sent;
     bool certificate_sent_empty;
+    bool ticket_received; /* a TLS 1.3 NewSessionTicket: the server accepted our Finished */
 
     /* OCSP or CRL outcome. */
     mongouri__rev_outcome rev;

@@ -67,6 +67,15 @@ static void job_fail(mongouri__net_job *job, const char *fmt, const char *a, con
         job->error[0] = '\0';
 }
 
+/* The answer went over response_max: say so, with the limit. */
+static void job_fail_too_large(mongouri__net_job *job)
+{
+    char limit[24];
+
+    snprintf(limit, sizeof limit, "%zu", job->response_max);
+    job_fail(job, "answer of %s is larger than the limit of %s bytes", job->host, limit);
+}
+
 /* Connect to the next address that does not fail at once. */
 static void job_connect_next(mongouri__net_job *job)
 {
@@ -254,7 +263,7 @@ static void job_io(mongouri__net_job *job, short revents)
             if (cap > job->response_max + 1)
                 cap = job->response_max + 1;
             if (cap <= job->response_len) {
-                job_fail(job, "answer of %s is larger than %s bytes", job->host, "the limit");
+                job_fail_too_large(job);
                 return;
             }
             p = realloc(job->response, cap);
@@ -280,7 +289,7 @@ static void job_io(mongouri__net_job *job, short revents)
         }
         job->response_len += (size_t)r;
         if (job->response_len > job->response_max)
-            job_fail(job, "answer of %s is larger than %s bytes", job->host, "the limit");
+            job_fail_too_large(job);
     }
 }
 

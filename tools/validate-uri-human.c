@@ -878,6 +878,11 @@ static void print_files(FILE *out, const vu_config *cfg, const vu_result *r)
         paths[1] = mongouri_tls_certificate_key_file(tls);
         paths[2] = mongouri_tls_crl_file(tls);
     }
+    if (r->trust_store[0] != '\0') {
+        label(out, "system trust store");
+        put_text(out, r->trust_store);
+        fputc('\n', out);
+    }
     if (!r->files_ok) {
         print_error(out, cfg, r->input, &r->files_error, "  ", C_RED, false);
         return;
@@ -888,6 +893,12 @@ static void print_files(FILE *out, const vu_config *cfg, const vu_result *r)
         label(out, names[i]);
         put_text(out, paths[i]);
         fprintf(out, "  %sok%s\n", sty(cfg, C_GREEN), sty(cfg, C_RESET));
+        named++;
+    }
+    if (r->trust_store[0] != '\0') {
+        label(out, "trust");
+        fprintf(out, "no tlsCAFile: the system trust store above  %sok%s\n", sty(cfg, C_GREEN),
+                sty(cfg, C_RESET));
         named++;
     }
     if (named == 0)
@@ -1012,9 +1023,12 @@ static void print_connection(FILE *out, const vu_config *cfg, const vu_connectio
     bool on = tls != NULL && mongouri_tls_enabled(tls);
     bool verify = on && mongouri_tls_verify_certificates(tls);
     bool names = verify && mongouri_tls_verify_hostnames(tls);
+    bool v6 = strchr(c->host, ':') != NULL && c->host[0] != '/';
 
-    fputs("  ", out);
+    fputs(v6 ? "  [" : "  ", out);
     put_text(out, c->host);
+    if (v6)
+        fputc(']', out);
     if (c->port != 0)
         fprintf(out, ":%u", (unsigned)c->port);
     if (c->ok)

@@ -122,7 +122,20 @@ const char *vu_verify_error_text(int verify_error)
 
 const char *vu_alert_text(int alert)
 {
-    return alert < 0 ? "" : SSL_alert_desc_string_long(alert);
+    const char *text;
+
+    if (alert < 0)
+        return "";
+    /* TLS 1.3 alerts OpenSSL 3.0 has no long text for (RFC 8446, 6.2; RFC 7301). */
+    switch (alert) {
+    case 109: return "missing extension";
+    case 115: return "unknown PSK identity";
+    case 116: return "certificate required";
+    case 120: return "no application protocol";
+    default: break;
+    }
+    text = SSL_alert_desc_string_long(alert);
+    return text != NULL && strcmp(text, "unknown") != 0 ? text : "unknown alert";
 }
 
 const char *vu_tls_guide_term(const mongouri_tls_report *t, bool verify_certificates)
@@ -168,6 +181,10 @@ static void run_check_files(vu_result *r)
                  "no TLS settings to check");
     } else {
         st = mongouri_tls_check_files(tls, &r->files_error);
+        /* Without tlsCAFile the system store is the trust: say which it is. */
+        if (mongouri_tls_enabled(tls) && mongouri_tls_verify_certificates(tls)
+            && mongouri_tls_ca_file(tls) == NULL)
+            mongouri_tls_system_store(r->trust_store, sizeof r->trust_store, NULL);
     }
     if (st == MONGOURI_OK) {
         r->files_ok = true;
@@ -412,6 +429,8 @@ static bool add_files(cJSON *root, const vu_result *r, unsigned int flags)
     for (size_t i = 0; i < 3; i++)
         if (paths[i] != NULL && !push_item(checked, cJSON_CreateString(paths[i])))
             return false;
+    if (!add_string_or_null(o, "trustStore", r->trust_store))
+        return false;
     if (r->files_ok)
         return cJSON_AddNullToObject(o, "error") != NULL;
     return add_item(o, "error", error_item(r, &r->files_error, flags));

@@ -404,6 +404,11 @@ static int build_keywords(args *a)
             if (a->cfg.keyword_error.message[0] == '\0')
                 snprintf(a->cfg.keyword_error.message, sizeof a->cfg.keyword_error.message,
                          "keyword option %zu was refused: %s", k + 1, mongouri_strerror(st));
+            /* -o options are keyword options, strict whatever --strict says. */
+            if (!a->cfg.strict && strstr(a->cfg.keyword_error.hint, "strict mode") != NULL)
+                snprintf(a->cfg.keyword_error.hint, sizeof a->cfg.keyword_error.hint,
+                         "-o options are keyword options, which are always checked strictly "
+                         "(what a warning would be in a URI is an error)");
             break;
         }
     }

@@ -71,6 +71,7 @@ typedef struct vu_result {
     bool files_done;
     bool files_ok;
     mongouri_error files_error;
+    char trust_store[1024];   /* the system store used without tlsCAFile; "" when not */
 
     size_t nconnections;
     vu_connection *connections;

@@ -111,6 +111,11 @@ typedef enum mongouri_diag {
     MONGOURI_D_TLS_SETUP = 52,          /* "tls-setup" */
     MONGOURI_D_TLS_HANDSHAKE = 53,      /* "tls-handshake" */
     MONGOURI_D_CONNECT = 54,            /* "connect-failed" */
+    MONGOURI_D_NOT_CA = 55,             /* "not-a-ca-certificate" */
+    MONGOURI_D_CRL_EXPIRED = 56,        /* "crl-expired" */
+    MONGOURI_D_CRL_NOT_YET_VALID = 57,  /* "crl-not-yet-valid" */
+    MONGOURI_D_CRL_WRONG_ISSUER = 58,   /* "crl-wrong-issuer" */
+    MONGOURI_D_TRUST_STORE_EMPTY = 59,  /* "trust-store-empty" */
     MONGOURI_D__LAST                    /* not a real code; keep last */
 } mongouri_diag;
 

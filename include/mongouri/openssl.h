@@ -9,8 +9,8 @@
  *
  *     SSL_CTX *ctx;
  *     mongouri_tls_ctx_new(&ctx, mongouri_uri_tls(uri), NULL, &err);  once
- *     SSL *ssl = SSL_new(ctx);                                         per connection
- *     mongouri_tls_ssl_prepare(ssl, host, &err);
+ *     SSL *ssl;
+ *     mongouri_tls_ssl_new(&ssl, ctx, host, &err);     per connection (SSL_new + prepare)
  *     SSL_set_fd(ssl, fd);
  *     ret = SSL_connect(ssl);
  *     if (ret != 1)
@@ -120,11 +120,29 @@ MONGOURI_API mongouri_status mongouri_tls_options_init(mongouri_tls_options *opt
  * MONGOURI_D_FILE_MISSING, _FILE_UNREADABLE, _FILE_NO_CERTIFICATE,
  * _FILE_NO_KEY, _KEY_NEEDS_PASSWORD, _KEY_BAD_PASSWORD (the message quotes
  * OpenSSL's first error, "bad decrypt"), _KEY_MISMATCH, _CERT_EXPIRED,
- * _CERT_NOT_YET_VALID, _CRL_UNPARSEABLE. Never prompts; never shows the
+ * _CERT_NOT_YET_VALID, _CRL_UNPARSEABLE; for what the files mean: a
+ * tlsCAFile without a usable CA (_NOT_CA, or _CERT_EXPIRED /
+ * _CERT_NOT_YET_VALID with option "tlsCAFile"), a CRL that is expired
+ * (_CRL_EXPIRED), not yet valid (_CRL_NOT_YET_VALID) or not issued and
+ * signed by a CA of tlsCAFile (_CRL_WRONG_ISSUER); with TLS on, certificates
+ * verified and no tlsCAFile, an empty system trust store
+ * (_TRUST_STORE_EMPTY, see mongouri_tls_system_store). err->source is the
+ * provenance of the option named. Never prompts; never shows the
  * password. Leaves OpenSSL's error queue of the calling thread empty.
  */
 MONGOURI_API mongouri_status mongouri_tls_check_files(const mongouri_tls_settings *tls,
                                                       mongouri_error *err);
+
+/**
+ * Describe the trust store OpenSSL uses when no tlsCAFile is given: the
+ * file and directory named by SSL_CERT_FILE / SSL_CERT_DIR, else OpenSSL's
+ * defaults (X509_get_default_cert_file/dir), with how many certificates
+ * each holds, as one line in `buf` (`cap` bytes; `buf` may be NULL).
+ * MONGOURI_OK when it holds a certificate; MONGOURI_E_FILE with
+ * MONGOURI_D_TRUST_STORE_EMPTY (option "tlsCAFile") when it holds none.
+ */
+MONGOURI_API mongouri_status mongouri_tls_system_store(char *buf, size_t cap,
+                                                       mongouri_error *err);
 
 /**
  * Create a client SSL_CTX from `tls` (not NULL): TLS 1.2 minimum; trust
@@ -138,7 +156,10 @@ MONGOURI_API mongouri_status mongouri_tls_check_files(const mongouri_tls_setting
  * decision: the context is built all the same. The SSL_CTX may be shared by
  * threads. Leaves
  * OpenSSL's error queue of the calling thread empty. Every SSL made from it
- * must go through mongouri_tls_ssl_prepare() before its handshake.
+ * must go through mongouri_tls_ssl_prepare() before its handshake (or be
+ * made by mongouri_tls_ssl_new()): the context refuses the handshake of an
+ * SSL that was not prepared, before anything is sent, and
+ * mongouri_tls_diagnose() says so (category "handshake-failed").
  *
  * With revocation "ocsp", a handshake without a conclusive staple or cached
  * answer waits (inside SSL_connect) for the leaf's responders, at most
@@ -162,6 +183,15 @@ MONGOURI_API mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host
                                                       mongouri_error *err);
 
 /**
+ * SSL_new(ctx) followed by mongouri_tls_ssl_prepare(ssl, host): the one call
+ * that cannot forget the preparation. `ctx` must come from
+ * mongouri_tls_ctx_new(). On MONGOURI_OK `*out` is the caller's, released
+ * with SSL_free(); otherwise `*out` is NULL.
+ */
+MONGOURI_API mongouri_status mongouri_tls_ssl_new(SSL **out, SSL_CTX *ctx, const char *host,
+                                                  mongouri_error *err);
+
+/**
  * Explain the state of `ssl` (prepared by mongouri_tls_ssl_prepare) after
  * the handshake, or after the I/O call that failed. `ret` is what that
  * call (SSL_connect, SSL_do_handshake, SSL_read, ...) returned; pass 1 for
@@ -178,14 +208,24 @@ MONGOURI_API mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret
  * connection is usable; MONGOURI_E_TLS (or MONGOURI_E_FILE for unusable
  * files) otherwise, with `report` saying why.
  *
- * The files are checked first (as by mongouri_tls_check_files). After a
- * successful handshake the probe listens briefly (twice the handshake
- * time, at least 250 ms) for an alert, because with TLS 1.3 a server
- * rejects a missing or untrusted client certificate only then. When the
- * server refuses TLS 1.2 and 1.3, a second connection finds out which
- * older version it speaks (report->server_version). With tls=false the
- * probe only connects. `timeout_ms` <= 0 means 10 s; it also bounds the
- * OCSP deadline. `report` may be NULL (not recommended); `uri` must not.
+ * The files are checked first (as by mongouri_tls_check_files; an empty
+ * system trust store is MONGOURI_E_TLS, category "unknown-ca"). After a
+ * successful handshake the probe sends a MongoDB hello (OP_MSG) and reads
+ * until the reply, an alert or the end of the connection; a TLS 1.3 server
+ * that asked for a client certificate is waited for (its session ticket,
+ * an alert or the reply) until the timeout, because it rejects a missing
+ * or untrusted certificate only then. report->detail ends with what
+ * followed ("MongoDB answered hello", "no MongoDB reply to hello within N
+ * ms", the server closed the connection); these are still MONGOURI_OK.
+ * When the server refuses TLS 1.2 and 1.3, a second connection finds out
+ * which older version it speaks (report->server_version); when it shares
+ * no cipher suite or group, one finds out what it picks. A `host` that is
+ * a path (starts with '/' or contains ".sock") is a Unix domain socket,
+ * connected to over AF_UNIX, whose certificate must name "localhost".
+ * With tls=false the probe only connects. `timeout_ms` <= 0 means 10 s; it
+ * also bounds the OCSP deadline. SIGPIPE is blocked on the calling thread
+ * while the probe runs. `report` may be NULL (not recommended); `uri` must
+ * not.
  */
 MONGOURI_API mongouri_status mongouri_tls_probe(const mongouri_uri *uri, const char *host,
                                                 uint16_t port, int timeout_ms,
