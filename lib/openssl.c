@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,7 +23,6 @@
 
 #include "tls_int.h"
 
-#define FILE_MAX_BYTES (64L * 1024 * 1024)
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
 #define PROBE_AFTER_HANDSHAKE_MIN_MS 250
 
@@ -363,17 +363,63 @@ static mongouri_status file_error(mongouri_error *err, mongouri_diag code, const
     return MONGOURI_E_FILE;
 }
 
+static void free_wiped(unsigned char *buf, size_t len)
+{
+    if (buf != NULL)
+        mongouri__wipe(buf, len);
+    free(buf);
+}
+
+/* What a file that is not a regular file is, for the diagnosis. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+static mongouri_status not_regular(mongouri_error *err, const char *option, const char *path,
+                                   mode_t mode)
+{
+    return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                      S_ISDIR(mode) ? "Name a PEM file, not a directory."
+                                    : "Name a regular PEM file; pipes, devices and sockets are "
+                                      "not read.",
+                      "%s: %s is %s, not a regular file", option, path, file_kind(mode));
+}
+
+static mongouri_status too_large(mongouri_error *err, const char *option, const char *path)
+{
+    return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                      "A certificate, key or CRL file is far smaller; check the path.",
+                      "%s: %s is larger than the limit of %ld bytes (%ld MiB)", option, path,
+                      (long)MONGOURI_TLS_FILE_MAX_BYTES,
+                      (long)(MONGOURI_TLS_FILE_MAX_BYTES / (1024 * 1024)));
+}
+
 /*
  * The whole file, for `option`, NUL-terminated (never NULL on success):
- * missing and unreadable are told apart.
+ * missing and unreadable are told apart. Only a regular file of at most
+ * MONGOURI_TLS_FILE_MAX_BYTES is read: it is opened without blocking (a
+ * FIFO would wait for a writer) and checked on the open descriptor, so
+ * pipes, devices (/dev/zero), sockets, directories and huge files are
+ * refused at once.
  */
 static mongouri_status read_whole(const char *path, const char *option, unsigned char **out,
                                   size_t *out_len, mongouri_error *err)
 {
     struct stat sb;
-    FILE *f;
     unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = 0, cap;
+    int fd, e;
 
     *out = NULL;
     *out_len = 0;
@@ -387,74 +433,63 @@ static mongouri_status read_whole(const char *path, const char *option, unsigned
                           "Check the permissions of the file and of its directories.",
                           "%s: %s cannot be accessed (%s)", option, path, strerror(errno));
     }
-    if (S_ISDIR(sb.st_mode))
-        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
-                          "Name a PEM file, not a directory.", "%s: %s is a directory", option,
-                          path);
-    f = fopen(path, "rb");
-    if (f == NULL)
+    if (!S_ISREG(sb.st_mode))
+        return not_regular(err, option, path, sb.st_mode);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
         return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
                           "Check the permissions of the file.", "%s: %s cannot be read (%s)",
                           option, path, strerror(errno));
+    /* The path may have been replaced since stat(): judge what was opened. */
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        mode_t mode = sb.st_mode;
+
+        close(fd);
+        return not_regular(err, option, path, mode);
+    }
+    if (sb.st_size > MONGOURI_TLS_FILE_MAX_BYTES) {
+        close(fd);
+        return too_large(err, option, path);
+    }
+    /* Room for the data, a NUL, and one byte to notice a file that grew. */
+    cap = (size_t)sb.st_size + 2;
+    buf = malloc(cap);
+    if (buf == NULL) {
+        close(fd);
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, option, -1, 0,
+                                   "out of memory reading %s", path);
+    }
     for (;;) {
-        size_t r;
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
 
-        if (len + 1 >= cap) { /* room for the data and a NUL */
-            size_t ncap = cap == 0 ? 8192 : cap * 2;
-            unsigned char *p;
-
-            if (ncap > (size_t)FILE_MAX_BYTES + 2)
-                ncap = (size_t)FILE_MAX_BYTES + 2;
-            if (ncap <= len + 1) {
-                fclose(f);
-                mongouri__wipe(buf, len);
-                free(buf);
-                return file_error(err, MONGOURI_D_FILE_UNREADABLE, option, NULL,
-                                  "%s: %s is larger than %ld bytes", option, path,
-                                  FILE_MAX_BYTES);
-            }
-            p = malloc(ncap);
-            if (p == NULL) {
-                fclose(f);
-                mongouri__wipe(buf, len);
-                free(buf);
-                return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, option, -1,
-                                           0, "out of memory reading %s", path);
-            }
-            if (len > 0)
-                memcpy(p, buf, len);
-            mongouri__wipe(buf, len);
-            free(buf);
-            buf = p;
-            cap = ncap;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            e = errno;
+            close(fd);
+            free_wiped(buf, len);
+            return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                              "Check the permissions of the file.",
+                              "%s: %s cannot be read (%s)", option, path, strerror(e));
         }
-        r = fread(buf + len, 1, cap - len - 1, f);
-        len += r;
         if (r == 0)
             break;
+        len += (size_t)r;
+        if (len == cap - 1) { /* it grew while being read */
+            close(fd);
+            free_wiped(buf, len);
+            if (len > (size_t)MONGOURI_TLS_FILE_MAX_BYTES)
+                return too_large(err, option, path);
+            return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                              "Do not change the file while it is being read.",
+                              "%s: %s changed while it was read", option, path);
+        }
     }
-    if (ferror(f)) {
-        int e = errno;
-
-        fclose(f);
-        mongouri__wipe(buf, len);
-        free(buf);
-        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
-                          "Check the permissions of the file.", "%s: %s cannot be read (%s)",
-                          option, path, strerror(e));
-    }
-    fclose(f);
+    close(fd);
     buf[len] = '\0'; /* the text may be searched as a string */
     *out = buf;
     *out_len = len;
     return MONGOURI_OK;
-}
-
-static void free_wiped(unsigned char *buf, size_t len)
-{
-    if (buf != NULL)
-        mongouri__wipe(buf, len);
-    free(buf);
 }
 
 /* Every certificate of a PEM text. */
