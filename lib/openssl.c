@@ -1990,7 +1990,8 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
         st = probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, start);
         goto out;
     }
-    mongouri__tls_ssl_state_get(ssl)->deadline_ms = deadline; /* OCSP leaves the handshake its share */
+    /* The OCSP responders leave the handshake its share of the deadline. */
+    mongouri__tls_ssl_state_get(ssl)->deadline_ms = deadline;
     ERR_clear_error();
     {
         int64_t t0 = mongouri__now_ms();

@@ -3,7 +3,7 @@
  *
  *   tls-ocsp-responder --port-file FILE [--mode answer|hang]
  *                      [--dir DIR] [--log FILE] [--next-update SECONDS]
- *                      [--this-update-age SECONDS] [--ipv6] [--no-certs]
+ *                      [--this-update-age SECONDS] [--ipv6] [--no-certs] [--by-key]
  *   tls-ocsp-responder --request REQ.der --out RESP.der [--dir DIR]
  *                      [--next-update SECONDS|none] [--this-update-age SECONDS]
  *
@@ -14,7 +14,8 @@
  * request): V good, R revoked (time and reason), anything else unknown.
  * Answers are valid for SECONDS (default one day) from now; "none" leaves
  * nextUpdate out. thisUpdate is now, or SECONDS ago with --this-update-age.
- * With --no-certs the signer's certificate is left out of the response.
+ * With --no-certs the signer's certificate is left out of the response;
+ * with --by-key the responder ID is the hash of the signer's key, not its name.
  * Nonces are echoed. One line per answered certificate goes to the log
  * file, so tests can count the requests. In "hang" mode it accepts
  * connections and never answers. It runs until killed. With --request it
@@ -362,8 +363,8 @@ int main(int argc, char **argv)
             i--;
             continue;
         }
-        if (strcmp(argv[i], "--no-certs") == 0) {
-            sign_flags |= OCSP_NOCERTS;
+        if (strcmp(argv[i], "--no-certs") == 0 || strcmp(argv[i], "--by-key") == 0) {
+            sign_flags |= strcmp(argv[i], "--no-certs") == 0 ? OCSP_NOCERTS : OCSP_RESPID_KEY;
             i--;
             continue;
         }
@@ -391,7 +392,7 @@ int main(int argc, char **argv)
     if ((port_file == NULL && (req_path == NULL || out_path == NULL)) || i != argc) {
         fprintf(stderr, "usage: tls-ocsp-responder --port-file FILE [--mode answer|hang] "
                         "[--dir DIR] [--log FILE] [--next-update SECONDS|none] "
-                        "[--this-update-age SECONDS] [--ipv6] [--no-certs]\n"
+                        "[--this-update-age SECONDS] [--ipv6] [--no-certs] [--by-key]\n"
                         "       tls-ocsp-responder --request REQ.der --out RESP.der [--dir DIR] "
                         "[--next-update SECONDS|none] [--this-update-age SECONDS]\n");
         return 2;

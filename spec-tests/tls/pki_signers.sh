@@ -12,7 +12,8 @@
 #   intdel.pem   a responder issued by int with id-kp-OCSPSigning
 # Each VARIANT is NAME:ISSUER:SIGNER:CERTS (ISSUER root or int; SIGNER one of the
 # above, or root, int, other; CERTS "certs" or "nocerts": whether the signer's
-# certificate is in the response). For each, K/good-NAME.pem and K/revoked-NAME.pem
+# certificate is in the response, with "-bykey" when the responder ID is the
+# hash of the signer's key rather than its name). For each, K/good-NAME.pem and K/revoked-NAME.pem
 # are issued by ISSUER (one key, K/leaf.key, the second revoked in ISSUER's database),
 # their AIA naming the responder whose port is in K/resp-NAME/port; K/resp-NAME/
 # gets what that responder needs (ca.pem, ocsp.pem, ocsp.key, index.txt as links),
@@ -97,7 +98,8 @@ one_hierarchy() { # k
         ln -sf "../$signer.key" "resp-$name/ocsp.key"
         ln -sf "../db-$issuer/index.txt" "resp-$name/index.txt"
         flag=()
-        [ "$certs" = certs ] || flag=(-resp_no_certs)
+        [[ $certs == nocerts* ]] && flag+=(-resp_no_certs)
+        [[ $certs == *-bykey ]] && flag+=(-resp_key_id)
         for st in good revoked; do
             openssl ocsp -issuer "$issuer.pem" -cert "$st-$name.pem" -no_nonce \
                 -reqout "staple-$name-$st.req" 2>/dev/null

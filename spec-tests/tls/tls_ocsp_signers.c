@@ -37,25 +37,36 @@ typedef struct variant {
     const char *issuer; /* of the server certificate: root or int */
     const char *signer; /* of the OCSP responses */
     bool certs;         /* the signer's certificate is in the response */
+    bool by_key;        /* responder ID by key hash (else by name) */
     bool authorized;    /* RFC 6960 4.2.2.2 allows this signer */
     const char *label;
 } variant;
 
 static const variant variants[] = {
-    { "ca", "root", "root", true, true, "issuing CA, its certificate in the response" },
-    { "ca-nocerts", "root", "root", false, true, "issuing CA, no certificate in the response" },
-    { "del", "root", "del", true, true, "delegate with id-kp-OCSPSigning, with its certificate" },
-    { "del-nocerts", "root", "del", false, false, "delegate without its certificate" },
-    { "noeku", "root", "noeku", true, false, "delegate lacking id-kp-OCSPSigning" },
-    { "odel", "root", "odel", true, false, "delegate issued by another (trusted) CA" },
-    { "other", "root", "other", true, false, "another trusted CA itself" },
-    { "int", "int", "int", true, true, "issuing intermediate, its certificate in the response" },
-    { "int-nocerts", "int", "int", false, true, "issuing intermediate, no certificate" },
-    { "intdel", "int", "intdel", true, true, "delegate of the issuing intermediate" },
-    { "root", "int", "root", true, false, "the root, for a leaf of the intermediate" },
-    { "root-nocerts", "int", "root", false, false,
+    { "ca", "root", "root", true, false, true, "issuing CA, its certificate in the response" },
+    { "ca-nocerts", "root", "root", false, false, true,
+      "issuing CA, no certificate in the response" },
+    { "del", "root", "del", true, false, true,
+      "delegate with id-kp-OCSPSigning, with its certificate" },
+    { "del-nocerts", "root", "del", false, false, false, "delegate without its certificate" },
+    { "noeku", "root", "noeku", true, false, false, "delegate lacking id-kp-OCSPSigning" },
+    { "odel", "root", "odel", true, false, false, "delegate issued by another (trusted) CA" },
+    { "other", "root", "other", true, false, false, "another trusted CA itself" },
+    { "ca-nocerts-bykey", "root", "root", false, true, true,
+      "issuing CA, no certificate, responder ID by key hash" },
+    { "del-bykey", "root", "del", true, true, true,
+      "delegate with its certificate, responder ID by key hash" },
+    { "other-nocerts-bykey", "root", "other", false, true, false,
+      "another trusted CA, no certificate, responder ID by key hash" },
+    { "int", "int", "int", true, false, true,
+      "issuing intermediate, its certificate in the response" },
+    { "int-nocerts", "int", "int", false, false, true, "issuing intermediate, no certificate" },
+    { "intdel", "int", "intdel", true, false, true, "delegate of the issuing intermediate" },
+    { "root", "int", "root", true, false, false, "the root, for a leaf of the intermediate" },
+    { "root-nocerts", "int", "root", false, false, false,
       "the root without certificate, for a leaf of the intermediate" },
-    { "rootdel", "int", "del", true, false, "a delegate of the root, for a leaf of the intermediate" },
+    { "rootdel", "int", "del", true, false, false,
+      "a delegate of the root, for a leaf of the intermediate" },
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 
@@ -99,7 +110,7 @@ static int count_lines(const char *path)
 
 /* Start one responder; its port is written to `port_file`. */
 static pid_t start_responder(const char *mode, const char *rdir, const char *port_file,
-                             const char *log, bool no_certs)
+                             const char *log, bool no_certs, bool by_key)
 {
     char out[400];
     char *argv[16];
@@ -117,6 +128,8 @@ static pid_t start_responder(const char *mode, const char *rdir, const char *por
     argv[n++] = (char *)log;
     if (no_certs)
         argv[n++] = "--no-certs";
+    if (by_key)
+        argv[n++] = "--by-key";
     argv[n] = NULL;
     return th_spawn(argv, out);
 }
@@ -360,13 +373,14 @@ static int setup(const char *pki)
             snprintf(port_file, sizeof port_file, "%s/port", path);
             snprintf(log, sizeof log, "%s/log", path);
             if (mkdir(path, 0700) != 0 ||
-                start_responder("answer", path, port_file, log, !variants[j].certs) < 0)
+                start_responder("answer", path, port_file, log, !variants[j].certs,
+                                variants[j].by_key) < 0)
                 return -1;
         }
     }
     snprintf(port_file, sizeof port_file, "%s/hang.port", tmpdir);
     snprintf(log, sizeof log, "%s/hang.log", tmpdir);
-    if (start_responder("hang", tmpdir, port_file, log, false) < 0)
+    if (start_responder("hang", tmpdir, port_file, log, false, false) < 0)
         return -1;
     hang_port = th_read_port_file(port_file, 5000);
     for (i = 0; i < 2; i++) {
@@ -385,8 +399,9 @@ static int setup(const char *pki)
     argv[n++] = tmpdir;
     argv[n++] = hp;
     for (j = 0; j < NVARIANTS; j++) {
-        snprintf(specs[j], sizeof specs[j], "%s:%s:%s:%s", variants[j].name, variants[j].issuer,
-                 variants[j].signer, variants[j].certs ? "certs" : "nocerts");
+        snprintf(specs[j], sizeof specs[j], "%s:%s:%s:%s%s", variants[j].name,
+                 variants[j].issuer, variants[j].signer, variants[j].certs ? "certs" : "nocerts",
+                 variants[j].by_key ? "-bykey" : "");
         argv[n++] = specs[j];
     }
     argv[n] = NULL;
