@@ -373,8 +373,8 @@ static mongouri_status not_regular(mongouri_error *err, const char *option, cons
 {
     return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
                       S_ISDIR(mode) ? "Name a PEM file, not a directory."
-                                    : "Name a regular PEM file; pipes, devices and sockets are "
-                                      "not read.",
+                                    : "Name a regular file; pipes, devices and sockets are not "
+                                      "read.",
                       "%s: %s is %s, not a regular file", option, path, file_kind(mode));
 }
 
