@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -27,7 +28,6 @@
 
 #include "tls_int.h"
 
-#define FILE_MAX_BYTES (64L * 1024 * 1024)
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
 #define PROBE_REPLY_MIN_MS 250   /* for the reply to hello, once accepted */
 
@@ -193,24 +193,6 @@ static void san_text(X509 *x, char *buf, size_t cap)
             used = cap - 1;
     }
     GENERAL_NAMES_free(gens);
-}
-
-/* Reason text of the first error in the queue; prefers "bad decrypt" when present. */
-static void first_error(char *buf, size_t cap, bool prefer_bad_decrypt)
-{
-    unsigned long e, first = 0, pick = 0;
-    const char *r;
-
-    while ((e = ERR_get_error()) != 0) {
-        if (first == 0)
-            first = e;
-        if (prefer_bad_decrypt && pick == 0 && ERR_GET_REASON(e) == EVP_R_BAD_DECRYPT)
-            pick = e;
-    }
-    if (pick == 0)
-        pick = first;
-    r = pick == 0 ? NULL : ERR_reason_error_string(pick);
-    snprintf(buf, cap, "%s", r != NULL ? r : "unknown error");
 }
 
 static bool is_ip_literal(const char *host)
@@ -386,17 +368,63 @@ static mongouri_status file_error(mongouri_error *err, mongouri_diag code, const
     return MONGOURI_E_FILE;
 }
 
+static void free_wiped(unsigned char *buf, size_t len)
+{
+    if (buf != NULL)
+        mongouri__wipe(buf, len);
+    free(buf);
+}
+
+/* What a file that is not a regular file is, for the diagnosis. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+static mongouri_status not_regular(mongouri_error *err, const char *option, const char *path,
+                                   mode_t mode)
+{
+    return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                      S_ISDIR(mode) ? "Name a PEM file, not a directory."
+                                    : "Name a regular file; pipes, devices and sockets are not "
+                                      "read.",
+                      "%s: %s is %s, not a regular file", option, path, file_kind(mode));
+}
+
+static mongouri_status too_large(mongouri_error *err, const char *option, const char *path)
+{
+    return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                      "A certificate, key or CRL file is far smaller; check the path.",
+                      "%s: %s is larger than the limit of %ld bytes (%ld MiB)", option, path,
+                      (long)MONGOURI_TLS_FILE_MAX_BYTES,
+                      (long)(MONGOURI_TLS_FILE_MAX_BYTES / (1024 * 1024)));
+}
+
 /*
  * The whole file, for `option`, NUL-terminated (never NULL on success):
- * missing and unreadable are told apart.
+ * missing and unreadable are told apart. Only a regular file of at most
+ * MONGOURI_TLS_FILE_MAX_BYTES is read: it is opened without blocking (a
+ * FIFO would wait for a writer) and checked on the open descriptor, so
+ * pipes, devices (/dev/zero), sockets, directories and huge files are
+ * refused at once.
  */
 static mongouri_status read_whole(const char *path, const char *option, unsigned char **out,
                                   size_t *out_len, mongouri_error *err)
 {
     struct stat sb;
-    FILE *f;
     unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = 0, cap;
+    int fd, e;
 
     *out = NULL;
     *out_len = 0;
@@ -410,96 +438,177 @@ static mongouri_status read_whole(const char *path, const char *option, unsigned
                           "Check the permissions of the file and of its directories.",
                           "%s: %s cannot be accessed (%s)", option, path, strerror(errno));
     }
-    if (S_ISDIR(sb.st_mode))
-        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
-                          "Name a PEM file, not a directory.", "%s: %s is a directory", option,
-                          path);
-    f = fopen(path, "rb");
-    if (f == NULL)
+    if (!S_ISREG(sb.st_mode))
+        return not_regular(err, option, path, sb.st_mode);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
         return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
                           "Check the permissions of the file.", "%s: %s cannot be read (%s)",
                           option, path, strerror(errno));
+    /* The path may have been replaced since stat(): judge what was opened. */
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        mode_t mode = sb.st_mode;
+
+        close(fd);
+        return not_regular(err, option, path, mode);
+    }
+    if (sb.st_size > MONGOURI_TLS_FILE_MAX_BYTES) {
+        close(fd);
+        return too_large(err, option, path);
+    }
+    /* Room for the data, a NUL, and one byte to notice a file that grew. */
+    cap = (size_t)sb.st_size + 2;
+    buf = malloc(cap);
+    if (buf == NULL) {
+        close(fd);
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, option, -1, 0,
+                                   "out of memory reading %s", path);
+    }
     for (;;) {
-        size_t r;
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
 
-        if (len + 1 >= cap) { /* room for the data and a NUL */
-            size_t ncap = cap == 0 ? 8192 : cap * 2;
-            unsigned char *p;
-
-            if (ncap > (size_t)FILE_MAX_BYTES + 2)
-                ncap = (size_t)FILE_MAX_BYTES + 2;
-            if (ncap <= len + 1) {
-                fclose(f);
-                mongouri__wipe(buf, len);
-                free(buf);
-                return file_error(err, MONGOURI_D_FILE_UNREADABLE, option, NULL,
-                                  "%s: %s is larger than %ld bytes", option, path,
-                                  FILE_MAX_BYTES);
-            }
-            p = malloc(ncap);
-            if (p == NULL) {
-                fclose(f);
-                mongouri__wipe(buf, len);
-                free(buf);
-                return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, option, -1,
-                                           0, "out of memory reading %s", path);
-            }
-            if (len > 0)
-                memcpy(p, buf, len);
-            mongouri__wipe(buf, len);
-            free(buf);
-            buf = p;
-            cap = ncap;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            e = errno;
+            close(fd);
+            free_wiped(buf, len);
+            return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                              "Check the permissions of the file.",
+                              "%s: %s cannot be read (%s)", option, path, strerror(e));
         }
-        r = fread(buf + len, 1, cap - len - 1, f);
-        len += r;
         if (r == 0)
             break;
+        len += (size_t)r;
+        if (len == cap - 1) { /* it grew while being read */
+            close(fd);
+            free_wiped(buf, len);
+            if (len > (size_t)MONGOURI_TLS_FILE_MAX_BYTES)
+                return too_large(err, option, path);
+            return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
+                              "Do not change the file while it is being read.",
+                              "%s: %s changed while it was read", option, path);
+        }
     }
-    if (ferror(f)) {
-        int e = errno;
-
-        fclose(f);
-        mongouri__wipe(buf, len);
-        free(buf);
-        return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
-                          "Check the permissions of the file.", "%s: %s cannot be read (%s)",
-                          option, path, strerror(e));
-    }
-    fclose(f);
+    close(fd);
     buf[len] = '\0'; /* the text may be searched as a string */
     *out = buf;
     *out_len = len;
     return MONGOURI_OK;
 }
 
-static void free_wiped(unsigned char *buf, size_t len)
+/*
+ * What OpenSSL's error queue says after a failed call; pops the whole
+ * queue. A failed allocation shows as ERR_R_MALLOC_FAILURE; OpenSSL 3.0
+ * also fails some allocations without queuing anything, and a real
+ * decoding or key problem always queues its reason, so a failure with an
+ * empty queue is counted as out of memory too.
+ */
+typedef struct error_scan {
+    bool oom;
+    unsigned long first;       /* 0 = none */
+    unsigned long bad_decrypt; /* EVP_R_BAD_DECRYPT, 0 = none */
+} error_scan;
+
+static void scan_errors(error_scan *es)
 {
-    if (buf != NULL)
-        mongouri__wipe(buf, len);
-    free(buf);
+    unsigned long e;
+
+    memset(es, 0, sizeof *es);
+    while ((e = ERR_get_error()) != 0) {
+        if (es->first == 0)
+            es->first = e;
+        if (ERR_GET_REASON(e) == (ERR_R_MALLOC_FAILURE & ERR_REASON_MASK))
+            es->oom = true;
+        if (es->bad_decrypt == 0 && ERR_GET_REASON(e) == EVP_R_BAD_DECRYPT)
+            es->bad_decrypt = e;
+    }
+    if (es->first == 0)
+        es->oom = true;
 }
 
-/* Every certificate of a PEM text. */
-static STACK_OF(X509) *read_certificates(const unsigned char *buf, size_t len)
+static void error_text(unsigned long e, char *buf, size_t cap)
 {
-    STACK_OF(X509) *certs = sk_X509_new_null();
-    BIO *b = BIO_new_mem_buf(buf, (int)len);
-    X509 *x;
+    const char *r = e == 0 ? NULL : ERR_reason_error_string(e);
 
-    if (certs == NULL || b == NULL) {
-        sk_X509_free(certs);
-        BIO_free(b);
-        return NULL;
-    }
-    while ((x = PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL)) != NULL) {
+    snprintf(buf, cap, "%s", r != NULL ? r : "unknown error");
+}
+
+static mongouri_status out_of_memory(mongouri_error *err, const char *option, const char *what)
+{
+    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, option, -1, 0,
+                               "out of memory %s", what);
+}
+
+/* How many times `tag` ("-----BEGIN CERTIFICATE-----") occurs in buf[0..len). */
+static int count_tag(const unsigned char *buf, size_t len, const char *tag)
+{
+    size_t tl = strlen(tag), i;
+    int n = 0;
+
+    for (i = 0; i + tl <= len; i++)
+        if (buf[i] == '-' && memcmp(buf + i, tag, tl) == 0) {
+            n++;
+            i += tl - 1;
+        }
+    return n;
+}
+
+/*
+ * Every certificate of a PEM text (PEM_read_bio_X509_AUX reads the three
+ * certificate labels counted here) into `*out`, which may be empty. Each
+ * certificate block must decode: a block that does not is an error, and
+ * so is a failed allocation (MONGOURI_E_NOMEM), never a shorter list.
+ */
+static mongouri_status read_certificates(const unsigned char *buf, size_t len, const char *path,
+                                         const char *option, STACK_OF(X509) **out,
+                                         mongouri_error *err)
+{
+    int blocks = count_tag(buf, len, "-----BEGIN CERTIFICATE-----") +
+                 count_tag(buf, len, "-----BEGIN TRUSTED CERTIFICATE-----") +
+                 count_tag(buf, len, "-----BEGIN X509 CERTIFICATE-----");
+    STACK_OF(X509) *certs = NULL;
+    BIO *b = NULL;
+    X509 *x;
+    error_scan es;
+    char why[96];
+
+    *out = NULL;
+    ERR_clear_error();
+    certs = sk_X509_new_null();
+    b = len > INT_MAX ? NULL : BIO_new_mem_buf(buf, (int)len);
+    if (certs == NULL || b == NULL)
+        goto oom;
+    while (sk_X509_num(certs) < blocks &&
+           (x = PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL)) != NULL) {
         if (!sk_X509_push(certs, x)) {
             X509_free(x);
-            break;
+            goto oom;
         }
     }
+    if (sk_X509_num(certs) < blocks) {
+        scan_errors(&es);
+        if (es.oom)
+            goto oom;
+        error_text(es.first, why, sizeof why);
+        BIO_free(b);
+        sk_X509_pop_free(certs, X509_free);
+        return file_error(err, MONGOURI_D_FILE_NO_CERTIFICATE, option,
+                          "Each -----BEGIN CERTIFICATE----- block must hold one certificate "
+                          "in PEM form.",
+                          "%s: certificate %d of the %d in %s does not decode (%s)", option,
+                          sk_X509_num(certs) + 1, blocks, path, why);
+    }
+    ERR_clear_error();
     BIO_free(b);
-    return certs;
+    *out = certs;
+    return MONGOURI_OK;
+
+oom:
+    ERR_clear_error();
+    BIO_free(b);
+    sk_X509_pop_free(certs, X509_free);
+    return out_of_memory(err, option, "reading the certificates");
 }
 
 static mongouri_status load_ca_file(const char *path, STACK_OF(X509) **out, mongouri_error *err)
@@ -512,11 +621,10 @@ static mongouri_status load_ca_file(const char *path, STACK_OF(X509) **out, mong
     st = read_whole(path, "tlsCAFile", &buf, &len, err);
     if (st != MONGOURI_OK)
         return st;
-    *out = read_certificates(buf, len);
+    st = read_certificates(buf, len, path, "tlsCAFile", out, err);
     free_wiped(buf, len);
-    if (*out == NULL)
-        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, "tlsCAFile", -1, 0,
-                                   "out of memory reading %s", path);
+    if (st != MONGOURI_OK)
+        return st;
     if (sk_X509_num(*out) == 0) {
         sk_X509_free(*out);
         *out = NULL;
@@ -526,6 +634,29 @@ static mongouri_status load_ca_file(const char *path, STACK_OF(X509) **out, mong
                           "tlsCAFile: %s contains no PEM certificate", path);
     }
     return MONGOURI_OK;
+}
+
+/*
+ * After X509_check_private_key() said no: 0 when the two public keys really
+ * differ (their SubjectPublicKeyInfo encodings differ), 1 when they are the
+ * same (the check failed for another reason, memory), -1 when they cannot
+ * be encoded (memory). The check itself answers 0 for a failed allocation
+ * as for a mismatch.
+ */
+static int same_public_key(EVP_PKEY *a, EVP_PKEY *b)
+{
+    unsigned char *da = NULL, *db = NULL;
+    int la = a == NULL ? -1 : i2d_PUBKEY(a, &da);
+    int lb = b == NULL ? -1 : i2d_PUBKEY(b, &db);
+    int ret;
+
+    if (la <= 0 || lb <= 0)
+        ret = -1;
+    else
+        ret = la == lb && memcmp(da, db, (size_t)la) == 0;
+    OPENSSL_free(da);
+    OPENSSL_free(db);
+    return ret;
 }
 
 /* The certificate (+chain) and private key of tlsCertificateKeyFile. */
@@ -559,12 +690,9 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
     st = read_whole(path, opt, &buf, &len, err);
     if (st != MONGOURI_OK)
         return st;
-    certs = read_certificates(buf, len);
-    if (certs == NULL) {
-        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, opt, -1, 0,
-                                 "out of memory reading %s", path);
+    st = read_certificates(buf, len, path, opt, &certs, err);
+    if (st != MONGOURI_OK)
         goto fail;
-    }
     if (sk_X509_num(certs) == 0) {
         st = file_error(err, MONGOURI_D_FILE_NO_CERTIFICATE, opt,
                         "tlsCertificateKeyFile must hold the client certificate and its "
@@ -574,14 +702,18 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
     }
     b = BIO_new_mem_buf(buf, (int)len);
     if (b == NULL) {
-        st = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, opt, -1, 0,
-                                 "out of memory reading %s", path);
+        st = out_of_memory(err, opt, "reading the private key");
         goto fail;
     }
     ERR_clear_error();
     id->key = PEM_read_bio_PrivateKey(b, NULL, password_cb, &ps);
     if (id->key == NULL) {
-        if (ps.asked && password == NULL) {
+        error_scan es;
+
+        scan_errors(&es);
+        if (es.oom && !(ps.asked && password == NULL)) {
+            st = out_of_memory(err, opt, "reading the private key");
+        } else if (ps.asked && password == NULL) {
             ERR_clear_error();
             st = file_error(err, MONGOURI_D_KEY_NEEDS_PASSWORD, opt,
                             "Give the key's password with tlsCertificateKeyFilePassword, or "
@@ -590,7 +722,7 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
                             "tlsCertificateKeyFilePassword is given",
                             opt, path);
         } else if (ps.asked) {
-            first_error(why, sizeof why, true);
+            error_text(es.bad_decrypt != 0 ? es.bad_decrypt : es.first, why, sizeof why);
             st = file_error(err, MONGOURI_D_KEY_BAD_PASSWORD, "tlsCertificateKeyFilePassword",
                             "Check tlsCertificateKeyFilePassword (in a URI, percent-encode "
                             "characters such as @ : / ? # [ ] %).",
@@ -598,7 +730,7 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
                             "in %s (%s)",
                             path, why);
         } else if (strstr((const char *)buf, "PRIVATE KEY-----") != NULL) {
-            first_error(why, sizeof why, false);
+            error_text(es.first, why, sizeof why);
             st = file_error(err, MONGOURI_D_FILE_NO_KEY, opt,
                             "Write the key in PEM form (PKCS#8 or traditional).",
                             "%s: the private key in %s cannot be read (%s)", opt, path, why);
@@ -615,8 +747,15 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
     id->chain = certs;
     certs = NULL;
     name_text(X509_get_subject_name(id->leaf), subject, sizeof subject);
+    ERR_clear_error();
     if (X509_check_private_key(id->leaf, id->key) != 1) {
+        int same = same_public_key(X509_get0_pubkey(id->leaf), id->key);
+
         ERR_clear_error();
+        if (same != 0) { /* the check could not run: out of memory */
+            st = out_of_memory(err, opt, "checking the private key");
+            goto fail;
+        }
         st = file_error(err, MONGOURI_D_KEY_MISMATCH, opt,
                         "Put the private key that belongs to the certificate in the file.",
                         "%s: the private key in %s does not match its certificate (%s)", opt,
@@ -652,7 +791,10 @@ fail:
     return st;
 }
 
-/* Every CRL of tlsCRLFile, PEM (any number) or DER (one). */
+/*
+ * Every CRL of tlsCRLFile, PEM (any number, each block must decode) or
+ * DER (one). A failed allocation is MONGOURI_E_NOMEM, never fewer CRLs.
+ */
 static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
                                      mongouri_error *err)
 {
@@ -661,57 +803,70 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
     size_t len = 0;
     STACK_OF(X509_CRL) *crls = NULL;
     mongouri_status st;
+    error_scan es;
     char why[160] = "no CRL found";
+    bool pem;
 
     *out = NULL;
     st = read_whole(path, opt, &buf, &len, err);
     if (st != MONGOURI_OK)
         return st;
     crls = sk_X509_CRL_new_null();
-    if (crls == NULL) {
+    if (crls == NULL || len > INT_MAX) {
         free(buf);
-        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, opt, -1, 0,
-                                   "out of memory reading %s", path);
+        sk_X509_CRL_free(crls);
+        return out_of_memory(err, opt, "reading the CRLs");
     }
     ERR_clear_error();
-    if (len > 0 && memchr(buf, '-', len) != NULL &&
-        strstr((const char *)buf, "-----BEGIN") != NULL) {
+    pem = len > 0 && memchr(buf, '-', len) != NULL &&
+          strstr((const char *)buf, "-----BEGIN") != NULL;
+    if (pem) {
+        int blocks = count_tag(buf, len, "-----BEGIN X509 CRL-----");
         BIO *b = BIO_new_mem_buf(buf, (int)len);
         X509_CRL *crl;
 
-        while (b != NULL && (crl = PEM_read_bio_X509_CRL(b, NULL, refuse_password_cb, NULL)) !=
-                                NULL) {
+        if (b == NULL)
+            goto oom;
+        while (sk_X509_CRL_num(crls) < blocks &&
+               (crl = PEM_read_bio_X509_CRL(b, NULL, refuse_password_cb, NULL)) != NULL) {
             if (!sk_X509_CRL_push(crls, crl)) {
                 X509_CRL_free(crl);
-                break;
+                BIO_free(b);
+                goto oom;
             }
         }
         BIO_free(b);
-        /* PEM reading ends with "no start line"; a bad block leaves another error. */
-        if (sk_X509_CRL_num(crls) == 0) {
-            unsigned long e = ERR_peek_error();
+        if (blocks == 0) {
+            snprintf(why, sizeof why, "no -----BEGIN X509 CRL----- block");
+        } else if (sk_X509_CRL_num(crls) < blocks) {
+            char reason[80];
 
-            if (e != 0 && !(ERR_GET_LIB(e) == ERR_LIB_PEM &&
-                            ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
-                char reason[80];
-
-                first_error(reason, sizeof reason, false);
-                snprintf(why, sizeof why, "a PEM CRL block does not decode: %s", reason);
-            } else {
-                snprintf(why, sizeof why, "no -----BEGIN X509 CRL----- block");
-            }
+            scan_errors(&es);
+            if (es.oom)
+                goto oom;
+            error_text(es.first, reason, sizeof reason);
+            snprintf(why, sizeof why, "PEM CRL block %d of %d does not decode: %s",
+                     sk_X509_CRL_num(crls) + 1, blocks, reason);
+            sk_X509_CRL_pop_free(crls, X509_CRL_free);
+            crls = sk_X509_CRL_new_null();
+            if (crls == NULL)
+                goto oom;
         }
     } else if (len > 0) {
         const unsigned char *p = buf;
         X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
 
-        if (crl != NULL && !sk_X509_CRL_push(crls, crl))
-            X509_CRL_free(crl);
         if (crl == NULL) {
             char reason[80];
 
-            first_error(reason, sizeof reason, false);
+            scan_errors(&es);
+            if (es.oom)
+                goto oom;
+            error_text(es.first, reason, sizeof reason);
             snprintf(why, sizeof why, "not a DER CRL: %s", reason);
+        } else if (!sk_X509_CRL_push(crls, crl)) {
+            X509_CRL_free(crl);
+            goto oom;
         }
     } else {
         snprintf(why, sizeof why, "the file is empty");
@@ -727,6 +882,12 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
     }
     *out = crls;
     return MONGOURI_OK;
+
+oom:
+    ERR_clear_error();
+    free(buf);
+    sk_X509_CRL_pop_free(crls, X509_CRL_free);
+    return out_of_memory(err, opt, "reading the CRLs");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1104,6 +1265,110 @@ static char *dup_or_null(const char *s)
     return p;
 }
 
+/*
+ * SSL_CTX_use_cert_and_key() refused the key as too weak for the security
+ * level, although its strength is enough: the strength could not be
+ * computed then (a failed allocation yields 0 bits).
+ */
+static bool key_too_small_but_is_not(SSL_CTX *ctx, const error_scan *es, EVP_PKEY *key)
+{
+    static const int level_bits[] = { 0, 80, 112, 128, 192, 256 };
+    int level = SSL_CTX_get_security_level(ctx);
+    int bits;
+
+    if (ERR_GET_LIB(es->first) != ERR_LIB_SSL ||
+        (ERR_GET_REASON(es->first) != SSL_R_EE_KEY_TOO_SMALL &&
+         ERR_GET_REASON(es->first) != SSL_R_CA_KEY_TOO_SMALL))
+        return false;
+    bits = EVP_PKEY_get_security_bits(key);
+    ERR_clear_error();
+    return bits <= 0 || (level >= 0 && level <= 5 && bits >= level_bits[level]);
+}
+
+/* A failed X509_STORE_add_*: out of memory, or OpenSSL's reason. */
+static mongouri_status store_error(mongouri_error *err, const char *option, const char *what,
+                                   const char *path)
+{
+    error_scan es;
+    char why[96];
+
+    scan_errors(&es);
+    if (es.oom)
+        return out_of_memory(err, option, "filling the trust store");
+    error_text(es.first, why, sizeof why);
+    return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, option, -1, 0,
+                               "cannot add %s %s to the trust store (%s)", what, path, why);
+}
+
+/* Every certificate of `certs` into `store` (duplicates are harmless). */
+static mongouri_status add_certificates(X509_STORE *store, STACK_OF(X509) *certs,
+                                        const char *path, mongouri_error *err)
+{
+    int i;
+
+    ERR_clear_error();
+    for (i = 0; i < sk_X509_num(certs); i++)
+        if (!X509_STORE_add_cert(store, sk_X509_value(certs, i)))
+            return store_error(err, "tlsCAFile", "the certificates of", path);
+    return MONGOURI_OK;
+}
+
+/*
+ * The system store, as SSL_CTX_set_default_verify_paths() sets it up (the
+ * file and the directory OpenSSL was built with, or SSL_CERT_FILE and
+ * SSL_CERT_DIR), except that nothing is dropped silently: OpenSSL's own
+ * loader keeps whatever part of the file it managed to load, even none,
+ * when an allocation fails. A missing file is no error (the directory may
+ * hold the certificates); a failed allocation is MONGOURI_E_NOMEM.
+ */
+static mongouri_status load_system_store(X509_STORE *store, mongouri_error *err)
+{
+    const char *file = getenv(X509_get_default_cert_file_env());
+    const char *dir = getenv(X509_get_default_cert_dir_env());
+    X509_LOOKUP *lookup;
+    STACK_OF(X509) *certs = NULL;
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    mongouri_status st;
+    struct stat sb;
+
+    if (file == NULL || file[0] == '\0')
+        file = X509_get_default_cert_file();
+    if (dir == NULL || dir[0] == '\0')
+        dir = X509_get_default_cert_dir();
+    if (stat(file, &sb) == 0) {
+        st = read_whole(file, "tlsCAFile", &buf, &len, err);
+        if (st == MONGOURI_OK) {
+            st = read_certificates(buf, len, file, "tlsCAFile", &certs, err);
+            free_wiped(buf, len);
+        }
+        if (st == MONGOURI_OK)
+            st = add_certificates(store, certs, file, err);
+        sk_X509_pop_free(certs, X509_free);
+        if (st == MONGOURI_E_NOMEM)
+            return st;
+        if (st != MONGOURI_OK) {
+            char why[256];
+
+            snprintf(why, sizeof why, "%s", err != NULL ? err->message : "");
+            return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                       "cannot load the system's trusted certificates: %s", why);
+        }
+    }
+    ERR_clear_error();
+    lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+    if (lookup == NULL || !X509_LOOKUP_add_dir(lookup, dir, X509_FILETYPE_PEM)) {
+        error_scan es;
+
+        scan_errors(&es);
+        if (es.oom)
+            return out_of_memory(err, NULL, "setting up the system trust store");
+        return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
+                                   "cannot use the system's certificate directory %s", dir);
+    }
+    return MONGOURI_OK;
+}
+
 mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings *tls,
                                      const mongouri_tls_options *opts, mongouri_error *err)
 {
@@ -1180,17 +1445,18 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
     SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
     store = SSL_CTX_get_cert_store(ctx);
 
-    /* Trust: tlsCAFile, or the system store. */
+    /* Trust: tlsCAFile, or the system store; every certificate or none. */
     if (ca != NULL) {
         st = load_ca_file(ca, &cas, err);
         if (st != MONGOURI_OK)
             goto fail;
-        for (i = 0; i < sk_X509_num(cas); i++)
-            X509_STORE_add_cert(store, sk_X509_value(cas, i)); /* duplicates are harmless */
-    } else if (cs->verify_certificates && !SSL_CTX_set_default_verify_paths(ctx)) {
-        st = mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
-                                 "cannot load the system's trusted certificates");
-        goto fail;
+        st = add_certificates(store, cas, ca, err);
+        if (st != MONGOURI_OK)
+            goto fail;
+    } else if (cs->verify_certificates) {
+        st = load_system_store(store, err);
+        if (st != MONGOURI_OK)
+            goto fail;
     }
 
     /* Client certificate and key. */
@@ -1198,10 +1464,17 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
         st = load_key_file(key, mongouri_tls_certificate_key_file_password(tls), &id, err);
         if (st != MONGOURI_OK)
             goto fail;
+        ERR_clear_error();
         if (!SSL_CTX_use_cert_and_key(ctx, id.leaf, id.key, id.chain, 1)) {
             char why[128];
+            error_scan es;
 
-            first_error(why, sizeof why, false);
+            scan_errors(&es);
+            if (es.oom || key_too_small_but_is_not(ctx, &es, id.key)) {
+                st = out_of_memory(err, "tlsCertificateKeyFile", "using the client certificate");
+                goto fail;
+            }
+            error_text(es.first, why, sizeof why);
             st = mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP,
                                      "tlsCertificateKeyFile", -1, 0,
                                      "cannot use the client certificate of %s (%s)", key, why);
@@ -1215,9 +1488,17 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
         st = load_crl_file(crl, &crls, err);
         if (st != MONGOURI_OK)
             goto fail;
-        for (i = 0; i < sk_X509_CRL_num(crls); i++)
-            X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i));
-        X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+        ERR_clear_error();
+        for (i = 0; i < sk_X509_CRL_num(crls); i++) {
+            if (!X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i))) {
+                st = store_error(err, "tlsCRLFile", "the CRLs of", crl);
+                goto fail;
+            }
+        }
+        if (!X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK)) {
+            st = store_error(err, "tlsCRLFile", "the CRL check for", crl);
+            goto fail;
+        }
     } else if (cs->revocation == MONGOURI_REVOCATION_OCSP ||
                cs->revocation == MONGOURI_REVOCATION_OCSP_STAPLE_ONLY) {
         cs->cache = mongouri__ocsp_cache_new(o.ocsp_cache_size);
@@ -2520,6 +2801,8 @@ static mongouri_status probe_settings(const mongouri_tls_settings *tls,
         st = probe_fail(r, err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, start);
         goto out;
     }
+    /* The OCSP responders leave the handshake its share of the deadline. */
+    mongouri__tls_ssl_state_get(ssl)->deadline_ms = deadline;
     ERR_clear_error();
     {
         int64_t t0 = mongouri__now_ms();

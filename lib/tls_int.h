@@ -77,6 +77,11 @@ typedef struct mongouri__tls_ssl_state {
     int rev_reason;          /* OCSP_REVOKED_STATUS_*, -1 when none */
     bool staple_received;
     char rev_detail[256];
+
+    /* Monotonic deadline of the whole connection (0 = none, set after
+     * mongouri_tls_ssl_prepare): the OCSP responders may use at most half
+     * of what is left of it, the handshake keeps the rest. */
+    int64_t deadline_ms;
 } mongouri__tls_ssl_state;
 
 mongouri__tls_ctx_state *mongouri__tls_ctx_state_get(const SSL_CTX *ctx);

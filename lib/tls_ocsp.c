@@ -211,15 +211,86 @@ static void last_error_text(char *buf, size_t cap)
 }
 
 /*
+ * The certificate named by the responder ID of `bs`, looked up the way
+ * OCSP_basic_verify does: first in `chain`, then among the response's own
+ * certificates. NULL when neither holds it.
+ */
+static X509 *find_signer(OCSP_BASICRESP *bs, STACK_OF(X509) *chain)
+{
+    const ASN1_OCTET_STRING *key_hash = NULL;
+    const X509_NAME *name = NULL;
+    const STACK_OF(X509) *lists[2];
+    int l, i;
+
+    if (!OCSP_resp_get0_id(bs, &key_hash, &name))
+        return NULL;
+    lists[0] = chain;
+    lists[1] = OCSP_resp_get0_certs(bs);
+    for (l = 0; l < 2; l++) {
+        for (i = 0; lists[l] != NULL && i < sk_X509_num(lists[l]); i++) {
+            X509 *x = sk_X509_value(lists[l], i);
+
+            if (name != NULL) {
+                if (X509_NAME_cmp(name, X509_get_subject_name(x)) == 0)
+                    return x;
+            } else if (key_hash != NULL && key_hash->length == SHA_DIGEST_LENGTH) {
+                unsigned char md[SHA_DIGEST_LENGTH];
+                unsigned int md_len = 0;
+
+                if (X509_pubkey_digest(x, EVP_sha1(), md, &md_len) && md_len == sizeof md &&
+                    memcmp(md, key_hash->data, sizeof md) == 0)
+                    return x;
+            }
+        }
+    }
+    return NULL;
+}
+
+/*
+ * RFC 6960 4.2.2.2, checked on its own after OCSP_basic_verify: the
+ * response is signed (the signature checked with `signer`'s key) either by
+ * `issuer`, the CA that issued the certificate in question, or by a
+ * certificate that `issuer` issued directly and that carries
+ * id-kp-OCSPSigning. Nothing else: no other trusted CA, no delegate of
+ * another CA. NULL when allowed, else why not.
+ */
+static const char *signer_not_authorized(OCSP_BASICRESP *bs, X509 *signer, X509 *issuer)
+{
+    EVP_PKEY *pkey = X509_get0_pubkey(signer);
+    EVP_PKEY *ca_key = X509_get0_pubkey(issuer);
+    const X509_ALGOR *alg = OCSP_resp_get0_tbs_sigalg(bs);
+    const ASN1_OCTET_STRING *sig = OCSP_resp_get0_signature(bs);
+    const OCSP_RESPDATA *tbs = OCSP_resp_get0_respdata(bs);
+
+    if (pkey == NULL || ca_key == NULL || alg == NULL || sig == NULL || tbs == NULL ||
+        ASN1_item_verify(ASN1_ITEM_rptr(OCSP_RESPDATA), (X509_ALGOR *)alg,
+                         (ASN1_BIT_STRING *)sig, (void *)tbs, pkey) != 1)
+        return "the signature does not verify with the responder's key";
+    if (X509_NAME_cmp(X509_get_subject_name(signer), X509_get_subject_name(issuer)) == 0 &&
+        EVP_PKEY_eq(pkey, ca_key) == 1)
+        return NULL; /* the issuing CA itself */
+    if (X509_check_issued(issuer, signer) != X509_V_OK || X509_verify(signer, ca_key) != 1)
+        return "the signer is neither the issuing CA nor a responder it authorized";
+    if ((X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) == 0 ||
+        (X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN) == 0)
+        return "the delegated responder's certificate lacks id-kp-OCSPSigning";
+    return NULL;
+}
+
+/*
  * Check `resp` for `leaf` (issued by `issuer`): successful, signed by the
- * issuer or a responder it delegated to (chain checked against `store`),
- * nonce of `req` echoed if any, a SingleResponse for the leaf, within its
- * validity window (nothing past nextUpdate). Fills `ans`.
+ * issuer or a responder it delegated to (RFC 6960 4.2.2.2; the signer's
+ * own chain checked against `store`), nonce of `req` echoed if any, a
+ * SingleResponse for the leaf, within its validity window (nothing past
+ * nextUpdate). `chain` is the verified chain of the leaf: the issuer may
+ * sign without putting its certificate in the response. Fills `ans`.
  */
 static void check_response(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *leaf, X509 *issuer,
-                           STACK_OF(X509) *untrusted, X509_STORE *store, ocsp_answer *ans)
+                           STACK_OF(X509) *chain, X509_STORE *store, ocsp_answer *ans)
 {
     OCSP_BASICRESP *bs = NULL;
+    X509 *signer;
+    const char *refused;
     int rs, i, n;
     char why[96];
 
@@ -241,9 +312,26 @@ static void check_response(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *leaf, X
         snprintf(ans->problem, sizeof ans->problem, "nonce does not match the request");
         goto out;
     }
-    if (OCSP_basic_verify(bs, untrusted, store, 0) <= 0) {
+    /*
+     * No OCSP_TRUSTOTHER (it would trust `chain`'s certificates unchecked)
+     * and no OCSP_NOCHECKS (it would skip the signer's authorization);
+     * OCSP_NOEXPLICIT: a root merely trusted for OCSP signing is not enough.
+     */
+    signer = find_signer(bs, chain);
+    if (signer == NULL) {
+        snprintf(ans->problem, sizeof ans->problem,
+                 "signature does not verify (the signer's certificate is neither in the "
+                 "response nor in the verified chain)");
+        goto out;
+    }
+    if (OCSP_basic_verify(bs, chain, store, OCSP_NOEXPLICIT) <= 0) {
         last_error_text(why, sizeof why);
         snprintf(ans->problem, sizeof ans->problem, "signature does not verify (%s)", why);
+        goto out;
+    }
+    refused = signer_not_authorized(bs, signer, issuer);
+    if (refused != NULL) {
+        snprintf(ans->problem, sizeof ans->problem, "signature does not verify (%s)", refused);
         goto out;
     }
     n = OCSP_resp_count(bs);
@@ -320,7 +408,7 @@ typedef struct fetch {
     mongouri__net_job *jobs;
     OCSP_REQUEST *req;
     X509 *leaf, *issuer;
-    STACK_OF(X509) *untrusted;
+    STACK_OF(X509) *chain;
     X509_STORE *store;
     ocsp_answer answer;   /* the first conclusive one */
     int winner;           /* index of its responder, -1 */
@@ -394,7 +482,7 @@ static bool on_answer(mongouri__net_job *job, void *arg)
         snprintf(r->problem, sizeof r->problem, "answer is not an OCSP response");
         return false;
     }
-    check_response(resp, f->req, f->leaf, f->issuer, f->untrusted, f->store, &ans);
+    check_response(resp, f->req, f->leaf, f->issuer, f->chain, f->store, &ans);
     OCSP_RESPONSE_free(resp);
     if (ans.status == V_OCSP_CERTSTATUS_GOOD || ans.status == V_OCSP_CERTSTATUS_REVOKED) {
         f->answer = ans;
@@ -424,7 +512,7 @@ static void append_problem(char *out, size_t cap, const char *url, const char *p
  * answer wins. `ans->status` stays -1 when nothing conclusive came back
  * before the deadline, and `summary` lists what each responder did.
  */
-static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) *untrusted,
+static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) *chain,
                              X509_STORE *store, int timeout_ms, ocsp_answer *ans,
                              char *winner_url, size_t winner_cap, char *summary,
                              size_t summary_cap)
@@ -459,7 +547,7 @@ static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) *untrusted
     }
     f.leaf = leaf;
     f.issuer = issuer;
-    f.untrusted = untrusted;
+    f.chain = chain;
     f.store = store;
     for (i = 0; i < n; i++) {
         const char *url = sk_OPENSSL_STRING_value(urls, i);
@@ -579,7 +667,6 @@ int mongouri__ocsp_status_cb(SSL *ssl, void *arg)
     mongouri__tls_ctx_state *cs = mongouri__tls_ctx_state_get(ctx);
     X509 *leaf = SSL_get0_peer_certificate(ssl);
     STACK_OF(X509) *chain = SSL_get0_verified_chain(ssl);
-    STACK_OF(X509) *untrusted = SSL_get_peer_cert_chain(ssl);
     X509_STORE *store = SSL_CTX_get_cert_store(ctx);
     X509 *issuer;
     OCSP_CERTID *id = NULL;
@@ -619,7 +706,7 @@ int mongouri__ocsp_status_cb(SSL *ssl, void *arg)
             ans.status = -1;
             snprintf(ans.problem, sizeof ans.problem, "not an OCSP response");
         } else {
-            check_response(resp, NULL, leaf, issuer, untrusted, store, &ans);
+            check_response(resp, NULL, leaf, issuer, chain, store, &ans);
             OCSP_RESPONSE_free(resp);
         }
         if (ans.status < 0) {
@@ -668,7 +755,16 @@ int mongouri__ocsp_status_cb(SSL *ssl, void *arg)
     } else {
         char url[256] = "", summary[200] = "", source[300];
 
-        query_responders(leaf, issuer, untrusted, store, cs->ocsp_timeout_ms, &ans, url,
+        int timeout_ms = cs->ocsp_timeout_ms;
+
+        /* Soft-fail means the connection goes ahead: leave it time to. */
+        if (st->deadline_ms > 0) {
+            int64_t share = (st->deadline_ms - mongouri__now_ms()) / 2;
+
+            if (share < timeout_ms)
+                timeout_ms = share < 1 ? 1 : (int)share;
+        }
+        query_responders(leaf, issuer, chain, store, timeout_ms, &ans, url,
                          sizeof url, summary, sizeof summary);
         if (ans.status >= 0) {
             if (key_len > 0)

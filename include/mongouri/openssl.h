@@ -109,6 +109,14 @@ typedef struct mongouri_tls_options {
 #define MONGOURI_TLS_OCSP_TIMEOUT_MS_DEFAULT 5000
 #define MONGOURI_TLS_OCSP_CACHE_SIZE_DEFAULT 256
 
+/*
+ * tlsCAFile, tlsCertificateKeyFile and tlsCRLFile must be regular files of
+ * at most this many bytes; anything else (a FIFO, a device such as
+ * /dev/zero, a socket, a directory, a larger file) is refused at once with
+ * MONGOURI_D_FILE_UNREADABLE, never waited on or read.
+ */
+#define MONGOURI_TLS_FILE_MAX_BYTES (64L * 1024 * 1024)
+
 /** Fill `opts` (not NULL) with the defaults of `version`. */
 MONGOURI_API mongouri_status mongouri_tls_options_init(mongouri_tls_options *opts,
                                                        unsigned int version);

@@ -3,7 +3,7 @@
  *
  *   tls-ocsp-responder --port-file FILE [--mode answer|hang]
  *                      [--dir DIR] [--log FILE] [--next-update SECONDS]
- *                      [--this-update-age SECONDS] [--ipv6]
+ *                      [--this-update-age SECONDS] [--ipv6] [--no-certs] [--by-key]
  *   tls-ocsp-responder --request REQ.der --out RESP.der [--dir DIR]
  *                      [--next-update SECONDS|none] [--this-update-age SECONDS]
  *
@@ -14,6 +14,8 @@
  * request): V good, R revoked (time and reason), anything else unknown.
  * Answers are valid for SECONDS (default one day) from now; "none" leaves
  * nextUpdate out. thisUpdate is now, or SECONDS ago with --this-update-age.
+ * With --no-certs the signer's certificate is left out of the response;
+ * with --by-key the responder ID is the hash of the signer's key, not its name.
  * Nonces are echoed. One line per answered certificate goes to the log
  * file, so tests can count the requests. In "hang" mode it accepts
  * connections and never answers. It runs until killed. With --request it
@@ -45,6 +47,7 @@ static const char *log_path;
 static long next_update_s = 24L * 3600;
 static bool no_next_update;
 static long this_update_age_s;
+static unsigned long sign_flags;
 
 static char *path_in_dir(const char *name)
 {
@@ -223,7 +226,7 @@ static unsigned char *answer(const unsigned char *der, long len, int *out_len)
         OCSP_CERTID_free(ca_id);
     }
     OCSP_copy_nonce(bs, req);
-    if (!OCSP_basic_sign(bs, signer, key, EVP_sha256(), NULL, 0)) {
+    if (!OCSP_basic_sign(bs, signer, key, EVP_sha256(), NULL, sign_flags)) {
         resp = OCSP_response_create(OCSP_RESPONSE_STATUS_INTERNALERROR, NULL);
         goto done;
     }
@@ -360,6 +363,11 @@ int main(int argc, char **argv)
             i--;
             continue;
         }
+        if (strcmp(argv[i], "--no-certs") == 0 || strcmp(argv[i], "--by-key") == 0) {
+            sign_flags |= strcmp(argv[i], "--no-certs") == 0 ? OCSP_NOCERTS : OCSP_RESPID_KEY;
+            i--;
+            continue;
+        }
         if (i + 1 == argc)
             break;
         if (strcmp(argv[i], "--port-file") == 0)
@@ -384,7 +392,7 @@ int main(int argc, char **argv)
     if ((port_file == NULL && (req_path == NULL || out_path == NULL)) || i != argc) {
         fprintf(stderr, "usage: tls-ocsp-responder --port-file FILE [--mode answer|hang] "
                         "[--dir DIR] [--log FILE] [--next-update SECONDS|none] "
-                        "[--this-update-age SECONDS] [--ipv6]\n"
+                        "[--this-update-age SECONDS] [--ipv6] [--no-certs] [--by-key]\n"
                         "       tls-ocsp-responder --request REQ.der --out RESP.der [--dir DIR] "
                         "[--next-update SECONDS|none] [--this-update-age SECONDS]\n");
         return 2;
