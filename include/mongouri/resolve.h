@@ -14,7 +14,11 @@ extern "C" {
 /** Versioned resolver options. NULL means the defaults. */
 typedef struct mongouri_resolve_options {
     unsigned int version;    /* MONGOURI_RESOLVE_OPTIONS_VERSION */
-    const char *dns_servers; /* "IP:PORT,IP:PORT"; NULL = the system's resolvers */
+    /* "IP:PORT,IP:PORT" (at most 8), tried in that order: a server that times
+     * out, fails (SERVFAIL twice, REFUSED, NOTIMP, FORMERR, other RCODEs), is
+     * unreachable or sends a malformed answer hands the query to the next.
+     * NULL = the system's resolvers. */
+    const char *dns_servers;
     int timeout_ms;          /* first-try timeout per server; 0 = library default */
     int tries;               /* 0 = library default */
     int deadline_ms;         /* overall bound for the whole resolution; 0 = default */
@@ -28,9 +32,10 @@ typedef struct mongouri_resolve_options {
 
 /*
  * The defaults behind the zeros: 1000 ms first-try timeout, 2 tries per
- * server, 5000 ms overall deadline. c-ares doubles the timeout on each pass
- * over the server list, so one silent server costs 1000 + 2000 ms; the
- * deadline bounds any server list.
+ * server (a timeout is retried once), 5000 ms overall deadline. c-ares
+ * doubles the timeout on the second try, so one silent server costs
+ * 1000 + 2000 ms; the deadline bounds any server list. A SERVFAIL is asked
+ * again once, of the same server, within the deadline.
  */
 #define MONGOURI_RESOLVE_DEFAULT_TIMEOUT_MS 1000
 #define MONGOURI_RESOLVE_DEFAULT_TRIES 2
@@ -86,10 +91,14 @@ MONGOURI_API const char *mongouri_resolve_report_query_type(const mongouri_resol
 MONGOURI_API const char *mongouri_resolve_report_query_name(const mongouri_resolve_report *report,
                                                             size_t i);
 /**
- * What came back, one word: "NOERROR", "NXDOMAIN", "NODATA", "SERVFAIL",
- * "REFUSED", "NOTIMP", "FORMERR", "timeout" (no answer after every try),
- * "unreachable" (connection refused), "deadline" (stopped by deadline_ms),
- * "malformed" (an answer that does not parse) or "error".
+ * What came back, one word: "NOERROR", "NXDOMAIN", "NODATA" (also when the
+ * answer holds records of other names only), "SERVFAIL", "REFUSED",
+ * "NOTIMP", "FORMERR", another RCODE by name ("YXDOMAIN", ..., "RCODE 15"),
+ * "timeout" (no answer after every try), "unreachable" (connection refused),
+ * "truncated" (UDP answer truncated, the TCP retry failed), "not-a-response"
+ * (QR bit clear), "deadline" (stopped by deadline_ms), "malformed" (an
+ * answer that does not parse), "out-of-memory" or "error". With several
+ * servers, the outcome of the last one asked.
  */
 MONGOURI_API const char *mongouri_resolve_report_query_outcome(
     const mongouri_resolve_report *report, size_t i);
@@ -99,6 +108,19 @@ MONGOURI_API size_t mongouri_resolve_report_query_records(const mongouri_resolve
 /** Milliseconds from sending the query to its answer (or its failure); -1 out of range. */
 MONGOURI_API double mongouri_resolve_report_query_ms(const mongouri_resolve_report *report,
                                                      size_t i);
+/** The server ("IP:PORT") whose answer or failure is the outcome; NULL out of range. */
+MONGOURI_API const char *mongouri_resolve_report_query_server(
+    const mongouri_resolve_report *report, size_t i);
+/**
+ * Every attempt in order, "IP:PORT OUTCOME" separated by ", " (a SERVFAIL
+ * asked again, a truncated UDP answer retried over TCP, the next server);
+ * NULL out of range.
+ */
+MONGOURI_API const char *mongouri_resolve_report_query_attempts(
+    const mongouri_resolve_report *report, size_t i);
+/** Records in the answer owned by another name (nor reached by CNAME): never used. */
+MONGOURI_API size_t mongouri_resolve_report_query_ignored(const mongouri_resolve_report *report,
+                                                          size_t i);
 
 /** The SRV answer as received (before validation and srvMaxHosts), sorted. */
 MONGOURI_API size_t mongouri_resolve_report_srv_count(const mongouri_resolve_report *report);
@@ -108,8 +130,80 @@ MONGOURI_API const char *mongouri_resolve_report_srv_target(const mongouri_resol
 /** Port of SRV record `i`; 0 out of range. */
 MONGOURI_API uint16_t mongouri_resolve_report_srv_port(const mongouri_resolve_report *report,
                                                        size_t i);
-/** The TXT record, its character-strings joined; NULL when there was none. */
+/**
+ * The TXT record, its character-strings joined; NULL when there was none.
+ * Always valid UTF-8: a byte that is not (and NUL) is shown as "\xHH" (such
+ * a record is refused by the resolution, txt-malformed).
+ */
 MONGOURI_API const char *mongouri_resolve_report_txt(const mongouri_resolve_report *report);
+
+/** Lowest TTL (seconds) of the SRV records used; 0 when there was none. */
+MONGOURI_API uint32_t mongouri_resolve_report_srv_ttl(const mongouri_resolve_report *report);
+/**
+ * When to rescan the SRV records (polling-srv-records-for-mongos-discovery):
+ * the lowest TTL, but never less than 60 s, in milliseconds.
+ */
+MONGOURI_API int64_t mongouri_resolve_report_rescan_ms(const mongouri_resolve_report *report);
+
+
+/* ------------------------------------------------------------------------ */
+/* SRV polling for drivers (polling-srv-records-for-mongos-discovery)        */
+/* ------------------------------------------------------------------------ */
+
+/** One seed: a host name (lower case, no trailing dot) and a port. */
+typedef struct mongouri_seed {
+    char *host;
+    uint16_t port; /* 0 in an input means 27017 */
+} mongouri_seed;
+
+/** Free a list made by this library. NULL is a no-op. */
+MONGOURI_API void mongouri_seeds_free(mongouri_seed *seeds, size_t n);
+
+/**
+ * Apply a new SRV answer (validated seeds) to a driver's current seed list:
+ * the hosts still present stay (in their order, untouched), the missing are
+ * dropped, the new ones are added: all of them when srv_max_hosts is 0 or
+ * leaves room, otherwise chosen at random (`random` in [0, bound), NULL =
+ * the library's) until the list has srv_max_hosts hosts. An empty answer
+ * leaves the list as it is: it is never emptied. Host names compare
+ * ASCII-case-insensitively. On MONGOURI_OK `*out` is a new list of `*nout`
+ * seeds, released with mongouri_seeds_free().
+ */
+MONGOURI_API mongouri_status mongouri_srv_apply(mongouri_seed **out, size_t *nout,
+                                                const mongouri_seed *current, size_t ncurrent,
+                                                const mongouri_seed *answer, size_t nanswer,
+                                                uint32_t srv_max_hosts,
+                                                uint32_t (*random)(void *ctx, uint32_t bound),
+                                                void *random_ctx, mongouri_error *err);
+
+/** What a rescan did. Released with mongouri_srv_poll_result_clear(). */
+typedef struct mongouri_srv_poll_result {
+    mongouri_seed *seeds;   /* the new list: the current one when nothing applied */
+    size_t nseeds;
+    bool changed;           /* the list differs from the current one */
+    int64_t rescan_ms;      /* next rescan: max(lowest TTL, 60 s), or heartbeatFrequencyMS
+                               (default 10000) when no valid record came back */
+    size_t ignored;         /* records left out: not a host name, outside the parent domain */
+    mongouri_error reason;  /* why the list was left alone, or the first record left out;
+                               status MONGOURI_OK when none */
+    mongouri_resolve_report *report; /* the SRV query; NULL for loadBalanced */
+} mongouri_srv_poll_result;
+
+/**
+ * A rescan: the SRV query of `uri` (a parsed, not resolved, mongodb+srv
+ * handle; no TXT query), its targets validated as in a resolution, except
+ * that an invalid one is left out rather than failing the answer; then
+ * mongouri_srv_apply() with the uri's srvMaxHosts. A DNS failure, no
+ * record, no valid record or loadBalanced=true leave the list unchanged and
+ * are no error (see `reason`). Errors: invalid arguments and out of memory.
+ */
+MONGOURI_API mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res,
+                                               const mongouri_uri *uri,
+                                               const mongouri_seed *current, size_t ncurrent,
+                                               const mongouri_resolve_options *opts,
+                                               mongouri_error *err);
+/** Free what a result holds and zero it. NULL is a no-op. */
+MONGOURI_API void mongouri_srv_poll_result_clear(mongouri_srv_poll_result *res);
 
 #ifdef __cplusplus
 }
