@@ -1774,7 +1774,9 @@ void mongouri_seeds_free(mongouri_seed *seeds, size_t n)
 
 static bool seed_eq(const mongouri_seed *a, const mongouri_seed *b)
 {
-    return a->port == b->port && same_name(a->host, b->host);
+    uint16_t pa = a->port != 0 ? a->port : 27017, pb = b->port != 0 ? b->port : 27017;
+
+    return pa == pb && same_name(a->host, b->host);
 }
 
 static bool seed_in(const mongouri_seed *s, const mongouri_seed *list, size_t n)
