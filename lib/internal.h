@@ -360,4 +360,13 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
  * answer handling for which it returns true fail. */
 extern bool (*mongouri__resolve_fail_alloc)(size_t size);
 
+/* For the SRV fuzz harness (resolve.c): a raw DNS message answering the SRV
+ * (or TXT) query of `host`, read as a resolution reads it; `each` receives
+ * every SRV target and whether it passes every check (for TXT, the record as
+ * shown and whether it is valid UTF-8). Returns the ARES_* status. */
+int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt,
+                                const char *host,
+                                void (*each)(void *ctx, const char *text, bool accepted),
+                                void *ctx);
+
 #endif /* MONGOURI_INTERNAL_H */

@@ -2012,3 +2012,48 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_
         res->changed = !seed_in(&current[i], res->seeds, res->nseeds);
     return MONGOURI_OK;
 }
+
+/* ------------------------------------------------------------------------ */
+/* For the SRV fuzz harness                                                  */
+/* ------------------------------------------------------------------------ */
+
+int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt,
+                                const char *host,
+                                void (*each)(void *ctx, const char *text, bool accepted),
+                                void *ctx)
+{
+    mongouri_resolve_report *r;
+    struct report_query *q;
+    char *h;
+    int rc;
+
+    if (len < HFIXEDSZ || len > 65535 || host == NULL)
+        return ARES_EBADRESP;
+    r = report_new();
+    h = dup_dns_name(host, strlen(host));
+    if (r == NULL || h == NULL) {
+        free(h);
+        mongouri_resolve_report_destroy(r);
+        return ARES_ENOMEM;
+    }
+    q = &r->q[txt ? Q_TXT : Q_SRV];
+    if (txt)
+        snprintf(q->name, sizeof q->name, "%.253s", h);
+    else
+        snprintf(q->name, sizeof q->name, "_mongodb._tcp.%.253s", h);
+    rc = txt ? parse_txt(r, q, msg, (int)len) : parse_srv(r, q, msg, (int)len);
+    if (rc == ARES_SUCCESS && !txt) {
+        for (size_t i = 0; i < r->nsrv; i++) {
+            char why[200];
+
+            each(ctx, r->srv_targets[i],
+                 check_target(r->srv_targets[i], parent_domain(h), why, sizeof why) ==
+                     MONGOURI_D_NONE);
+        }
+    }
+    if (rc == ARES_SUCCESS && txt && r->txt_shown != NULL)
+        each(ctx, r->txt_shown, mongouri__utf8_valid(r->txt, r->txt_len, &(size_t){ 0 }));
+    free(h);
+    mongouri_resolve_report_destroy(r);
+    return rc;
+}
