@@ -3,7 +3,7 @@
  * on the same port.
  *
  *   hostile-dns --port-file FILE [--lifetime-s N] [--all RCODE|drop]
- *               [--dump DIR]
+ *               [--dump DIR] [--no-tcp]
  *
  * It binds a free port (UDP and TCP), writes the number to FILE once ready,
  * and answers every query by a behaviour chosen from the queried name: the
@@ -16,6 +16,8 @@
  * --all answers every query with that RCODE (servfail, refused, ...) or drops
  * it (drop), whatever the name. --dump writes every answer sent to
  * DIR/<qname>-<qtype>-<udp|tcp>.bin (the SRV fuzz harness's seeds).
+ * --no-tcp keeps the TCP port bound but never listens: a TCP connection
+ * is refused.
  *
  * The process ends on SIGTERM or after --lifetime-s seconds (default 120),
  * so a test that dies cannot leave it behind for long.
@@ -47,6 +49,7 @@ enum { RC_NOERROR = 0, RC_FORMERR = 1, RC_SERVFAIL = 2, RC_NXDOMAIN = 3, RC_NOTI
 static const char *dump_dir;
 static int all_rcode = -1;   /* --all RCODE */
 static bool all_drop;        /* --all drop */
+static bool no_tcp;          /* --no-tcp */
 
 /* ------------------------------------------------------------------------ */
 /* Building an answer                                                        */
@@ -577,7 +580,8 @@ struct client {
 static void usage(void)
 {
     fprintf(stderr, "usage: hostile-dns --port-file FILE [--lifetime-s N] "
-                    "[--all servfail|refused|nxdomain|formerr|notimp|drop] [--dump DIR]\n");
+                    "[--all servfail|refused|nxdomain|formerr|notimp|drop] [--dump DIR] "
+                    "[--no-tcp]\n");
     exit(2);
 }
 
@@ -608,7 +612,8 @@ static bool bind_both(int *udp, int *tcp, unsigned *port)
             getsockname(*udp, (struct sockaddr *)&sa, &len) != 0)
             return false;
         setsockopt(*tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(*tcp, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(*tcp, 16) == 0) {
+        if (bind(*tcp, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+            (no_tcp || listen(*tcp, 16) == 0)) {
             *port = ntohs(sa.sin_port);
             return true;
         }
@@ -652,6 +657,8 @@ int main(int argc, char **argv)
             port_file = argv[++i];
         } else if (strcmp(argv[i], "--lifetime-s") == 0 && i + 1 < argc) {
             lifetime = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--no-tcp") == 0) {
+            no_tcp = true;
         } else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
             dump_dir = argv[++i];
         } else if (strcmp(argv[i], "--all") == 0 && i + 1 < argc) {
@@ -694,7 +701,8 @@ int main(int argc, char **argv)
         nfds_t nf = 0;
 
         pfd[nf].fd = udp, pfd[nf].events = POLLIN, map[nf++] = -1;
-        pfd[nf].fd = tcp, pfd[nf].events = POLLIN, map[nf++] = -2;
+        if (!no_tcp)
+            pfd[nf].fd = tcp, pfd[nf].events = POLLIN, map[nf++] = -2;
         for (int i = 0; i < MAX_CLIENTS; i++)
             if (clients[i].fd >= 0)
                 pfd[nf].fd = clients[i].fd, pfd[nf].events = POLLIN, map[nf++] = i;

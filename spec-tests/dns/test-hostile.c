@@ -37,6 +37,7 @@ static char dns[64];      /* by query name */
 static char servfail[64]; /* SERVFAIL to everything */
 static char silent[64];   /* drops everything */
 static char closed[64];   /* nothing listens */
+static char notcp[64];    /* by query name over UDP; TCP connections refused */
 static const char *validate_uri;
 
 static const char *current;
@@ -94,7 +95,7 @@ static double now_ms(void)
 /* Servers                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static pid_t pids[4];
+static pid_t pids[8];
 static int npids;
 static char workdir[256];
 
@@ -111,7 +112,7 @@ static void start_server(const char *bin, const char *name, const char *all, con
                          char *addr, size_t cap)
 {
     char port_file[512];
-    const char *argv[10];
+    const char *argv[12];
     int n = 0;
     pid_t pid;
 
@@ -129,6 +130,8 @@ static void start_server(const char *bin, const char *name, const char *all, con
         argv[n++] = "--dump";
         argv[n++] = dump;
     }
+    if (strcmp(name, "notcp") == 0)
+        argv[n++] = "--no-tcp";
     argv[n] = NULL;
     if (posix_spawn(&pid, bin, NULL, NULL, (char *const *)argv, environ) != 0) {
         perror("posix_spawn hostile-dns");
@@ -433,6 +436,16 @@ static void test_truncated_then_tcp_reset(void)
                                    "the connection was refused or reset");
     EXPECT(strstr(r.err.message, "no DNS server is listening") == NULL);
     EXPECT_STR(mongouri_resolve_report_query_outcome(r.report, 0), "truncated");
+    EXPECT_FASTER(&r, 2000);
+    run_free(&r);
+
+    /* A server that answers over UDP but refuses TCP connections. */
+    resolve_on(&r, "mongodb+srv://many.hostile.test/", notcp);
+    EXPECT_ERR(&r, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE);
+    EXPECT_CONTAINS(r.err.message, "the UDP answer was truncated and the retry over TCP failed: "
+                                   "the connection was refused or reset");
+    EXPECT(strstr(r.err.message, "no DNS server is listening") == NULL);
+    EXPECT_CONTAINS(r.err.hint, "must accept DNS over TCP");
     EXPECT_FASTER(&r, 2000);
     run_free(&r);
 }
@@ -959,6 +972,7 @@ int main(int argc, char **argv)
     start_server(server, "named", NULL, dump, dns, sizeof dns);
     start_server(server, "servfail", "servfail", NULL, servfail, sizeof servfail);
     start_server(server, "silent", "drop", NULL, silent, sizeof silent);
+    start_server(server, "notcp", NULL, NULL, notcp, sizeof notcp);
     closed_port(closed, sizeof closed);
 
     for (size_t t = 0; t < sizeof tests / sizeof tests[0]; t++) {
