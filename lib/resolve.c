@@ -135,13 +135,16 @@ static char *dup_dns_name(const char *s, size_t n)
 bool (*mongouri__resolve_fail_alloc)(size_t size) = NULL;
 static atomic_ulong alloc_failures;
 
+/* The counter is process-wide: a failure in another thread's c-ares use
+ * during a resolution is counted too, which can only turn its outcome into
+ * out-of-memory (never a success into a failure). */
 static void *rmalloc(size_t n)
 {
     void *p = mongouri__resolve_fail_alloc != NULL && mongouri__resolve_fail_alloc(n)
                   ? NULL
                   : malloc(n);
 
-    if (p == NULL)
+    if (p == NULL && n > 0)
         atomic_fetch_add(&alloc_failures, 1);
     return p;
 }
@@ -152,7 +155,7 @@ static void *rrealloc(void *old, size_t n)
                   ? NULL
                   : realloc(old, n);
 
-    if (p == NULL)
+    if (p == NULL && n > 0)
         atomic_fetch_add(&alloc_failures, 1);
     return p;
 }
@@ -1951,6 +1954,13 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_
         st = load_servers(&e, r->servers, sizeof r->servers, &res->reason);
     if (st == MONGOURI_OK)
         st = run_engine(&e, now_ms(), &res->reason);
+    if (st == MONGOURI_E_INVALID_ARG) { /* dns_servers that are no list of IP:PORT */
+        free(host);
+        if (err != NULL)
+            *err = res->reason;
+        mongouri_srv_poll_result_clear(res);
+        return st;
+    }
     if (st == MONGOURI_E_NOMEM || r->oom) {
         free(host);
         mongouri_srv_poll_result_clear(res);

@@ -122,7 +122,10 @@ MONGOURI_API const char *mongouri_resolve_report_query_attempts(
 MONGOURI_API size_t mongouri_resolve_report_query_ignored(const mongouri_resolve_report *report,
                                                           size_t i);
 
-/** The SRV answer as received (before validation and srvMaxHosts), sorted. */
+/**
+ * The SRV answer as received (before validation and srvMaxHosts), sorted:
+ * the records of the queried name (or of its CNAME chain) only.
+ */
 MONGOURI_API size_t mongouri_resolve_report_srv_count(const mongouri_resolve_report *report);
 /** Target of SRV record `i`, lower-case, without the trailing dot; NULL out of range. */
 MONGOURI_API const char *mongouri_resolve_report_srv_target(const mongouri_resolve_report *report,

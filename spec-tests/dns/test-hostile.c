@@ -908,8 +908,13 @@ static void test_poll(void)
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017");
     mongouri_srv_poll_result_clear(&p.res);
 
-    /* Arguments. */
+    /* Arguments: bad DNS servers are an error, not a DNS failure. */
     EXPECT(mongouri_srv_poll(NULL, NULL, NULL, 0, NULL, NULL) == MONGOURI_E_INVALID_ARG);
+    do_poll(&p, "mongodb+srv://polla.hostile.test/", two, 2, "dns.example.com:53");
+    EXPECT(p.st == MONGOURI_E_INVALID_ARG && p.err.code == MONGOURI_D_INVALID_ARG);
+    EXPECT(p.res.seeds == NULL && p.res.report == NULL);
+    do_poll(&p, "mongodb://polla.hostile.test/", two, 2, dns);
+    EXPECT(p.st == MONGOURI_E_INVALID_ARG);
     mongouri_srv_poll_result_clear(NULL);
 }
 
