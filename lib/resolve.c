@@ -1884,13 +1884,72 @@ oom:
                                "out of memory");
 }
 
-void mongouri_srv_poll_result_clear(mongouri_srv_poll_result *res)
+struct mongouri_srv_poll_result {
+    mongouri_seed *seeds;   /* the new list: the current one when nothing applied */
+    size_t nseeds;
+    bool changed;           /* the list differs from the current one */
+    int64_t rescan_ms;      /* next rescan */
+    size_t ignored;         /* records left out */
+    mongouri_error reason;  /* why the list was left alone, or the first record left out */
+    mongouri_resolve_report *report; /* the SRV query; NULL for loadBalanced */
+};
+
+void mongouri_srv_poll_result_destroy(mongouri_srv_poll_result *res)
 {
     if (res == NULL)
         return;
     mongouri_seeds_free(res->seeds, res->nseeds);
     mongouri_resolve_report_destroy(res->report);
-    memset(res, 0, sizeof *res);
+    free(res);
+}
+
+size_t mongouri_srv_poll_result_seed_count(const mongouri_srv_poll_result *res)
+{
+    return res != NULL ? res->nseeds : 0;
+}
+
+const char *mongouri_srv_poll_result_seed_host(const mongouri_srv_poll_result *res, size_t i)
+{
+    return res != NULL && i < res->nseeds ? res->seeds[i].host : NULL;
+}
+
+uint16_t mongouri_srv_poll_result_seed_port(const mongouri_srv_poll_result *res, size_t i)
+{
+    return res != NULL && i < res->nseeds ? res->seeds[i].port : 0;
+}
+
+const mongouri_seed *mongouri_srv_poll_result_seeds(const mongouri_srv_poll_result *res)
+{
+    return res != NULL && res->nseeds > 0 ? res->seeds : NULL;
+}
+
+bool mongouri_srv_poll_result_changed(const mongouri_srv_poll_result *res)
+{
+    return res != NULL && res->changed;
+}
+
+int64_t mongouri_srv_poll_result_rescan_ms(const mongouri_srv_poll_result *res)
+{
+    return res != NULL ? res->rescan_ms : 10000;
+}
+
+size_t mongouri_srv_poll_result_ignored(const mongouri_srv_poll_result *res)
+{
+    return res != NULL ? res->ignored : 0;
+}
+
+const mongouri_error *mongouri_srv_poll_result_reason(const mongouri_srv_poll_result *res)
+{
+    static const mongouri_error none = { MONGOURI_OK, MONGOURI_D_NONE, MONGOURI_SOURCE_DEFAULT,
+                                         -1, 0, "", "", "" };
+
+    return res != NULL ? &res->reason : &none;
+}
+
+const mongouri_resolve_report *mongouri_srv_poll_result_report(
+    const mongouri_srv_poll_result *res)
+{
+    return res != NULL ? res->report : NULL;
 }
 
 /* Leave the list as it is and say why; rescan after heartbeatFrequencyMS. */
@@ -1910,9 +1969,9 @@ static mongouri_status poll_unchanged(mongouri_srv_poll_result *res, const mongo
     return st;
 }
 
-mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_uri *uri,
-                                  const mongouri_seed *current, size_t ncurrent,
-                                  const mongouri_resolve_options *opts, mongouri_error *err)
+static mongouri_status srv_poll(mongouri_srv_poll_result *res, const mongouri_uri *uri,
+                                const mongouri_seed *current, size_t ncurrent,
+                                const resolve_cfg *cfg_in, mongouri_error *err)
 {
     mongouri_resolve_report *r;
     mongouri_seed *answer = NULL;
@@ -1925,16 +1984,7 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_
     bool lb = false;
     mongouri_status st;
 
-    mongouri__error_clear(err);
-    if (res == NULL || uri == NULL || (current == NULL && ncurrent > 0))
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "res and uri must not be NULL");
-    memset(res, 0, sizeof *res);
-    st = check_srv_uri(uri, err);
-    if (st == MONGOURI_OK)
-        st = load_options(&cfg, opts, err);
-    if (st != MONGOURI_OK)
-        return st;
+    cfg = *cfg_in;
     if (mongouri_uri_get_bool(uri, "loadBalanced", &lb) == MONGOURI_OK && lb) {
         mongouri__error_set(&res->reason, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
                             -1, 0, "loadBalanced=true: SRV records are not polled");
@@ -1958,12 +2008,10 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_
         free(host);
         if (err != NULL)
             *err = res->reason;
-        mongouri_srv_poll_result_clear(res);
         return st;
     }
     if (st == MONGOURI_E_NOMEM || r->oom) {
         free(host);
-        mongouri_srv_poll_result_clear(res);
         return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
                                    "out of memory");
     }
@@ -1977,7 +2025,6 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_
     answer = calloc(r->nsrv, sizeof *answer);
     if (answer == NULL) {
         free(host);
-        mongouri_srv_poll_result_clear(res);
         return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
                                    "out of memory");
     }
@@ -2013,13 +2060,46 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res, const mongouri_
                             cfg.random_ctx, err);
     free(answer);
     if (st != MONGOURI_OK) {
-        mongouri_srv_poll_result_clear(res);
         return st;
     }
     res->rescan_ms = mongouri_resolve_report_rescan_ms(r);
     res->changed = res->nseeds != ncurrent;
     for (i = 0; !res->changed && i < ncurrent; i++)
         res->changed = !seed_in(&current[i], res->seeds, res->nseeds);
+    return MONGOURI_OK;
+}
+
+/* The result is destroyed by the caller when this fails. */
+mongouri_status mongouri_srv_poll(mongouri_srv_poll_result **out, const mongouri_uri *uri,
+                                  const mongouri_seed *current, size_t ncurrent,
+                                  const mongouri_resolve_options *opts, mongouri_error *err)
+{
+    mongouri_srv_poll_result *res;
+    resolve_cfg cfg;
+    mongouri_status st;
+
+    mongouri__error_clear(err);
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || uri == NULL || (current == NULL && ncurrent > 0))
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                   0, "out and uri must not be NULL");
+    st = check_srv_uri(uri, err);
+    if (st == MONGOURI_OK)
+        st = load_options(&cfg, opts, err);
+    if (st != MONGOURI_OK)
+        return st;
+    res = calloc(1, sizeof *res);
+    if (res == NULL)
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "out of memory");
+    mongouri__error_clear(&res->reason);
+    st = srv_poll(res, uri, current, ncurrent, &cfg, err);
+    if (st != MONGOURI_OK) {
+        mongouri_srv_poll_result_destroy(res);
+        return st;
+    }
+    *out = res;
     return MONGOURI_OK;
 }
 

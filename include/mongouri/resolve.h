@@ -179,18 +179,7 @@ MONGOURI_API mongouri_status mongouri_srv_apply(mongouri_seed **out, size_t *nou
                                                 uint32_t (*random)(void *ctx, uint32_t bound),
                                                 void *random_ctx, mongouri_error *err);
 
-/** What a rescan did. Released with mongouri_srv_poll_result_clear(). */
-typedef struct mongouri_srv_poll_result {
-    mongouri_seed *seeds;   /* the new list: the current one when nothing applied */
-    size_t nseeds;
-    bool changed;           /* the list differs from the current one */
-    int64_t rescan_ms;      /* next rescan: max(lowest TTL, 60 s), or heartbeatFrequencyMS
-                               (default 10000) when no valid record came back */
-    size_t ignored;         /* records left out: not a host name, outside the parent domain */
-    mongouri_error reason;  /* why the list was left alone, or the first record left out;
-                               status MONGOURI_OK when none */
-    mongouri_resolve_report *report; /* the SRV query; NULL for loadBalanced */
-} mongouri_srv_poll_result;
+typedef struct mongouri_srv_poll_result mongouri_srv_poll_result; /* opaque */
 
 /**
  * A rescan: the SRV query of `uri` (a parsed, not resolved, mongodb+srv
@@ -198,15 +187,59 @@ typedef struct mongouri_srv_poll_result {
  * that an invalid one is left out rather than failing the answer; then
  * mongouri_srv_apply() with the uri's srvMaxHosts. A DNS failure, no
  * record, no valid record or loadBalanced=true leave the list unchanged and
- * are no error (see `reason`). Errors: invalid arguments and out of memory.
+ * are no error (see mongouri_srv_poll_result_reason()). Errors: invalid
+ * arguments and out of memory. `out`, `uri` must not be NULL; `current` may
+ * be NULL when `ncurrent` is 0 (it is copied); `opts` NULL = defaults; `err`
+ * may be NULL. On MONGOURI_OK `*out` is a new result the caller releases
+ * with mongouri_srv_poll_result_destroy(); otherwise `*out` is NULL.
  */
-MONGOURI_API mongouri_status mongouri_srv_poll(mongouri_srv_poll_result *res,
+MONGOURI_API mongouri_status mongouri_srv_poll(mongouri_srv_poll_result **out,
                                                const mongouri_uri *uri,
                                                const mongouri_seed *current, size_t ncurrent,
                                                const mongouri_resolve_options *opts,
                                                mongouri_error *err);
-/** Free what a result holds and zero it. NULL is a no-op. */
-MONGOURI_API void mongouri_srv_poll_result_clear(mongouri_srv_poll_result *res);
+/** NULL is a no-op. Every pointer borrowed from the result dies with it. */
+MONGOURI_API void mongouri_srv_poll_result_destroy(mongouri_srv_poll_result *res);
+
+/*
+ * The getters take a result that may be NULL (then: 0, false, NULL, or the
+ * value named). Strings and arrays are borrowed until the result is destroyed.
+ */
+
+/** Seeds in the new list (the current one when nothing applied). */
+MONGOURI_API size_t mongouri_srv_poll_result_seed_count(const mongouri_srv_poll_result *res);
+/** Host of seed `i` (lower case, no trailing dot); NULL out of range. */
+MONGOURI_API const char *mongouri_srv_poll_result_seed_host(const mongouri_srv_poll_result *res,
+                                                            size_t i);
+/** Port of seed `i`; 0 out of range. */
+MONGOURI_API uint16_t mongouri_srv_poll_result_seed_port(const mongouri_srv_poll_result *res,
+                                                         size_t i);
+/**
+ * The new list as an array of mongouri_srv_poll_result_seed_count() seeds, e.g. the
+ * `current` of the next mongouri_srv_poll(); NULL when empty. Read only.
+ */
+MONGOURI_API const mongouri_seed *mongouri_srv_poll_result_seeds(
+    const mongouri_srv_poll_result *res);
+/** Whether the new list differs from the current one. */
+MONGOURI_API bool mongouri_srv_poll_result_changed(const mongouri_srv_poll_result *res);
+/**
+ * Milliseconds to the next rescan: max(lowest TTL, 60 s), or
+ * heartbeatFrequencyMS (default 10000) when no valid record came back;
+ * 10000 for NULL.
+ */
+MONGOURI_API int64_t mongouri_srv_poll_result_rescan_ms(const mongouri_srv_poll_result *res);
+/** Records left out: not a host name, outside the parent domain. */
+MONGOURI_API size_t mongouri_srv_poll_result_ignored(const mongouri_srv_poll_result *res);
+/**
+ * Why the list was left alone, or the first record left out; its status is
+ * MONGOURI_OK when there is nothing to say. Never NULL (for NULL: a static
+ * empty error).
+ */
+MONGOURI_API const mongouri_error *mongouri_srv_poll_result_reason(
+    const mongouri_srv_poll_result *res);
+/** The SRV query's report; NULL for loadBalanced=true (nothing asked). */
+MONGOURI_API const mongouri_resolve_report *mongouri_srv_poll_result_report(
+    const mongouri_srv_poll_result *res);
 
 #ifdef __cplusplus
 }

@@ -774,7 +774,7 @@ static void test_ttl(void)
 }
 
 typedef struct poll_run {
-    mongouri_srv_poll_result res;
+    mongouri_srv_poll_result *res;
     mongouri_status st;
     mongouri_error err;
     double ms;
@@ -815,11 +815,24 @@ static void do_poll(poll_run *p, const char *text, const char *const *current, s
     p->st = mongouri_srv_poll(&p->res, uri, cur, n, &o, &p->err);
     p->ms = now_ms() - t0;
     if (p->st == MONGOURI_OK) {
-        qsort(p->res.seeds, p->res.nseeds, sizeof *p->res.seeds, cmp_seed);
-        for (size_t i = 0; i < p->res.nseeds; i++)
+        size_t ns = mongouri_srv_poll_result_seed_count(p->res);
+        mongouri_seed sorted[16];
+
+        EXPECT(ns <= 16);
+        EXPECT(ns == 0 || mongouri_srv_poll_result_seeds(p->res) != NULL);
+        for (size_t i = 0; i < ns && i < 16; i++) {
+            sorted[i].host = (char *)mongouri_srv_poll_result_seed_host(p->res, i);
+            sorted[i].port = mongouri_srv_poll_result_seed_port(p->res, i);
+            EXPECT(mongouri_srv_poll_result_seeds(p->res)[i].port == sorted[i].port);
+        }
+        EXPECT(mongouri_srv_poll_result_seed_host(p->res, ns) == NULL);
+        EXPECT(mongouri_srv_poll_result_seed_port(p->res, ns) == 0);
+        qsort(sorted, ns < 16 ? ns : 16, sizeof *sorted, cmp_seed);
+        for (size_t i = 0; i < ns && i < 16; i++)
             used += (size_t)snprintf(p->seeds + used, sizeof p->seeds - used, "%s%s:%u",
-                                     i ? "," : "", p->res.seeds[i].host,
-                                     (unsigned)p->res.seeds[i].port);
+                                     i ? "," : "", sorted[i].host, (unsigned)sorted[i].port);
+    } else {
+        EXPECT(p->res == NULL);
     }
 out:
     for (size_t i = 0; i < n; i++)
@@ -839,83 +852,113 @@ static void test_poll(void)
     do_poll(&p, "mongodb+srv://polla.hostile.test/", two, 2, dns);
     EXPECT(p.st == MONGOURI_OK);
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017,localhost.polla.hostile.test:27018");
-    EXPECT(!p.res.changed);
-    EXPECT(p.res.rescan_ms == 60000);
-    EXPECT(p.res.reason.status == MONGOURI_OK);
-    EXPECT(mongouri_resolve_report_query_count(p.res.report) == 1); /* no TXT query */
+    EXPECT(!mongouri_srv_poll_result_changed(p.res));
+    EXPECT(mongouri_srv_poll_result_rescan_ms(p.res) == 60000);
+    EXPECT(mongouri_srv_poll_result_reason(p.res)->status == MONGOURI_OK);
+    EXPECT(mongouri_resolve_report_query_count(mongouri_srv_poll_result_report(p.res)) == 1); /* no TXT query */
     EXPECT(p.ms < 1000);
-    mongouri_srv_poll_result_clear(&p.res);
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* The records change between two rescans (prose test 5). */
     do_poll(&p, "mongodb+srv://pollb.hostile.test/", twob, 2, dns);
-    EXPECT(!p.res.changed);
-    mongouri_srv_poll_result_clear(&p.res);
+    EXPECT(!mongouri_srv_poll_result_changed(p.res));
+    mongouri_srv_poll_result_destroy(p.res);
     do_poll(&p, "mongodb+srv://pollb.hostile.test/", twob, 2, dns);
-    EXPECT(p.st == MONGOURI_OK && p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.pollb.hostile.test:27019,localhost.pollb.hostile.test:27020");
-    mongouri_srv_poll_result_clear(&p.res);
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* 6. timeout, 7. NXDOMAIN, 8. no record: unchanged, rescan after heartbeatFrequencyMS. */
     do_poll(&p, "mongodb+srv://timeout.hostile.test/?heartbeatFrequencyMS=1500", two, 2, dns);
-    EXPECT(p.st == MONGOURI_OK && !p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && !mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017,localhost.polla.hostile.test:27018");
-    EXPECT(p.res.reason.code == MONGOURI_D_DNS_TIMEOUT);
-    EXPECT(p.res.rescan_ms == 1500);
+    EXPECT(mongouri_srv_poll_result_reason(p.res)->code == MONGOURI_D_DNS_TIMEOUT);
+    EXPECT(mongouri_srv_poll_result_rescan_ms(p.res) == 1500);
     EXPECT(p.ms < 1500);
-    mongouri_srv_poll_result_clear(&p.res);
+    mongouri_srv_poll_result_destroy(p.res);
 
     do_poll(&p, "mongodb+srv://nxdomain.hostile.test/", two, 2, dns);
-    EXPECT(p.st == MONGOURI_OK && !p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && !mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017,localhost.polla.hostile.test:27018");
-    EXPECT(p.res.reason.code == MONGOURI_D_DNS_NXDOMAIN);
-    EXPECT(p.res.rescan_ms == 10000);
-    mongouri_srv_poll_result_clear(&p.res);
+    EXPECT(mongouri_srv_poll_result_reason(p.res)->code == MONGOURI_D_DNS_NXDOMAIN);
+    EXPECT(mongouri_srv_poll_result_rescan_ms(p.res) == 10000);
+    mongouri_srv_poll_result_destroy(p.res);
 
     do_poll(&p, "mongodb+srv://empty.hostile.test/", two, 2, dns);
-    EXPECT(p.st == MONGOURI_OK && !p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && !mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017,localhost.polla.hostile.test:27018");
-    EXPECT(p.res.reason.code == MONGOURI_D_DNS_NO_RECORDS);
-    mongouri_srv_poll_result_clear(&p.res);
+    EXPECT(mongouri_srv_poll_result_reason(p.res)->code == MONGOURI_D_DNS_NO_RECORDS);
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* A record outside the parent domain is left out, not an error. */
     do_poll(&p, "mongodb+srv://pollmixed.hostile.test/", two, 2, dns);
-    EXPECT(p.st == MONGOURI_OK && p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.pollmixed.hostile.test:27019");
-    EXPECT(p.res.ignored == 1);
-    EXPECT(p.res.reason.code == MONGOURI_D_SRV_PARENT_DOMAIN);
-    EXPECT_CONTAINS(p.res.reason.message, "localhost.evil.example");
-    mongouri_srv_poll_result_clear(&p.res);
+    EXPECT(mongouri_srv_poll_result_ignored(p.res) == 1);
+    EXPECT(mongouri_srv_poll_result_reason(p.res)->code == MONGOURI_D_SRV_PARENT_DOMAIN);
+    EXPECT_CONTAINS(mongouri_srv_poll_result_reason(p.res)->message, "localhost.evil.example");
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* 9. loadBalanced: no polling at all. */
     do_poll(&p, "mongodb+srv://pollb.hostile.test/?loadBalanced=true", twob, 1, dns);
-    EXPECT(p.st == MONGOURI_OK && !p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && !mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.pollb.hostile.test:27017");
-    EXPECT(p.res.report == NULL);
-    EXPECT_CONTAINS(p.res.reason.message, "loadBalanced=true");
-    mongouri_srv_poll_result_clear(&p.res);
+    EXPECT(mongouri_srv_poll_result_report(p.res) == NULL);
+    EXPECT_CONTAINS(mongouri_srv_poll_result_reason(p.res)->message, "loadBalanced=true");
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* 13. srvServiceName: the custom service is queried. */
     do_poll(&p, "mongodb+srv://polla.hostile.test/?srvServiceName=customname", two, 1, dns);
-    EXPECT(p.st == MONGOURI_OK && p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017,localhost.polla.hostile.test:27018");
-    EXPECT_STR(mongouri_resolve_report_query_name(p.res.report, 0),
+    EXPECT_STR(mongouri_resolve_report_query_name(mongouri_srv_poll_result_report(p.res), 0),
                "_customname._tcp.polla.hostile.test");
-    mongouri_srv_poll_result_clear(&p.res);
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* srvMaxHosts from the URI: 1 host kept, none added. */
     do_poll(&p, "mongodb+srv://polla.hostile.test/?srvMaxHosts=1", two, 1, dns);
-    EXPECT(p.st == MONGOURI_OK && !p.res.changed);
+    EXPECT(p.st == MONGOURI_OK && !mongouri_srv_poll_result_changed(p.res));
     EXPECT_STR(p.seeds, "localhost.polla.hostile.test:27017");
-    mongouri_srv_poll_result_clear(&p.res);
+    mongouri_srv_poll_result_destroy(p.res);
 
     /* Arguments: bad DNS servers are an error, not a DNS failure. */
     EXPECT(mongouri_srv_poll(NULL, NULL, NULL, 0, NULL, NULL) == MONGOURI_E_INVALID_ARG);
     do_poll(&p, "mongodb+srv://polla.hostile.test/", two, 2, "dns.example.com:53");
     EXPECT(p.st == MONGOURI_E_INVALID_ARG && p.err.code == MONGOURI_D_INVALID_ARG);
-    EXPECT(p.res.seeds == NULL && p.res.report == NULL);
+    EXPECT(p.res == NULL);
     do_poll(&p, "mongodb://polla.hostile.test/", two, 2, dns);
     EXPECT(p.st == MONGOURI_E_INVALID_ARG);
-    mongouri_srv_poll_result_clear(NULL);
+    EXPECT(p.res == NULL);
+    mongouri_srv_poll_result_destroy(NULL);
+    EXPECT(mongouri_srv_poll_result_seed_count(NULL) == 0);
+    EXPECT(mongouri_srv_poll_result_seed_host(NULL, 0) == NULL);
+    EXPECT(mongouri_srv_poll_result_seeds(NULL) == NULL);
+    EXPECT(!mongouri_srv_poll_result_changed(NULL));
+    EXPECT(mongouri_srv_poll_result_rescan_ms(NULL) == 10000);
+    EXPECT(mongouri_srv_poll_result_ignored(NULL) == 0);
+    EXPECT(mongouri_srv_poll_result_reason(NULL)->status == MONGOURI_OK);
+    EXPECT(mongouri_srv_poll_result_report(NULL) == NULL);
+
+    /* A result's list is the next rescan's current list. */
+    do_poll(&p, "mongodb+srv://polla.hostile.test/", two, 1, dns);
+    EXPECT(p.st == MONGOURI_OK && mongouri_srv_poll_result_changed(p.res));
+    if (p.st == MONGOURI_OK) {
+        mongouri_resolve_options o = MONGOURI_RESOLVE_OPTIONS_INIT;
+        mongouri_srv_poll_result *again = NULL;
+        mongouri_uri *u = NULL;
+
+        o.dns_servers = dns;
+        EXPECT(mongouri_uri_parse(&u, "mongodb+srv://polla.hostile.test/", NULL, NULL) ==
+               MONGOURI_OK);
+        EXPECT(mongouri_srv_poll(&again, u, mongouri_srv_poll_result_seeds(p.res),
+                                 mongouri_srv_poll_result_seed_count(p.res), &o,
+                                 NULL) == MONGOURI_OK);
+        EXPECT(!mongouri_srv_poll_result_changed(again));
+        EXPECT(mongouri_srv_poll_result_seed_count(again) == 2);
+        mongouri_srv_poll_result_destroy(again);
+        mongouri_uri_destroy(u);
+    }
+    mongouri_srv_poll_result_destroy(p.res);
 }
 
 /* ------------------------------------------------------------------------ */
