@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdatomic.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -126,18 +125,20 @@ static char *dup_dns_name(const char *s, size_t n)
 }
 
 /*
- * c-ares' allocations go through these wrappers (when c-ares was not set up
- * by someone else first), so that memory running out inside c-ares (which
- * then drops an answer and waits for a timeout) is seen and reported as
- * such. mongouri__resolve_fail_alloc is a test hook: when set, it decides
- * which allocations fail.
+ * c-ares' allocations go through these wrappers, so that memory running out
+ * inside c-ares (which then drops an answer and waits for a timeout) is seen
+ * and reported as such. mongouri__resolve_fail_alloc is a test hook: when
+ * set, it decides which allocations fail.
+ *
+ * The failures are counted per thread: c-ares (1.18: no threads of its own)
+ * runs its allocations and our callbacks in the thread that calls it, and a
+ * resolution calls it only from the thread that runs the resolution. So the
+ * counter read before and after a resolution's own c-ares calls counts that
+ * resolution's failures only, never another thread's.
  */
 bool (*mongouri__resolve_fail_alloc)(size_t size) = NULL;
-static atomic_ulong alloc_failures;
+static _Thread_local unsigned long alloc_failures;
 
-/* The counter is process-wide: a failure in another thread's c-ares use
- * during a resolution is counted too, which can only turn its outcome into
- * out-of-memory (never a success into a failure). */
 static void *rmalloc(size_t n)
 {
     void *p = mongouri__resolve_fail_alloc != NULL && mongouri__resolve_fail_alloc(n)
@@ -145,7 +146,7 @@ static void *rmalloc(size_t n)
                   : malloc(n);
 
     if (p == NULL && n > 0)
-        atomic_fetch_add(&alloc_failures, 1);
+        alloc_failures++;
     return p;
 }
 
@@ -156,7 +157,7 @@ static void *rrealloc(void *old, size_t n)
                   : realloc(old, n);
 
     if (p == NULL && n > 0)
-        atomic_fetch_add(&alloc_failures, 1);
+        alloc_failures++;
     return p;
 }
 
@@ -177,11 +178,16 @@ static int ares_init_status = ARES_SUCCESS;
 
 static void ares_init_once(void)
 {
-    /* Never cleaned up: c-ares keeps no resources for it on POSIX systems. */
-    if (ares_library_initialized() == ARES_SUCCESS)
-        ares_init_status = ares_library_init(ARES_LIB_INIT_ALL);
-    else
-        ares_init_status = ares_library_init_mem(ARES_LIB_INIT_ALL, rmalloc, free, rrealloc);
+    /*
+     * Never cleaned up: c-ares keeps no resources for it on POSIX systems.
+     * Always with our wrappers: ares_library_initialized() says ARES_SUCCESS
+     * on every system but Windows, initialised or not, so whether the
+     * application initialised c-ares first cannot be known. The wrappers are
+     * malloc, realloc and free (plus the count), so memory c-ares allocated
+     * before (with its default allocator) is freed correctly; an allocator
+     * of the application's own must be set after this (see resolve.h).
+     */
+    ares_init_status = ares_library_init_mem(ARES_LIB_INIT_ALL, rmalloc, free, rrealloc);
 }
 
 int mongouri__ares_init(void)
@@ -902,7 +908,7 @@ struct engine {
     ares_channel udp, tcp;
     int nq;
     struct qstate qs[Q_COUNT];
-    unsigned long failures0; /* alloc_failures when the resolution started */
+    unsigned long failures0; /* this thread's alloc_failures when the resolution started */
 };
 
 static void server_name(char *dst, size_t cap, const struct ares_addr_port_node *p)
@@ -1140,7 +1146,7 @@ static bool any_active(const engine *e)
 
 static bool memory_ran_out(const engine *e)
 {
-    return atomic_load(&alloc_failures) != e->failures0 || e->r->oom;
+    return alloc_failures != e->failures0 || e->r->oom;
 }
 
 /*
@@ -1234,7 +1240,7 @@ static mongouri_status run_engine(engine *e, double t0, mongouri_error *err)
     char qname[QUERY_NAME_CAP + 1];
     int k, rc;
 
-    e->failures0 = atomic_load(&alloc_failures);
+    e->failures0 = alloc_failures;
     r->nqueries = (size_t)e->nq;
     for (k = 0; k < e->nq; k++) {
         struct qstate *qs = &e->qs[k];

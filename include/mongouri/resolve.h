@@ -11,6 +11,30 @@
 extern "C" {
 #endif
 
+/*
+ * c-ares and memory. The first resolution, rescan or TLS probe initialises
+ * c-ares once for the process (ares_library_init_mem(), never cleaned up),
+ * with allocation hooks that are malloc, realloc and free plus a count of
+ * failures kept per thread, so that memory running out inside c-ares during
+ * a resolution (c-ares then drops the answer) is this resolution's
+ * out-of-memory, not a timeout, and another thread's failure is never
+ * counted. c-ares cannot tell on POSIX systems whether it was initialised
+ * before, so:
+ *  - an application that uses c-ares itself with its default allocator,
+ *    whether it called ares_library_init() before or after, needs nothing
+ *    (the hooks are compatible with that allocator);
+ *  - an application that gives c-ares an allocator of its own must call
+ *    ares_library_init_mem() after the library's first resolution, not
+ *    before (the hooks would replace it). Memory running out inside c-ares
+ *    is then reported only where c-ares returns ARES_ENOMEM (queries that
+ *    cannot be created or sent, names that cannot be expanded); an answer
+ *    c-ares drops for want of memory ends as the timeout it causes — an
+ *    error, never a success — and the library's own allocations are always
+ *    reported as out-of-memory.
+ * ares_library_init() is not thread-safe: the application must not run its
+ * own initialisation concurrently with the library's first call.
+ */
+
 /** Versioned resolver options. NULL means the defaults. */
 typedef struct mongouri_resolve_options {
     unsigned int version;    /* MONGOURI_RESOLVE_OPTIONS_VERSION */

@@ -4,7 +4,10 @@
  * end by themselves after 60 s):
  *
  *   test-hostile --server PATH-TO-hostile-dns [--validate-uri PATH] [--dump DIR]
- *                [TEST-NAME-SUBSTRING]
+ *                [--ares-first] [TEST-NAME-SUBSTRING]
+ *
+ * --ares-first: c-ares is initialised (ares_library_init) before anything,
+ * as an application that uses c-ares itself does.
  *
  * Three instances: one answering by query name, one answering SERVFAIL to
  * everything, one dropping everything. Every test asserts the exact
@@ -16,17 +19,22 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <ares.h>
 
 #include "internal.h"
 #include "mongouri/mongouri.h"
@@ -540,6 +548,76 @@ static void test_out_of_memory(void)
     EXPECT(ok > 0);
 }
 
+/*
+ * Memory running out in another thread's c-ares use is not this
+ * resolution's: a thread failing every c-ares allocation it makes while the
+ * resolutions run does not turn them into out-of-memory.
+ */
+static _Thread_local bool in_noise_thread;
+static atomic_bool noise_stop;
+static atomic_ulong noise_failures;
+
+static bool fail_in_noise_thread(size_t size)
+{
+    (void)size;
+    return in_noise_thread;
+}
+
+static void *noise(void *arg)
+{
+    (void)arg;
+    in_noise_thread = true;
+    while (!atomic_load(&noise_stop)) {
+        unsigned char *q = NULL;
+        int len = 0;
+        int rc = ares_create_query("noise.example.", 1 /* IN */, 1 /* A */, 1, 1, &q, &len, 0);
+        struct timespec ts = { 0, 200000 };
+
+        if (rc == ARES_ENOMEM)
+            atomic_fetch_add(&noise_failures, 1);
+        else if (rc == ARES_SUCCESS)
+            ares_free_string(q);
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+static void test_oom_other_thread(void)
+{
+    int overlapped = 0;
+    pthread_t t;
+
+    EXPECT(mongouri__ares_init() == ARES_SUCCESS);
+    mongouri__resolve_fail_alloc = fail_in_noise_thread;
+    atomic_store(&noise_stop, false);
+    atomic_store(&noise_failures, 0);
+    if (pthread_create(&t, NULL, noise, NULL) != 0) {
+        fail_at(__LINE__, "pthread_create failed");
+        mongouri__resolve_fail_alloc = NULL;
+        return;
+    }
+    for (int i = 0; i < 200 && atomic_load(&noise_failures) == 0; i++) {
+        struct timespec ts = { 0, 10000000 };
+        nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < 10; i++) {
+        unsigned long before = atomic_load(&noise_failures);
+        run r;
+
+        resolve(&r, "ok");
+        EXPECT_OK(&r);
+        EXPECT_FASTER(&r, 1000);
+        /* The other thread's allocations did fail meanwhile. */
+        if (atomic_load(&noise_failures) > before)
+            overlapped++;
+        run_free(&r);
+    }
+    EXPECT(overlapped > 0);
+    atomic_store(&noise_stop, true);
+    pthread_join(t, NULL);
+    mongouri__resolve_fail_alloc = NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 /* 5. Truncation: 120 records over TCP, all used                             */
 /* ------------------------------------------------------------------------ */
@@ -976,6 +1054,7 @@ static const struct {
     { "malformed", test_malformed },
     { "wrong_id", test_wrong_id },
     { "out_of_memory", test_out_of_memory },
+    { "oom_other_thread", test_oom_other_thread },
     { "many_records", test_many_records },
     { "retry_once", test_retry_once },
     { "several_servers", test_several_servers },
@@ -988,13 +1067,14 @@ static const struct {
 static void usage(void)
 {
     fprintf(stderr, "usage: test-hostile --server PATH [--validate-uri PATH] [--dump DIR] "
-                    "[NAME]\n");
+                    "[--ares-first] [NAME]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     const char *server = NULL, *filter = NULL, *dump = NULL;
+    bool ares_first = false;
     int passed = 0, failed = 0;
 
     for (int i = 1; i < argc; i++) {
@@ -1002,6 +1082,8 @@ int main(int argc, char **argv)
             server = argv[++i];
         else if (strcmp(argv[i], "--validate-uri") == 0 && i + 1 < argc)
             validate_uri = argv[++i];
+        else if (strcmp(argv[i], "--ares-first") == 0)
+            ares_first = true;
         else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
             dump = argv[++i];
         else if (argv[i][0] != '-' && filter == NULL)
@@ -1011,6 +1093,11 @@ int main(int argc, char **argv)
     }
     if (server == NULL)
         usage();
+    /* As an application that uses c-ares itself and initialised it first. */
+    if (ares_first && ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+        fprintf(stderr, "ares_library_init failed\n");
+        return 2;
+    }
     snprintf(workdir, sizeof workdir, "%s/mongouri-hostile.XXXXXX",
              getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(workdir) == NULL) {
@@ -1035,6 +1122,8 @@ int main(int argc, char **argv)
             failed++;
     }
     stop_servers();
+    if (ares_first)
+        ares_library_cleanup();
     rmdir(workdir);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
