@@ -352,4 +352,21 @@ mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);
 mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err);
 void mongouri__tls_normalize(mongouri_uri *uri);
 
+/* For resolve.c (uri.c): an SRV target, n bytes, checked exactly as a URI host
+ * name (and refused when it is an IP address); the error offsets are in it. */
+mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_error *err);
+
+/* Test hook (resolve.c): when set, the allocations of c-ares and of the
+ * answer handling for which it returns true fail. */
+extern bool (*mongouri__resolve_fail_alloc)(size_t size);
+
+/* For the SRV fuzz harness (resolve.c): a raw DNS message answering the SRV
+ * (or TXT) query of `host`, read as a resolution reads it; `each` receives
+ * every SRV target and whether it passes every check (for TXT, the record as
+ * shown and whether it is valid UTF-8). Returns the ARES_* status. */
+int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt,
+                                const char *host,
+                                void (*each)(void *ctx, const char *text, bool accepted),
+                                void *ctx);
+
 #endif /* MONGOURI_INTERNAL_H */

@@ -1580,3 +1580,38 @@ void mongouri_uri_destroy(mongouri_uri *uri)
     mongouri__arena_free(&uri->arena);
     free(uri);
 }
+
+/* ------------------------------------------------------------------------ */
+/* For resolve.c: an SRV target checked as a URI host                        */
+/* ------------------------------------------------------------------------ */
+
+mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_error *err)
+{
+    mongouri_uri tmp;
+    mongouri__host h;
+    mongouri_status rc = MONGOURI_OK;
+    ctx c;
+    size_t i;
+
+    /* A DNS target is never percent-encoded, a socket path or host:port: only
+     * the raw characters of a host name, then the parser's own host rules. */
+    memset(&tmp, 0, sizeof tmp);
+    memset(&c, 0, sizeof c);
+    memset(&h, 0, sizeof h);
+    c.uri = &tmp;
+    c.err = err;
+    c.text = host;
+    c.len = n;
+    c.srv_offset = -1;
+    c.srv_length = 0;
+    for (i = 0; i < n && rc == MONGOURI_OK; i++)
+        if (!host_ascii[(unsigned char)host[i]])
+            rc = bad_host_char(&c, i, (unsigned char)host[i]);
+    if (rc == MONGOURI_OK)
+        rc = parse_host(&c, 0, n, &h);
+    if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
+        rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s", "an SRV target must be a host name, "
+                                                        "not an IP address");
+    mongouri__arena_free(&tmp.arena);
+    return rc;
+}

@@ -799,6 +799,13 @@ static void print_resolve_report(FILE *out, const vu_config *cfg, const vu_resul
         put_text(out, outcome != NULL ? outcome : "?");
         fprintf(out, ", %zu record%s, %.1f ms\n", records, records == 1 ? "" : "s",
                 mongouri_resolve_report_query_ms(rep, i));
+        /* Several servers, or a retry: each attempt, in order. */
+        if (mongouri_resolve_report_query_attempts(rep, i) != NULL &&
+            strchr(mongouri_resolve_report_query_attempts(rep, i), ',') != NULL) {
+            label(out, "  attempts");
+            put_text(out, mongouri_resolve_report_query_attempts(rep, i));
+            fputc('\n', out);
+        }
     }
     label(out, "SRV answer");
     if (ns == 0)

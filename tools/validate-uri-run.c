@@ -366,6 +366,9 @@ static bool add_resolve_report(cJSON *o, const vu_result *r, bool show_secrets)
         if (!add_string_or_null(q, "type", mongouri_resolve_report_query_type(rep, i))
             || !add_string_or_null(q, "name", mongouri_resolve_report_query_name(rep, i))
             || !add_string_or_null(q, "outcome", mongouri_resolve_report_query_outcome(rep, i))
+            || !add_string_or_null(q, "server", mongouri_resolve_report_query_server(rep, i))
+            || !add_string_or_null(q, "attempts",
+                                   mongouri_resolve_report_query_attempts(rep, i))
             || cJSON_AddNumberToObject(q, "records",
                                        (double)mongouri_resolve_report_query_records(rep, i))
                    == NULL

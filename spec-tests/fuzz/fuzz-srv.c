@@ -11,6 +11,11 @@
  * The builder gets exactly what lib/resolve.c would give it: the text, flags
  * and keywords of the offline parse, the seeds, the TXT text and a random
  * source (drawn from the input, so runs are reproducible).
+ *
+ * An input that starts with "#dns srv HOST\n" (or "#dns txt HOST\n") is a
+ * raw DNS message instead, read by the resolver's answer walker and target
+ * checks as the answer to HOST's SRV (or TXT) query. Seeds of that form come
+ * from the hostile DNS server's answers (dns-seeds.sh).
  */
 #include "fuzz-common.h"
 #include "internal.h"
@@ -28,6 +33,49 @@ static uint32_t draw(void *ctx, uint32_t bound)
     r->state ^= r->state >> 7;
     r->state ^= r->state << 17;
     return bound == 0 ? 0 : (uint32_t)(r->state % bound);
+}
+
+/* Every accepted SRV target is a plain DNS name; every TXT shown is UTF-8. */
+static void check_raw(void *ctx, const char *text, bool accepted)
+{
+    const bool txt = *(const bool *)ctx;
+    size_t n = strlen(text);
+
+    if (txt) {
+        FUZZ_CHECK(mongouri__utf8_valid(text, n, &(size_t){ 0 }), "TXT shown is not UTF-8");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        FUZZ_CHECK(!(text[i] >= 'A' && text[i] <= 'Z'), "target %s is not lower case", text);
+    if (!accepted)
+        return;
+    FUZZ_CHECK(n >= 1 && n <= 253, "accepted target of %zu characters", n);
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                       c == '_' || c == '~',
+                   "accepted target %s has byte 0x%02x", text, (unsigned char)c);
+    }
+}
+
+static int fuzz_raw_dns(const uint8_t *data, size_t size)
+{
+    const uint8_t *nl = memchr(data, '\n', size < 300 ? size : 300);
+    char host[300];
+    bool txt;
+    size_t n;
+
+    if (nl == NULL || (size_t)(nl - data) < 9)
+        return 0;
+    txt = memcmp(data + 5, "txt ", 4) == 0;
+    if (!txt && memcmp(data + 5, "srv ", 4) != 0)
+        return 0;
+    n = (size_t)(nl - data) - 9;
+    memcpy(host, data + 9, n);
+    host[n] = '\0';
+    mongouri__resolve_parse_raw(nl + 1, size - (size_t)(nl + 1 - data), txt, host, check_raw,
+                                &txt);
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,6 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *txt = NULL, *text = NULL;
     rng r = { 0x9E3779B97F4A7C15ull };
 
+    if (size > 5 && memcmp(data, "#dns ", 5) == 0)
+        return fuzz_raw_dns(data, size);
     for (size_t i = 0; i < size; i++)
         r.state = (r.state ^ data[i]) * 0x100000001B3ull;
     if (r.state == 0)

@@ -37,7 +37,8 @@ command -v clang >/dev/null || { echo "fuzz: clang not found (Debian: clang, lib
 config=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONGOURI_FUZZ=ON -DMONGOURI_SANITIZE=ON)
 [ -n "$fixtures" ] && config+=(-DMONGOURI_SPEC_FIXTURES="$fixtures")
 CC=clang cmake -S "$root" -B "$build" "${config[@]}" >/dev/null
-cmake --build "$build" -j2 --target fuzz-seeds $(printf 'fuzz-%s ' "${harnesses[@]}") >/dev/null
+cmake --build "$build" -j2 --target fuzz-seeds test-hostile hostile-dns \
+  $(printf 'fuzz-%s ' "${harnesses[@]}") >/dev/null
 
 dir=$build/spec-tests/fuzz
 mkdir -p "$dir/artifacts"
@@ -46,6 +47,8 @@ sources=("$root/spec-tests/fixtures" "$root/spec-tests/bench")
 [ -f "$fixtures/../bench/corpus-bench.txt" ] && sources+=("$fixtures/../bench/corpus-bench.txt")
 "$dir/fuzz-seeds" corpus "$dir/seeds" "${sources[@]}"
 "$dir/fuzz-seeds" dict "$dir/mongouri.dict"
+bash "$root/spec-tests/fuzz/dns-seeds.sh" "$build/spec-tests/dns/test-hostile" \
+  "$build/spec-tests/dns/hostile-dns" "$dir/seeds/srv"
 
 per=$(( total / ${#harnesses[@]} ))
 [ "$per" -ge 1 ] || per=1
