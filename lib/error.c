@@ -141,6 +141,7 @@ const char *mongouri_diag_name(mongouri_diag code)
         "tls-setup",
         "tls-handshake",
         "connect-failed",
+        "write-concern",
     };
 
     if ((unsigned)code < sizeof names / sizeof names[0])

@@ -108,6 +108,7 @@ typedef enum mongouri_diag {
     MONGOURI_D_TLS_SETUP = 52,          /* "tls-setup" */
     MONGOURI_D_TLS_HANDSHAKE = 53,      /* "tls-handshake" */
     MONGOURI_D_CONNECT = 54,            /* "connect-failed" */
+    MONGOURI_D_WRITE_CONCERN = 55,      /* "write-concern" */
     MONGOURI_D__LAST                    /* not a real code; keep last */
 } mongouri_diag;
 

@@ -375,13 +375,15 @@ static bool check_secrets(const cJSON *secrets, const outcome *o, const char *te
             continue;
         if ((o->redacted != NULL && strstr(o->redacted, v) != NULL) ||
             (red != NULL && strstr(red, v) != NULL) ||
-            strstr(o->err.message, v) != NULL || strstr(o->err.hint, v) != NULL) {
+            strstr(o->err.message, v) != NULL || strstr(o->err.hint, v) != NULL ||
+            strstr(o->err.option, v) != NULL) {
             say(r, "  secret \"%s\" is shown\n", v);
             ok = false;
         }
         for (size_t i = 0; o->uri != NULL && i < mongouri_uri_warning_count(o->uri); i++) {
             const mongouri_error *w = mongouri_uri_warning(o->uri, i);
-            if (strstr(w->message, v) != NULL || strstr(w->hint, v) != NULL) {
+            if (strstr(w->message, v) != NULL || strstr(w->hint, v) != NULL ||
+                strstr(w->option, v) != NULL) {
                 say(r, "  secret \"%s\" is shown in a warning\n", v);
                 ok = false;
             }
