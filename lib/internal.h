@@ -105,7 +105,7 @@ unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsign
 /* The tokenizer (split.c): the parts of a connection string, and its secrets */
 /* ------------------------------------------------------------------------ */
 
-enum { MONGOURI__SPLIT_OK = 0, MONGOURI__SPLIT_AMBIGUOUS = 1, MONGOURI__SPLIT_USERINFO_CHAR = 2 };
+enum { MONGOURI__SPLIT_OK = 0, MONGOURI__SPLIT_AMBIGUOUS = 1 };
 
 typedef struct mongouri__split {
     size_t start;        /* first byte after the scheme */
@@ -314,6 +314,7 @@ struct mongouri_uri {
     bool has_userinfo;
     bool resolved;
     bool has_secret;             /* a secret was decoded: wipe the arena on destroy */
+    uint8_t gssapi_source;       /* mongouri_source of gssapi_service_name */
     size_t warnings_dropped;     /* warnings beyond MONGOURI__MAX_WARNINGS */
 
     /* Option values, dense: slot[id] is 1 + the index in vals, 0 when absent. */
@@ -330,8 +331,7 @@ struct mongouri_uri {
     mongouri__kv *props;
     /* gssapiServiceName, the deprecated form of SERVICE_NAME; NULL when absent */
     const char *gssapi_service_name;
-    uint8_t gssapi_source;
-    long gssapi_offset, gssapi_length;
+    int32_t gssapi_offset, gssapi_length;
 
     mongouri_tls_settings tls;
 

@@ -229,18 +229,25 @@ static cJSON *diag_json(const mongouri_error *e)
 static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags, bool props)
 {
     cJSON *o = cJSON_CreateObject();
+    bool show = (flags & MONGOURI_JSON_SHOW_SECRETS) != 0;
 
     if (o == NULL)
         return NULL;
-    bool hide = false;
-
     for (size_t i = 0; i < n; i++) {
-        /* as the tokenizer reads the URI: a secret item hides all that follows */
-        hide = hide || (props && mongouri__property_secret(items[i].key, strlen(items[i].key)));
+        /* as the tokenizer reads the URI: a secret item hides itself and all
+         * that follows it, names included */
+        bool hide = props && mongouri__property_secret(items[i].key, strlen(items[i].key));
         if (!put(o, items[i].key, hide ? secret(items[i].value, flags)
                                        : cJSON_CreateString(items[i].value))) {
             cJSON_Delete(o);
             return NULL;
+        }
+        if (hide && !show) {
+            if (i + 1 < n && !put(o, MASK, cJSON_CreateString(MASK))) {
+                cJSON_Delete(o);
+                return NULL;
+            }
+            break;
         }
     }
     return o;

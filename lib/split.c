@@ -19,48 +19,49 @@ static const char *find_scheme_end(const char *t, size_t len)
 
 void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out)
 {
-    const char *slash, *qm, *at;
-    size_t hend, i;
+    const char *slash, *qm, *at, *q;
+    size_t hend;
 
-    memset(out, 0, sizeof *out);
     out->start = start;
+    out->has_userinfo = false;
+    out->at = 0;
+    out->has_db = false;
+    out->db_start = out->db_end = 0;
+    out->problem = MONGOURI__SPLIT_OK;
+    out->problem_at = 0;
     /* The host information ends at the first '/'; the userinfo is what
      * precedes the last '@' before it. */
     slash = memchr(t + start, '/', len - start);
     hend = slash != NULL ? (size_t)(slash - t) : len;
-    qm = memchr(t + start, '?', len - start);
-    if (slash == NULL && qm != NULL && memchr(qm, '@', (size_t)(t + len - qm)) != NULL) {
-        /* No '/': an '@' after the first '?' ends either a userinfo holding a
-         * '?' or an option value holding an '@'. */
-        out->problem = MONGOURI__SPLIT_AMBIGUOUS;
-        out->problem_at = (size_t)(qm - t);
+    if (slash == NULL && (qm = memchr(t + start, '?', len - start)) != NULL) {
+        /* No '/': the host list ends at the first '?', and an '@' after it
+         * ends either a userinfo holding a '?' or an option value holding an
+         * '@': ambiguous. */
+        if (memchr(qm, '@', (size_t)(t + len - qm)) != NULL) {
+            out->problem = MONGOURI__SPLIT_AMBIGUOUS;
+            out->problem_at = (size_t)(qm - t);
+        }
         hend = (size_t)(qm - t);
     }
-    for (i = start; (at = memchr(t + i, '@', hend - i)) != NULL; i = (size_t)(at - t) + 1) {
+    for (size_t i = start; (at = memchr(t + i, '@', hend - i)) != NULL;
+         i = (size_t)(at - t) + 1) {
         out->has_userinfo = true;
         out->at = (size_t)(at - t);
     }
     out->hosts_start = out->has_userinfo ? out->at + 1 : start;
-    if (out->problem == 0 && out->has_userinfo) {
-        for (i = start; i < out->at; i++) {
-            char ch = t[i];
-            if (ch == '?' || ch == '#' || ch == '[' || ch == ']') {
-                out->problem = MONGOURI__SPLIT_USERINFO_CHAR;
-                out->problem_at = i;
-                break;
-            }
-        }
-    }
-    /* Without an '@' before it, a '?' ends the host list (no database). */
-    qm = memchr(t + out->hosts_start, '?', hend - out->hosts_start);
-    if (qm != NULL)
+    /* An unescaped '?', '#', '[' or ']' in the userinfo: the parser's
+     * userinfo check refuses it with the percent-encoding hint. */
+    /* With a '/' later, a '?' after the userinfo still ends the host list
+     * (mongodb://host?tlsCAFile=/path): then there is no database. */
+    if (slash != NULL && (qm = memchr(t + out->hosts_start, '?', hend - out->hosts_start)) != NULL)
         hend = (size_t)(qm - t);
     out->hosts_end = hend;
+    out->has_query = false;
     out->query = len;
     if (hend < len && t[hend] == '/') {
-        const char *q = memchr(t + hend, '?', len - hend);
         out->has_db = true;
         out->db_start = hend + 1;
+        q = memchr(t + hend + 1, '?', len - hend - 1);
         out->db_end = q != NULL ? (size_t)(q - t) : len;
         if (q != NULL) {
             out->has_query = true;
@@ -170,6 +171,14 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__sp
             i++;
         }
         kend = colon != n ? colon : i;
+        if (colon == n) {
+            /* No ':' (AWS_SESSION_TOKEN=x, AWS_SESSION_TOKEN-x): the name is the
+             * leading run of letters and '_', the rest may be the secret. */
+            kend = start;
+            while (kend < i && ((v[kend] >= 'A' && v[kend] <= 'Z') ||
+                                (v[kend] >= 'a' && v[kend] <= 'z') || v[kend] == '_'))
+                kend++;
+        }
         if (kend - start >= sizeof name) {
             /* too long to be a property name: judged as written */
             memcpy(name, v + start, sizeof name - 1);
@@ -180,7 +189,7 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__sp
             return fn(ctx, base + start, base + n);
         }
         if (mongouri__property_secret(name, nlen)) {
-            size_t from = colon != n ? colon + sep_at(v, colon, n, ':', "%3A") : start;
+            size_t from = colon != n ? colon + sep_at(v, colon, n, ':', "%3A") : kend;
             return fn(ctx, base + from, base + n);
         }
         if (i < n)
@@ -189,21 +198,41 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__sp
     return true;
 }
 
+/* Digits only: a port (the parser's reading, whatever the value). The
+ * judgement must not depend on which digits or letters a secret holds. */
 static bool port_like(const char *s, size_t n)
 {
-    if (n == 0 || n > 5)
-        return n == 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] < '0' || s[i] > '9')
             return false;
     return true;
 }
 
-bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn fn, void *ctx)
+/* Remembers how far the secret ranges reach, so that no judgement is made
+ * from bytes already called secret. */
+typedef struct reach {
+    mongouri__span_fn fn;
+    void *ctx;
+    size_t end;
+} reach;
+
+static bool reach_cb(void *vr, size_t start, size_t end)
+{
+    reach *r = vr;
+
+    if (end > r->end)
+        r->end = end;
+    return r->fn(r->ctx, start, end);
+}
+
+bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn, void *user_ctx)
 {
     const char *se = find_scheme_end(t, len);
     size_t p = se != NULL ? (size_t)(se - t) : 0;
     mongouri__split sp;
+    reach r = { user_fn, user_ctx, 0 };
+    mongouri__span_fn fn = reach_cb;
+    void *ctx = &r;
 
     mongouri__split_text(t, len, p, &sp);
     if (sp.has_userinfo) {
@@ -256,7 +285,8 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn fn, voi
         const char *e = memchr(t + i, '=', amp - i);
         if (e != NULL) {
             size_t eq = (size_t)(e - t);
-            int kind = mongouri__key_kind(t + i, eq - i);
+            /* a name that holds secret bytes says nothing: its value is secret */
+            int kind = i < r.end ? MONGOURI__KEY_SECRET : mongouri__key_kind(t + i, eq - i);
             if (kind == MONGOURI__KEY_SECRET && !fn(ctx, eq + 1, amp))
                 return false;
             if (kind == MONGOURI__KEY_PROPERTIES &&

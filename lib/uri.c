@@ -23,6 +23,7 @@ typedef struct ctx {
     long srv_length;
     /* The secret ranges of the input (the tokenizer's), found on the first
      * message that would show input text; sorted and merged. */
+    bool query_semicolon; /* the query holds a ';' (raw or %3B) somewhere */
     bool spans_ready;
     bool spans_failed;   /* out of memory: every range counts as secret */
     size_t nspans, capspans;
@@ -748,8 +749,8 @@ static mongouri_status apply_service_name(ctx *c, const pair *p, const mongouri_
     }
     uri->gssapi_service_name = p->val;
     uri->gssapi_source = (uint8_t)p->source;
-    uri->gssapi_offset = p->offset;
-    uri->gssapi_length = p->length;
+    uri->gssapi_offset = (int32_t)p->offset;
+    uri->gssapi_length = (int32_t)p->length;
     return MONGOURI_OK;
 }
 
@@ -808,8 +809,12 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         }
         return rc;
     }
-    if (p->source != MONGOURI_SOURCE_TXT && memchr(p->val, ';', p->vlen) != NULL &&
-        (rc = semicolon_check(c, p, &k)) != MONGOURI_OK)
+    /* (not in a secret: what a secret holds never changes a message) */
+    if (p->source != MONGOURI_SOURCE_TXT &&
+        (p->source != MONGOURI_SOURCE_URI || c->query_semicolon ||
+         p->vlen + 1 < (size_t)(p->length - (long)p->klen)) && /* escaped: %3B */
+        memchr(p->val, ';', p->vlen) != NULL &&
+        !is_secret(k.id) && !value_secret(c, p) && (rc = semicolon_check(c, p, &k)) != MONGOURI_OK)
         return rc;
     if (k.id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && k.alias)
         return apply_service_name(c, p, &k);
@@ -968,11 +973,11 @@ static bool is_ipv4(const char *s, size_t n)
     return parts == 4;
 }
 
-/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ */
+/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
 static const uint8_t host_ascii[256] = {
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -1095,10 +1100,14 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
             return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
         {
             /* One pass classifies the raw host: plain DNS characters (the
-             * common case, copied as is), '%' escapes, or other bytes. */
+             * common case, copied in lower case, as SDAM normalizes host
+             * names), '%' escapes, or other bytes. */
+            unsigned kinds = 0;
             for (size_t i = 0; i < hl; i++) {
                 unsigned char ch = (unsigned char)s[i];
-                if (host_ascii[ch])
+                unsigned k = host_ascii[ch];
+                kinds |= k;
+                if (k != 0)
                     continue;
                 plain = false;
                 if (ch == '%')
@@ -1110,9 +1119,10 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
             if (dec == NULL)
                 return nomem(c->err);
             if (plain) {
-                /* SDAM: the host part of an address is normalized to lower case */
-                for (size_t k = 0; k < hl; k++)
-                    dec[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+                memcpy(dec, s, hl);
+                if (kinds & 2u) /* an upper-case letter: SDAM wants lower case */
+                    for (size_t k = 0; k < hl; k++)
+                        dec[k] = (char)(dec[k] + (((unsigned)dec[k] - 'A' < 26u) << 5));
                 dec[hl] = '\0';
                 dlen = hl;
             } else {
@@ -1296,6 +1306,9 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
     size_t i = at;
     size_t count = 0;
 
+    /* one scan for the rare ';', raw or escaped, instead of one per value */
+    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
+
     while (i < end) {
         size_t amp = i;
         size_t eq;
@@ -1374,6 +1387,7 @@ static mongouri_status parse_text(ctx *c)
     size_t start, hend, at_pos = 0, i;
     size_t nhosts;
     bool have_at = false;
+    mongouri__split sp;
     mongouri_status rc;
 
     if (len >= sizeof SCHEME_SRV - 1 && memcmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0) {
@@ -1400,7 +1414,6 @@ static mongouri_status parse_text(ctx *c)
     {
         /* The tokenizer: the host information ends at the first '/', the
          * userinfo at the last '@' before it. */
-        mongouri__split sp;
         mongouri__split_text(s, len, start, &sp);
         if (sp.problem == MONGOURI__SPLIT_AMBIGUOUS) {
             rc = syntax(c, MONGOURI_D_BAD_USERINFO, sp.problem_at, 1, "%s",
@@ -1493,17 +1506,10 @@ static mongouri_status parse_text(ctx *c)
 
     if (hend == len)
         return MONGOURI_OK;
-    if (s[hend] == '/') {
-        size_t q = hend + 1;
-        while (q < len && s[q] != '?')
-            q++;
-        rc = parse_database(c, hend + 1, q - hend - 1);
-        if (rc != MONGOURI_OK)
-            return rc;
-        hend = q;
-    }
-    if (hend < len) /* s[hend] == '?' */
-        return parse_query(c, hend + 1, len);
+    if (sp.has_db && (rc = parse_database(c, sp.db_start, sp.db_end - sp.db_start)) != MONGOURI_OK)
+        return rc;
+    if (sp.has_query)
+        return parse_query(c, sp.query, len);
     return MONGOURI_OK;
 }
 
@@ -1688,7 +1694,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.len = len;
     c.srv_offset = -1;
     c.srv_length = 0;
-    c.spans_ready = c.spans_failed = false;
+    c.spans_ready = c.spans_failed = c.query_semicolon = false;
     c.nspans = c.capspans = 0;
     c.spans = NULL;
 

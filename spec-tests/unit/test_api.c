@@ -430,9 +430,9 @@ ParameterizedTestParameters(redact, table)
           "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN:****" },
         /* near misses of AWS_SESSION_TOKEN, and a token cut by a comma */
         { "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN=tok",
-          "mongodb://h/?authMechanismProperties=****" },
-        { "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN-tok",
-          "mongodb://h/?authMechanismProperties=****" },
+          "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN****" },
+        { "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN-tok,X:y",
+          "mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN****" },
         { "mongodb://h/?authMechanismProperties=AWS_SESION_TOKN:tok",
           "mongodb://h/?authMechanismProperties=AWS_SESION_TOKN:****" },
         { "mongodb://h/?authMechanismProperties=X:y,AWS_SESSION_TOKEN:to,ken",
@@ -448,7 +448,7 @@ ParameterizedTestParameters(redact, table)
         { "mongodb://h/?=S3CR3T&w=1", "mongodb://h/?=****&w=1" },
         /* a '?' in the userinfo, with and without a '/' */
         { "mongodb://al?ice:s3cretpw@localhost/db?w=1", "mongodb://al?ice:****@localhost/db?w=1" },
-        { "mongodb://us?r:pa?s@localhost?w=1", "mongodb://us?r:****@localhost?w=1" },
+        { "mongodb://us?r:pa?s@localhost?w=1", "mongodb://us?r:****@localhost?w=****" },
         { "mongodb://h/?authMechanismProperties=SERVICE_NAME:AWS_SESSION_TOKEN,AWS_SESSION_TOKEN:tok",
           "mongodb://h/?authMechanismProperties=SERVICE_NAME:AWS_SESSION_TOKEN,AWS_SESSION_TOKEN:****" },
         { "mongodb://h/?tlsCertificateKeyFilPassword=kp", "mongodb://h/?tlsCertificateKeyFilPassword=****" },
