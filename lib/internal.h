@@ -135,9 +135,9 @@ int mongouri__key_kind(const char *k, size_t n);
 /* An authMechanismProperties item name whose value is secret (or a near miss). */
 bool mongouri__property_secret(const char *k, size_t n);
 /* The secret ranges (offset by `base`) of an authMechanismProperties value
- * v[0..n) as written (percent-encoded or not). */
-bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__span_fn fn,
-                              void *ctx);
+ * v[0..n): percent-encoded as in a URI when `esc`, else as given (keywords). */
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
+                              mongouri__span_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------------ */
 /* The option table                                                          */

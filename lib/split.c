@@ -139,12 +139,12 @@ bool mongouri__property_secret(const char *k, size_t n)
            mongouri__edit_distance(k, n, "AWS_SESSION_TOKEN", 4) <= 4;
 }
 
-/* Length of the separator `ch` (raw, or as %XX) at v[i], or 0. */
-static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *escaped)
+/* Length of the separator `ch` (raw, or as %XX when `esc`) at v[i], or 0. */
+static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *escaped, bool esc)
 {
     if (v[i] == ch)
         return 1;
-    if (v[i] == '%' && i + 2 < n && mongouri__strncasecmp(v + i, escaped, 3) == 0)
+    if (esc && v[i] == '%' && i + 2 < n && mongouri__strncasecmp(v + i, escaped, 3) == 0)
         return 3;
     return 0;
 }
@@ -155,7 +155,8 @@ static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *esc
  * The value of an item whose name is a secret one, or a near miss of it (the
  * whole item when it has no ':'), is secret, and so is everything after it.
  */
-bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__span_fn fn, void *ctx)
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
+                              mongouri__span_fn fn, void *ctx)
 {
     size_t i = 0;
 
@@ -165,8 +166,8 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__sp
         size_t nlen = 0, bad, kend;
         mongouri_diag diag;
 
-        while (i < n && sep_at(v, i, n, ',', "%2C") == 0) {
-            if (colon == n && sep_at(v, i, n, ':', "%3A") != 0)
+        while (i < n && sep_at(v, i, n, ',', "%2C", esc) == 0) {
+            if (colon == n && sep_at(v, i, n, ':', "%3A", esc) != 0)
                 colon = i;
             i++;
         }
@@ -179,21 +180,19 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, mongouri__sp
                                 (v[kend] >= 'a' && v[kend] <= 'z') || v[kend] == '_'))
                 kend++;
         }
-        if (kend - start >= sizeof name) {
-            /* too long to be a property name: judged as written */
-            memcpy(name, v + start, sizeof name - 1);
-            nlen = sizeof name - 1;
-        } else if (!mongouri__pct_decode(v + start, kend - start, name, &nlen, &bad, &diag)) {
-            /* A name we cannot read could be anything: hide it and the rest
-             * (the parser refuses the whole value). */
-            return fn(ctx, base + start, base + n);
+        if (kend - start >= sizeof name || !esc ||
+            !mongouri__pct_decode(v + start, kend - start, name, &nlen, &bad, &diag)) {
+            /* judged as written: a keyword value, a name too long to be a
+             * property, or one the parser refuses to decode anyway */
+            nlen = kend - start < sizeof name ? kend - start : sizeof name - 1;
+            memcpy(name, v + start, nlen);
         }
         if (mongouri__property_secret(name, nlen)) {
-            size_t from = colon != n ? colon + sep_at(v, colon, n, ':', "%3A") : kend;
+            size_t from = colon != n ? colon + sep_at(v, colon, n, ':', "%3A", esc) : kend;
             return fn(ctx, base + from, base + n);
         }
         if (i < n)
-            i += sep_at(v, i, n, ',', "%2C");
+            i += sep_at(v, i, n, ',', "%2C", esc);
     }
     return true;
 }
@@ -290,7 +289,7 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
             if (kind == MONGOURI__KEY_SECRET && !fn(ctx, eq + 1, amp))
                 return false;
             if (kind == MONGOURI__KEY_PROPERTIES &&
-                !mongouri__property_spans(t + eq + 1, amp - eq - 1, eq + 1, fn, ctx))
+                !mongouri__property_spans(t + eq + 1, amp - eq - 1, eq + 1, true, fn, ctx))
                 return false;
         }
         i = amp + 1;

@@ -46,7 +46,7 @@ static void mutate_pair(char *key, size_t klen, char *value, size_t vlen)
     if (kind == MONGOURI__KEY_SECRET && fuzz_secret_key_n(key, klen))
         fuzz_mutate_secret(value, vlen);
     else if (kind == MONGOURI__KEY_PROPERTIES)
-        mongouri__property_spans(value, vlen, 0, mutate_span, value);
+        mongouri__property_spans(value, vlen, 0, false, mutate_span, value);
 }
 
 /* The secrets of a connection string: every range the tokenizer calls secret
