@@ -102,6 +102,8 @@ int mongouri__key_kind(const char *k, size_t n)
     if (n == 0)
         return MONGOURI__KEY_SECRET; /* nameless: nothing says what it holds */
     key = mongouri__option_lookup(k, n);
+    if (key.id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && key.alias)
+        return MONGOURI__KEY_PLAIN; /* gssapiServiceName: a service name */
     if (key.id >= 0) {
         info = &mongouri__options[key.id].info;
     } else {
