@@ -241,20 +241,19 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
         if (colon != NULL && !fn(ctx, (size_t)(colon - t) + 1, sp.at))
             return false;
     } else {
-        /* No userinfo: a password holding an unescaped '/' or '?' split the
-         * string early when an '@' follows before the query, or right after a
-         * '?' before any '='. Whatever precedes it after a ':' is secret. */
+        /* No userinfo: a password holding an unescaped '/' split the string
+         * early when an '@' follows in the database part (the parser refuses
+         * an '@' there). Whatever precedes it after a ':' is secret. */
         size_t i = sp.hosts_end, at = len;
         while (i < len && t[i] != '?' && t[i] != '@')
             i++;
-        if (i < len && t[i] == '@') {
+        if (i < len && t[i] == '@')
             at = i;
-        } else {
-            for (i++; i < len && t[i] != '='; i++)
-                if (t[i] == '@') {
-                    at = i;
-                    break;
-                }
+        if (sp.problem == MONGOURI__SPLIT_AMBIGUOUS) {
+            /* read as a userinfo, the password may run to the last '@' */
+            for (size_t k = sp.problem_at; k < len; k++)
+                if (t[k] == '@')
+                    at = k;
         }
         if (at != len) {
             const char *colon = memchr(t + p, ':', at - p);

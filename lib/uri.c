@@ -1284,14 +1284,14 @@ static mongouri_status parse_database(ctx *c, size_t at, size_t n)
                                                       "byte");
     for (size_t i = 0; i < dlen; i++) {
         char ch = db[i];
-        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$') {
+        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$' || ch == '@') {
             char shown[8];
             mongouri_status rc;
             snprintf(shown, sizeof shown, ch == ' ' ? "space" : "'%c'", ch);
             rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_DATABASE, NULL,
                                      (long)(at + mongouri__pct_source_index(s, n, i)), 1,
                                      "the database name may not contain %s", shown);
-            if (ch == '/')
+            if (ch == '/' || ch == '@')
                 mongouri__error_hint(c->err, "if '/' or '?' belongs to the password, "
                                              "percent-encode it (%%2F, %%3F)");
             return rc;
