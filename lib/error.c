@@ -146,6 +146,7 @@ const char *mongouri_diag_name(mongouri_diag code)
         "crl-not-yet-valid",
         "crl-wrong-issuer",
         "trust-store-empty",
+        "write-concern",
     };
 
     if ((unsigned)code < sizeof names / sizeof names[0])

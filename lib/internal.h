@@ -102,6 +102,44 @@ size_t mongouri__utf8_cut(const char *s, size_t n);
 unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max);
 
 /* ------------------------------------------------------------------------ */
+/* The tokenizer (split.c): the parts of a connection string, and its secrets */
+/* ------------------------------------------------------------------------ */
+
+enum { MONGOURI__SPLIT_OK = 0, MONGOURI__SPLIT_AMBIGUOUS = 1 };
+
+typedef struct mongouri__split {
+    size_t start;        /* first byte after the scheme */
+    bool has_userinfo;   /* userinfo is [start, at) */
+    size_t at;
+    size_t hosts_start, hosts_end;
+    bool has_db;         /* database is [db_start, db_end) */
+    size_t db_start, db_end;
+    bool has_query;      /* options are [query, len) */
+    size_t query;
+    int problem;         /* MONGOURI__SPLIT_*: why the string cannot be split */
+    size_t problem_at;   /* the offending byte */
+} mongouri__split;
+
+/* Split t[0..len) whose scheme ends at `start`, per the connection-string spec. */
+void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out);
+
+/* Calls fn(ctx, start, end) for every secret byte range of t[0..len), in
+ * order of the parts; stops (false) when fn returns false. Works on any text. */
+typedef bool (*mongouri__span_fn)(void *ctx, size_t start, size_t end);
+bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn fn, void *ctx);
+
+enum { MONGOURI__KEY_PLAIN = 0, MONGOURI__KEY_SECRET = 1, MONGOURI__KEY_PROPERTIES = 2 };
+/* What the value of an option named k[0..n) holds; a near miss of a secret
+ * option, a name that says password, token or secret, or no name: secret. */
+int mongouri__key_kind(const char *k, size_t n);
+/* An authMechanismProperties item name whose value is secret (or a near miss). */
+bool mongouri__property_secret(const char *k, size_t n);
+/* The secret ranges (offset by `base`) of an authMechanismProperties value
+ * v[0..n): percent-encoded as in a URI when `esc`, else as given (keywords). */
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
+                              mongouri__span_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------------ */
 /* The option table                                                          */
 /* ------------------------------------------------------------------------ */
 
@@ -276,6 +314,7 @@ struct mongouri_uri {
     bool has_userinfo;
     bool resolved;
     bool has_secret;             /* a secret was decoded: wipe the arena on destroy */
+    uint8_t gssapi_source;       /* mongouri_source of gssapi_service_name */
     size_t warnings_dropped;     /* warnings beyond MONGOURI__MAX_WARNINGS */
 
     /* Option values, dense: slot[id] is 1 + the index in vals, 0 when absent. */
@@ -290,6 +329,9 @@ struct mongouri_uri {
     const char *auth_source;
     size_t nprops;
     mongouri__kv *props;
+    /* gssapiServiceName, the deprecated form of SERVICE_NAME; NULL when absent */
+    const char *gssapi_service_name;
+    int32_t gssapi_offset, gssapi_length;
 
     mongouri_tls_settings tls;
 

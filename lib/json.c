@@ -38,147 +38,15 @@ static bool add_span(spans *s, size_t start, size_t end)
     return true;
 }
 
-static const char *find_ci(const char *s, size_t n, const char *needle)
+static bool span_cb(void *ctx, size_t start, size_t end)
 {
-    size_t m = strlen(needle);
-
-    for (size_t i = 0; i + m <= n; i++)
-        if (mongouri__strncasecmp(s + i, needle, m) == 0)
-            return s + i;
-    return NULL;
+    return add_span(ctx, start, end);
 }
 
-enum { PLAIN_KEY, SECRET_KEY, PROPERTIES_KEY };
-
-/* What a raw key holds. An unknown key counts as the option it is closest to,
- * and any key that says password, token or secret is treated as secret. */
-static int key_kind(const char *k, size_t n)
-{
-    mongouri__key key = mongouri__option_lookup(k, n);
-    const mongouri_option_info *info = NULL;
-
-    if (key.id >= 0) {
-        info = &mongouri__options[key.id].info;
-    } else {
-        const char *near = mongouri__option_suggest(k, n);
-        if (find_ci(k, n, "password") != NULL || find_ci(k, n, "token") != NULL ||
-            find_ci(k, n, "secret") != NULL)
-            return SECRET_KEY;
-        if (near != NULL)
-            info = mongouri_option_find(near);
-    }
-    if (info == NULL)
-        return PLAIN_KEY;
-    if (info->flags & MONGOURI_OPTION_SECRET)
-        return SECRET_KEY;
-    if (strcmp(info->name, "authMechanismProperties") == 0)
-        return PROPERTIES_KEY;
-    return PLAIN_KEY;
-}
-
-/* Length of the separator `ch` (raw, or as %XX) at v[i], or 0. */
-static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *escaped)
-{
-    if (v[i] == ch)
-        return 1;
-    if (v[i] == '%' && i + 2 < n && mongouri__strncasecmp(v + i, escaped, 3) == 0)
-        return 3;
-    return 0;
-}
-
-/*
- * Mask the value of every AWS_SESSION_TOKEN item of an authMechanismProperties
- * value v[0..n) at offset `base`, the way the parser reads it: items split on
- * ',' and names on the first ':', either of them possibly percent-encoded.
- */
-static bool mask_properties(const char *v, size_t n, size_t base, spans *out)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        size_t start = i, colon = n, end, k;
-        char name[32];
-        size_t nlen = 0, bad;
-        mongouri_diag diag;
-
-        while (i < n && sep_at(v, i, n, ',', "%2C") == 0) {
-            if (colon == n && sep_at(v, i, n, ':', "%3A") != 0)
-                colon = i;
-            i++;
-        }
-        end = i;
-        if (i < n)
-            i += sep_at(v, i, n, ',', "%2C");
-        if (colon == n || colon - start >= sizeof name)
-            continue;
-        if (!mongouri__pct_decode(v + start, colon - start, name, &nlen, &bad, &diag))
-            continue;
-        if (!mongouri__ieq(name, nlen, "AWS_SESSION_TOKEN"))
-            continue;
-        k = colon + sep_at(v, colon, n, ':', "%3A");
-        if (!add_span(out, base + k, base + end))
-            return false;
-    }
-    return true;
-}
-
+/* The tokenizer decides what is secret, for the parser and the redactor alike. */
 static bool collect_spans(const char *t, size_t len, spans *out)
 {
-    const char *sep = find_ci(t, len, "://");
-    size_t p = sep != NULL ? (size_t)(sep - t) + 3 : 0;
-    size_t q = p, at = len;
-
-    while (q < len && t[q] != '/' && t[q] != '?')
-        q++;
-    for (size_t i = p; i < q; i++)
-        if (t[i] == '@')
-            at = i;
-    if (at == len) {
-        /* A malformed string: an unescaped '/' or '?' in the password split
-         * it early. The same rule as the parser's: an '@' before the query,
-         * or right after a '?' with no '=' before it. */
-        size_t i = q;
-        while (i < len && t[i] != '?' && t[i] != '@')
-            i++;
-        if (i < len && t[i] == '@') {
-            at = i;
-        } else {
-            for (i++; i < len && t[i] != '='; i++)
-                if (t[i] == '@') {
-                    at = i;
-                    break;
-                }
-        }
-    }
-    if (at != len) {
-        const char *colon = memchr(t + p, ':', at - p);
-        if (colon != NULL && !add_span(out, (size_t)(colon - t) + 1, at))
-            return false;
-    }
-
-    /* Secret option values: the query starts at the first '?' after the host
-     * information and splits on '&' only, as the parser reads it, whatever a
-     * malformed userinfo looked like. A key that is not an option but looks
-     * like a secret one (or says password, token, secret) counts as secret. */
-    while (q < len && t[q] != '?')
-        q++;
-    for (size_t i = q + 1; i < len;) {
-        size_t amp = i, eq;
-        while (amp < len && t[amp] != '&')
-            amp++;
-        eq = i;
-        while (eq < amp && t[eq] != '=')
-            eq++;
-        if (eq < amp) {
-            int kind = key_kind(t + i, eq - i);
-            if (kind == SECRET_KEY && !add_span(out, eq + 1, amp))
-                return false;
-            if (kind == PROPERTIES_KEY && !mask_properties(t + eq + 1, amp - eq - 1, eq + 1, out))
-                return false;
-        }
-        i = amp + 1;
-    }
-    return true;
+    return mongouri__secret_spans(t, len, span_cb, out);
 }
 
 static int by_start(const void *a, const void *b)
@@ -294,6 +162,8 @@ static cJSON *text_json(const char *s)
     }
     fixed[o] = '\0';
     item = cJSON_CreateString(fixed);
+    /* the copy may hold the whole input, secrets included (SHOW_SECRETS) */
+    mongouri__wipe(fixed, o);
     free(fixed);
     return item;
 }
@@ -359,15 +229,25 @@ static cJSON *diag_json(const mongouri_error *e)
 static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags, bool props)
 {
     cJSON *o = cJSON_CreateObject();
+    bool show = (flags & MONGOURI_JSON_SHOW_SECRETS) != 0;
 
     if (o == NULL)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        bool hide = props && strcmp(items[i].key, "AWS_SESSION_TOKEN") == 0;
+        /* as the tokenizer reads the URI: a secret item hides itself and all
+         * that follows it, names included */
+        bool hide = props && mongouri__property_secret(items[i].key, strlen(items[i].key));
         if (!put(o, items[i].key, hide ? secret(items[i].value, flags)
                                        : cJSON_CreateString(items[i].value))) {
             cJSON_Delete(o);
             return NULL;
+        }
+        if (hide && !show) {
+            if (i + 1 < n && !put(o, MASK, cJSON_CreateString(MASK))) {
+                cJSON_Delete(o);
+                return NULL;
+            }
+            break;
         }
     }
     return o;

@@ -142,6 +142,21 @@ static bool context_error(const mongouri_error *e)
     }
 }
 
+/* 1 true, 0 false (canonical and legacy forms), -1 neither. */
+static int bool_word(const char *v)
+{
+    static const char *const t[] = { "true", "1", "yes", "y", "t", NULL };
+    static const char *const f[] = { "false", "0", "-1", "no", "n", "f", NULL };
+
+    for (size_t i = 0; t[i] != NULL; i++)
+        if (mongouri__strcasecmp(v, t[i]) == 0)
+            return 1;
+    for (size_t i = 0; f[i] != NULL; i++)
+        if (mongouri__strcasecmp(v, f[i]) == 0)
+            return 0;
+    return -1;
+}
+
 mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, const char *value,
                                       mongouri_error *err)
 {
@@ -200,6 +215,26 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
         for (size_t i = 0; i < kw->n; i++)
             if (kw->items[i].id == k.id)
                 replaced = i;
+    }
+    /* tls and ssl are one option: spelled both ways they must agree, as in the
+     * URI; a security-relevant flip is never a replacement. */
+    if (k.id == MONGOURI_OPT_TLS && replaced != (size_t)-1 &&
+        mongouri__strcasecmp(kw->items[replaced].key, key) != 0) {
+        int a = bool_word(kw->items[replaced].value), b = bool_word(value);
+        if (a >= 0 && b >= 0 && a != b) {
+            rc = mongouri__error_set(err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls", -1,
+                                     0, "keyword %s=%s contradicts keyword %s=%s: every tls and "
+                                     "ssl option must have the same value",
+                                     k.spelled, b ? "true" : "false",
+                                     mongouri__option_lookup(kw->items[replaced].key,
+                                                             strlen(kw->items[replaced].key))
+                                         .spelled,
+                                     a ? "true" : "false");
+            mongouri__error_hint(err, "keep one of tls and ssl");
+            if (err != NULL)
+                err->source = MONGOURI_SOURCE_KEYWORD;
+            return rc;
+        }
     }
     if ((rc = append(kw, k.id, key, value)) != MONGOURI_OK)
         return mongouri__error_set(err, rc, MONGOURI_D_NOMEM, NULL, -1, 0, "out of memory");

@@ -38,7 +38,8 @@ const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT] = {
         "authentication mechanism (default: negotiated with the server)", NULL, 0 },
       0, 0, mechanisms },
     { { "authMechanismProperties", T(KEYVALUE), "KEY:value,KEY:value",
-        "mechanism properties (SERVICE_NAME, CANONICALIZE_HOST_NAME, ENVIRONMENT, ...)", NULL, 0 },
+        "mechanism properties (SERVICE_NAME, CANONICALIZE_HOST_NAME, ENVIRONMENT, ...)",
+        "gssapiServiceName", 0 },
       0, 0, NULL },
     { { "authSource", T(STRING), "database name, not empty",
         "database that holds the user's credentials", NULL, F_TXT }, 0, 0, NULL },
@@ -201,6 +202,7 @@ static const key_entry keys[] = {
     K("directconnection", DIRECTCONNECTION, 0, 0, "directConnection"),
     K("localthresholdms", LOCALTHRESHOLDMS, 0, 0, "localThresholdMS"),
     K("readconcernlevel", READCONCERNLEVEL, 0, 0, "readConcernLevel"),
+    K("gssapiservicename", AUTHMECHANISMPROPERTIES, 1, 1, "gssapiServiceName"),
     K("maxadaptiveretries", MAXADAPTIVERETRIES, 0, 0, "maxAdaptiveRetries"),
     K("readpreferencetags", READPREFERENCETAGS, 0, 0, "readPreferenceTags"),
     K("waitqueuetimeoutms", WAITQUEUETIMEOUTMS, 0, 0, "waitQueueTimeoutMS"),
@@ -230,7 +232,7 @@ static const key_entry keys[] = {
 #define KEY_MAX 37 /* longer keys are unknown */
 
 /* first[n]: index of the first entry whose name has at least n characters. */
-static const uint8_t first[KEY_MAX + 2] = { 0, 0, 1, 1, 3, 3, 3, 3, 5, 6, 10, 15, 21, 22, 27, 29, 30, 34, 34, 37, 38, 41, 42, 43, 44, 47, 48, 48, 53, 53, 54, 54, 55, 55, 55, 55, 55, 56, 56 };
+static const uint8_t first[KEY_MAX + 2] = { 0, 0, 1, 1, 3, 3, 3, 3, 5, 6, 10, 15, 21, 22, 27, 29, 30, 34, 35, 38, 39, 42, 43, 44, 45, 48, 49, 49, 54, 54, 55, 55, 56, 56, 56, 56, 56, 57, 57 };
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n)
 {

@@ -275,9 +275,28 @@ static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
     return MONGOURI_OK;
 }
 
+/* Read/write-concern spec: w=0 asks for no acknowledgement, journal=true for one. */
+static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
+{
+    const mongouri__value *w = OPT(uri, W);
+    const mongouri__value *j = OPT(uri, JOURNAL);
+
+    if (w->set && !w->is_string && w->v.i == 0 && is_true(j)) {
+        pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_WRITE_CONCERN, MONGOURI_OPT_W,
+                   MONGOURI_OPT_JOURNAL,
+                   "w=0 asks for no acknowledgement and journal=true for one");
+        mongouri__error_hint(err, "remove journal=true, or ask for w=1 or more");
+        return MONGOURI_E_CONFLICT;
+    }
+    return MONGOURI_OK;
+}
+
 mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
 {
     mongouri_status rc;
+
+    if ((rc = check_write_concern(uri, err)) != MONGOURI_OK)
+        return rc;
 
     if ((rc = check_tls(uri, err)) != MONGOURI_OK)
         return rc;
@@ -332,14 +351,23 @@ static bool one_of(const char *v, const char *const *set)
 static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
                                    const char *const *allowed)
 {
+    bool after_secret = false;
+
     for (size_t i = 0; i < uri->nprops; i++) {
         if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
             char m[160];
-            snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
-                     uri->props[i].key, mech);
+            /* as the tokenizer reads the value: all after a secret item is secret */
+            if (after_secret)
+                snprintf(m, sizeof m, "authMechanismProperties: a property after a secret one is "
+                         "not a property of %s", mech);
+            else
+                snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
+                         uri->props[i].key, mech);
             return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                 MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
         }
+        after_secret = after_secret ||
+                       mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
     }
     return MONGOURI_OK;
 }
@@ -395,6 +423,29 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
             return rc;
         }
     }
+    /* The auth spec: these mechanisms MUST be given a password. Without a
+     * mechanism the official fixtures accept a user name alone. */
+    if (m != NULL && (strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0) &&
+        uri->password == NULL) {
+        rc = auth_error(uri, err, "%s needs a password", m);
+        mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host");
+        return rc;
+    }
+    if ((m == NULL || strcmp(m, "GSSAPI") != 0) && uri->gssapi_service_name != NULL) {
+        mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "gssapiServiceName",
+                            uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
+                            uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
+                            "gssapiServiceName is only used with authMechanism=GSSAPI");
+        if (err != NULL)
+            err->source = (mongouri_source)uri->gssapi_source;
+        return MONGOURI_E_AUTH;
+    }
+    if ((m != NULL && (strcmp(m, "MONGODB-X509") == 0 || strcmp(m, "MONGODB-OIDC") == 0)) &&
+        user != NULL && user[0] == '\0') {
+        rc = auth_error(uri, err, "%s: the user name is empty", m);
+        mongouri__error_hint(err, "give the user name, or remove the '@'");
+        return rc;
+    }
     if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0)
         return check_props(uri, err, m != NULL ? m : "the default mechanism", NULL);
 
@@ -408,6 +459,22 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
                                 MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
                                 "CANONICALIZE_HOST_NAME must be true, false, none, forward or "
                                 "forwardAndReverse");
+        if (uri->gssapi_service_name != NULL) {
+            const char *sn = prop(uri->props, uri->nprops, "SERVICE_NAME");
+            if (sn != NULL && strcmp(sn, uri->gssapi_service_name) != 0) {
+                mongouri__error_set(err, MONGOURI_E_CONFLICT, MONGOURI_D_AUTH, "gssapiServiceName",
+                                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset
+                                                                              : -1,
+                                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length
+                                                                              : 0,
+                                    "gssapiServiceName and the SERVICE_NAME of "
+                                    "authMechanismProperties name different services");
+                mongouri__error_hint(err, "keep only authMechanismProperties=SERVICE_NAME:...");
+                if (err != NULL)
+                    err->source = (mongouri_source)uri->gssapi_source;
+                return MONGOURI_E_CONFLICT;
+            }
+        }
         if (prop(uri->props, uri->nprops, "SERVICE_NAME") == NULL) {
             mongouri__kv *np = mongouri__arena_alloc(&uri->arena,
                                                      (uri->nprops + 1) * sizeof *np);
@@ -417,7 +484,8 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
             if (uri->nprops > 0)
                 memcpy(np, uri->props, uri->nprops * sizeof *np);
             np[uri->nprops].key = "SERVICE_NAME";
-            np[uri->nprops].value = "mongodb";
+            np[uri->nprops].value = uri->gssapi_service_name != NULL ? uri->gssapi_service_name
+                                                                     : "mongodb";
             uri->props = np;
             uri->nprops++;
         }

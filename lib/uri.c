@@ -21,7 +21,82 @@ typedef struct ctx {
     size_t len;
     long srv_offset;  /* the SRV host in the input: where TXT errors point */
     long srv_length;
+    /* The secret ranges of the input (the tokenizer's), found on the first
+     * message that would show input text; sorted and merged. */
+    bool query_semicolon; /* the query holds a ';' (raw or %3B) somewhere */
+    bool spans_ready;
+    bool spans_failed;   /* out of memory: every range counts as secret */
+    size_t nspans, capspans;
+    size_t (*spans)[2];
 } ctx;
+
+static bool span_add(void *vc, size_t start, size_t end)
+{
+    ctx *c = vc;
+
+    if (end <= start)
+        return true;
+    if (c->nspans == c->capspans) {
+        size_t cap = c->capspans == 0 ? 8 : c->capspans * 2;
+        size_t (*grown)[2] = realloc(c->spans, cap * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        c->spans = grown;
+        c->capspans = cap;
+    }
+    c->spans[c->nspans][0] = start;
+    c->spans[c->nspans][1] = end;
+    c->nspans++;
+    return true;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Does input[start, end) touch a byte the tokenizer calls secret? */
+static bool secret_at(ctx *c, size_t start, size_t end)
+{
+    size_t lo = 0, hi;
+
+    if (!c->spans_ready) {
+        c->spans_ready = true;
+        if (!mongouri__secret_spans(c->text, c->len, span_add, c)) {
+            c->spans_failed = true;
+        } else if (c->nspans > 1) {
+            size_t o = 0;
+            qsort(c->spans, c->nspans, sizeof *c->spans, span_cmp);
+            for (size_t i = 1; i < c->nspans; i++) {
+                if (c->spans[i][0] <= c->spans[o][1]) {
+                    if (c->spans[i][1] > c->spans[o][1])
+                        c->spans[o][1] = c->spans[i][1];
+                } else {
+                    o++;
+                    c->spans[o][0] = c->spans[i][0];
+                    c->spans[o][1] = c->spans[i][1];
+                }
+            }
+            c->nspans = o + 1;
+        }
+    }
+    if (c->spans_failed)
+        return true;
+    if (end <= start)
+        end = start + 1;
+    /* the first span that ends after `start` */
+    hi = c->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->spans[mid][1] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->nspans && c->spans[lo][0] < end;
+}
 
 /* Point a TXT-record error at the SRV host name it came from. */
 static mongouri_status txt_error(ctx *c, mongouri_status rc)
@@ -244,19 +319,6 @@ static const char *canonical_property(const char *k, size_t n)
     return NULL;
 }
 
-/* A value fit to show in a message: secrets never, long values cut. */
-static void show_value(char *buf, size_t cap, int id, const char *v, size_t n)
-{
-    if (id >= 0 && (mongouri__options[id].info.flags & MONGOURI_OPTION_SECRET)) {
-        snprintf(buf, cap, "(hidden)");
-        return;
-    }
-    if (n > 40)
-        snprintf(buf, cap, "'%.37s...'", v);
-    else
-        snprintf(buf, cap, "'%.*s'", (int)n, v);
-}
-
 typedef struct pair {
     const char *key; /* raw key as written */
     size_t klen;
@@ -267,13 +329,44 @@ typedef struct pair {
     long length; /* of key=value */
 } pair;
 
+/* May the value of `p` appear in a message? Only where the tokenizer finds no
+ * secret: in the URI by its ranges, elsewhere by what the key holds. */
+static bool value_secret(ctx *c, const pair *p)
+{
+    if (p->offset >= 0 && p->source == MONGOURI_SOURCE_URI)
+        return secret_at(c, (size_t)p->offset + p->klen, (size_t)(p->offset + p->length));
+    return mongouri__key_kind(p->key, p->klen) != MONGOURI__KEY_PLAIN;
+}
+
+/* The decoded value of `p` for a message, or "(hidden)". */
+static const char *value_text(ctx *c, const pair *p)
+{
+    return value_secret(c, p) ? "(hidden)" : p->val;
+}
+
+/* A value fit to show in a message: secrets never, long values cut. */
+static void show_value(ctx *c, const pair *p, char *buf, size_t cap, int id, const char *v,
+                       size_t n)
+{
+    if ((id >= 0 && (mongouri__options[id].info.flags & MONGOURI_OPTION_SECRET)) ||
+        value_secret(c, p)) {
+        snprintf(buf, cap, "(hidden)");
+        return;
+    }
+    if (n > 40)
+        snprintf(buf, cap, "'%.37s...'", v);
+    else
+        snprintf(buf, cap, "'%.*s'", (int)n, v);
+}
+
+
 static mongouri_status invalid_value(ctx *c, int id, const pair *p, const char *why)
 {
     char shown[64];
     const mongouri__optdef *def = &mongouri__options[id];
     mongouri_status rc;
 
-    show_value(shown, sizeof shown, id, p->val, p->vlen);
+    show_value(c, p, shown, sizeof shown, id, p->val, p->vlen);
     rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name, p->source,
                         p->offset, p->length, "%s: invalid value %s (%s); the option is ignored",
                         def->info.name, shown, why);
@@ -397,7 +490,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             rc = mongouri__warn(c->uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, def->info.name,
                                 p->source, p->offset, p->length,
                                 "%s=%s is a deprecated boolean form; write %s=%s", def->info.name,
-                                v, def->info.name, b == 2 ? "true" : "false");
+                                value_text(c, p), def->info.name, b == 2 ? "true" : "false");
             if (rc != MONGOURI_OK)
                 return rc;
         }
@@ -429,7 +522,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         if (found == NULL) {
             if (id == MONGOURI_OPT_AUTHMECHANISM) {
                 char shown[64];
-                show_value(shown, sizeof shown, id, v, n);
+                show_value(c, p, shown, sizeof shown, id, v, n);
                 mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                     def->info.name, p->offset, p->length,
                                     "authMechanism %s is not a supported mechanism", shown);
@@ -465,7 +558,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
                     found = def->choices[i];
             if (found == NULL) {
                 char shown[64];
-                show_value(shown, sizeof shown, id, s, len);
+                show_value(c, p, shown, sizeof shown, id, s, len);
                 rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
                                     p->source, p->offset, p->length,
                                     "%s: unknown compressor %s is ignored", def->info.name,
@@ -517,7 +610,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             return rc;
         if (bad) {
             char shown[64];
-            show_value(shown, sizeof shown, id, v, n);
+            show_value(c, p, shown, sizeof shown, id, v, n);
             rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
                                 p->source, p->offset, p->length,
                                 "readPreferenceTags: tag set %s is not key:value,key:value; it "
@@ -549,7 +642,18 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
     case MONGOURI_TYPE_W: {
         int64_t i;
         if (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
-            if (!parse_int(v, n, &i) || i < 0 || i > def->max)
+            if (parse_int(v, n, &i) && i < 0) {
+                /* read/write-concern spec: a negative w is an error, not ignored */
+                mongouri_status e = mongouri__error_set(
+                    c->err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE, def->info.name,
+                    p->offset, p->length, "w=%s: a number of acknowledgements cannot be negative",
+                    value_text(c, p));
+                mongouri__error_hint(c->err, "allowed: %s", def->info.values);
+                if (c->err != NULL)
+                    c->err->source = p->source;
+                return e;
+            }
+            if (!parse_int(v, n, &i) || i > def->max)
                 return invalid_value(c, id, p, "a number must be an integer >= 0");
             nv.i = i;
             is_string = false;
@@ -578,6 +682,76 @@ static bool same_bool_text(const char *a, size_t an, const char *b, size_t bn)
     if (x < 0 || y < 0)
         return false;
     return (x == 1 || x == 2) == (y == 1 || y == 2);
+}
+
+/* ';' does not separate options: warn when a value holds ";knownKey=". */
+static mongouri_status semicolon_check(ctx *c, const pair *p, const mongouri__key *k)
+{
+    const char *v = p->val, *end = p->val + p->vlen, *semi;
+
+    while ((semi = memchr(v, ';', (size_t)(end - v))) != NULL) {
+        const char *name = semi + 1;
+        const char *eq = memchr(name, '=', (size_t)(end - name));
+        if (eq != NULL) {
+            mongouri__key next = mongouri__option_lookup(name, (size_t)(eq - name));
+            if (next.id >= 0) {
+                mongouri_status rc = mongouri__warn(
+                    c->uri, c->err, MONGOURI_D_MALFORMED_OPTION,
+                    mongouri__options[k->id].info.name, p->source, p->offset, p->length,
+                    "the value of %s contains ';%s=': ';' does not separate options, so %s is "
+                    "part of the value",
+                    k->spelled, next.spelled, next.spelled);
+                if (rc == MONGOURI_OK || (c->uri->flags & MONGOURI_PARSE_STRICT))
+                    last_warning_hint(c->uri, c->err, "separate options with '&': %s",
+                                      "key=value&key=value");
+                return rc;
+            }
+        }
+        v = semi + 1;
+    }
+    return MONGOURI_OK;
+}
+
+/* gssapiServiceName=NAME: the deprecated form of authMechanismProperties=SERVICE_NAME:NAME. */
+static mongouri_status apply_service_name(ctx *c, const pair *p, const mongouri__key *k)
+{
+    mongouri_uri *uri = c->uri;
+    mongouri_status rc;
+
+    if (p->source == MONGOURI_SOURCE_TXT) {
+        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
+                                 "gssapiServiceName", -1, 0,
+                                 "the TXT record sets gssapiServiceName; only authSource, "
+                                 "replicaSet and loadBalanced may come from DNS");
+        return txt_error(c, rc);
+    }
+    rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, "gssapiServiceName",
+                        p->source, p->offset, (long)p->klen,
+                        "%s is deprecated; use authMechanismProperties=SERVICE_NAME:<name>",
+                        k->spelled);
+    if (rc != MONGOURI_OK)
+        return rc;
+    if (p->vlen == 0)
+        return mongouri__warn(uri, c->err, MONGOURI_D_EMPTY_VALUE, "gssapiServiceName",
+                              p->source, p->offset, p->length,
+                              "gssapiServiceName has an empty value; the option is ignored");
+    if (uri->gssapi_service_name != NULL) {
+        if (rank(uri->gssapi_source) > rank(p->source))
+            return MONGOURI_OK;
+        if (uri->gssapi_source == p->source) {
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, "gssapiServiceName",
+                                p->source, p->offset, p->length,
+                                "gssapiServiceName is given more than once; the last value is "
+                                "used");
+            if (rc != MONGOURI_OK)
+                return rc;
+        }
+    }
+    uri->gssapi_service_name = p->val;
+    uri->gssapi_source = (uint8_t)p->source;
+    uri->gssapi_offset = (int32_t)p->offset;
+    uri->gssapi_length = (int32_t)p->length;
+    return MONGOURI_OK;
 }
 
 /* One key=value occurrence from any source. */
@@ -609,6 +783,15 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                    : NULL;
         char key[MONGOURI_OPTION_NAME_MAX];
         size_t kl = mongouri__utf8_cut(p->key, p->klen < sizeof key - 1 ? p->klen : sizeof key - 1);
+        if (p->offset >= 0 && p->source == MONGOURI_SOURCE_URI &&
+            secret_at(c, (size_t)p->offset, (size_t)p->offset + p->klen)) {
+            /* the name lies where the tokenizer sees a secret: never shown */
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, NULL, p->source,
+                                p->offset, (long)p->klen, "%s",
+                                "an unknown option is ignored (its name is not shown: it may "
+                                "hold a secret)");
+            return rc;
+        }
         memcpy(key, p->key, kl);
         key[kl] = '\0';
         if (p->source == MONGOURI_SOURCE_TXT) {
@@ -626,6 +809,15 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         }
         return rc;
     }
+    /* (not in a secret: what a secret holds never changes a message) */
+    if (p->source != MONGOURI_SOURCE_TXT &&
+        (p->source != MONGOURI_SOURCE_URI || c->query_semicolon ||
+         p->vlen + 1 < (size_t)(p->length - (long)p->klen)) && /* escaped: %3B */
+        memchr(p->val, ';', p->vlen) != NULL &&
+        !is_secret(k.id) && !value_secret(c, p) && (rc = semicolon_check(c, p, &k)) != MONGOURI_OK)
+        return rc;
+    if (k.id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && k.alias)
+        return apply_service_name(c, p, &k);
     def = &mongouri__options[k.id];
     slot = mongouri__slot(uri, k.id);
     if (slot == NULL)
@@ -669,7 +861,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                  p->offset >= 0 ? p->length : slot->length,
                                  "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
                                  "must have the same value",
-                                 k.spelled, p->val, p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
+                                 k.spelled, value_text(c, p), p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
                                  mongouri__key_spelled(slot->set_spelling), prev,
                                  slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
         mongouri__error_hint(c->err, "keep one of them, or give both the same value");
@@ -692,7 +884,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                                          "tls", p->offset, p->length,
                                          "%s=%s contradicts the earlier %s=%s: every tls and ssl "
                                          "option must have the same value",
-                                         k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : p->val,
+                                         k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : value_text(c, p),
                                          mongouri__key_spelled(slot->spelling), prev);
                 mongouri__error_hint(c->err, "keep one of tls and ssl");
                 return rc;
@@ -702,7 +894,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
                 return mongouri__warn(uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, "tls", p->source,
                                       p->offset, p->length,
                                       "%s=%s is a deprecated boolean form; write %s=%s",
-                                      k.spelled, p->val, k.spelled,
+                                      k.spelled, value_text(c, p), k.spelled,
                                       parse_bool(p->val, p->vlen) == 2 ? "true" : "false");
             return MONGOURI_OK;
         }
@@ -781,11 +973,11 @@ static bool is_ipv4(const char *s, size_t n)
     return parts == 4;
 }
 
-/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ */
+/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
 static const uint8_t host_ascii[256] = {
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -839,6 +1031,9 @@ static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
         if (n > 6)
             return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
                           "the port is out of range (1 to 65535)");
+        if (secret_at(c, at, at + n))
+            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
+                          "the port is out of range (1 to 65535)");
         snprintf(num, sizeof num, "%.*s", (int)n, s);
         return syntax(c, MONGOURI_D_BAD_PORT, at, n, "port %s is out of range (1 to 65535)", num);
     }
@@ -878,6 +1073,8 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
         if (inet_pton(AF_INET6, addr, bin) != 1)
             return syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "'%s' is not an IPv6 address",
                           addr);
+        for (size_t k = 0; k < alen; k++) /* SDAM: addresses in lower case */
+            addr[k] = (char)(addr[k] >= 'A' && addr[k] <= 'Z' ? addr[k] + 32 : addr[k]);
         h->host = mongouri__arena_strndup(&c->uri->arena, addr, alen);
         if (h->host == NULL)
             return nomem(c->err);
@@ -894,6 +1091,7 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
         const char *colon = memchr(s, ':', n);
         size_t hl = colon != NULL ? (size_t)(colon - s) : n;
         bool encoded = false;
+        bool plain = true;
         char *dec;
         size_t dlen, bad;
         mongouri_diag diag;
@@ -902,11 +1100,14 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
             return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
         {
             /* One pass classifies the raw host: plain DNS characters (the
-             * common case, copied as is), '%' escapes, or other bytes. */
-            bool plain = true;
+             * common case, copied in lower case, as SDAM normalizes host
+             * names), '%' escapes, or other bytes. */
+            unsigned kinds = 0;
             for (size_t i = 0; i < hl; i++) {
                 unsigned char ch = (unsigned char)s[i];
-                if (host_ascii[ch])
+                unsigned k = host_ascii[ch];
+                kinds |= k;
+                if (k != 0)
                     continue;
                 plain = false;
                 if (ch == '%')
@@ -919,6 +1120,9 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
                 return nomem(c->err);
             if (plain) {
                 memcpy(dec, s, hl);
+                if (kinds & 2u) /* an upper-case letter: SDAM wants lower case */
+                    for (size_t k = 0; k < hl; k++)
+                        dec[k] = (char)(dec[k] + (((unsigned)dec[k] - 'A' < 26u) << 5));
                 dec[hl] = '\0';
                 dlen = hl;
             } else {
@@ -945,6 +1149,9 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
             }
         }
         h->host = dec;
+        if (!plain && memchr(dec, '/', dlen) == NULL) /* a socket path keeps its case */
+            for (size_t k = 0; k < dlen; k++)
+                dec[k] = (char)(dec[k] >= 'A' && dec[k] <= 'Z' ? dec[k] + 32 : dec[k]);
         if (memchr(dec, '/', dlen) != NULL) {
             if (dlen < 6 || memcmp(dec + dlen - 5, ".sock", 5) != 0)
                 return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
@@ -1004,11 +1211,11 @@ static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
                 return rc;
             }
             colon = i;
-        } else if (ch == '@' || ch == '[' || ch == ']' || ch == '#' || ch == ' ' ||
+        } else if (ch == '@' || ch == '[' || ch == ']' || ch == '#' || ch == '?' || ch == ' ' ||
                    ch < 0x20 || ch == 0x7f) {
-            static const char *const names[] = { "@", "[", "]", "#", "space" };
+            static const char *const names[] = { "@", "[", "]", "#", "?", "space" };
             const char *what = ch == '@' ? names[0] : ch == '[' ? names[1] : ch == ']' ? names[2]
-                               : ch == '#' ? names[3] : names[4];
+                               : ch == '#' ? names[3] : ch == '?' ? names[4] : names[5];
             rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1,
                         "the %s contains an unescaped reserved character", colon == n ? "user name" : "password");
             if (ch == '@')
@@ -1016,6 +1223,9 @@ static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
                                              "%%40");
             else if (ch < 0x20 || ch == 0x7f)
                 mongouri__error_hint(c->err, "control characters must be percent-encoded");
+            else if (ch == '?')
+                mongouri__error_hint(c->err, "percent-encode '?' in a user name or password as "
+                                             "%%3F (or an '@' in an option value as %%40)");
             else
                 mongouri__error_hint(c->err, "percent-encode it (%s: %%%02X)", what, ch);
             return rc;
@@ -1074,14 +1284,14 @@ static mongouri_status parse_database(ctx *c, size_t at, size_t n)
                                                       "byte");
     for (size_t i = 0; i < dlen; i++) {
         char ch = db[i];
-        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$') {
+        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$' || ch == '@') {
             char shown[8];
             mongouri_status rc;
             snprintf(shown, sizeof shown, ch == ' ' ? "space" : "'%c'", ch);
             rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_DATABASE, NULL,
                                      (long)(at + mongouri__pct_source_index(s, n, i)), 1,
                                      "the database name may not contain %s", shown);
-            if (ch == '/')
+            if (ch == '/' || ch == '@')
                 mongouri__error_hint(c->err, "if '/' or '?' belongs to the password, "
                                              "percent-encode it (%%2F, %%3F)");
             return rc;
@@ -1095,6 +1305,9 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
 {
     size_t i = at;
     size_t count = 0;
+
+    /* one scan for the rare ';', raw or escaped, instead of one per value */
+    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
 
     while (i < end) {
         size_t amp = i;
@@ -1174,6 +1387,7 @@ static mongouri_status parse_text(ctx *c)
     size_t start, hend, at_pos = 0, i;
     size_t nhosts;
     bool have_at = false;
+    mongouri__split sp;
     mongouri_status rc;
 
     if (len >= sizeof SCHEME_SRV - 1 && memcmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0) {
@@ -1198,16 +1412,21 @@ static mongouri_status parse_text(ctx *c)
     }
 
     {
-        /* The host information ends at the first '/' or '?'; the userinfo
-         * ends at the last '@' before that. */
-        const char *slash = memchr(s + start, '/', len - start);
-        const char *query = memchr(s + start, '?', (slash != NULL ? (size_t)(slash - s) : len) - start);
-        const char *at;
-        hend = query != NULL ? (size_t)(query - s) : slash != NULL ? (size_t)(slash - s) : len;
-        for (i = start; (at = memchr(s + i, '@', hend - i)) != NULL; i = at_pos + 1) {
-            have_at = true;
-            at_pos = (size_t)(at - s);
+        /* The tokenizer: the host information ends at the first '/', the
+         * userinfo at the last '@' before it. */
+        mongouri__split_text(s, len, start, &sp);
+        if (sp.problem == MONGOURI__SPLIT_AMBIGUOUS) {
+            rc = syntax(c, MONGOURI_D_BAD_USERINFO, sp.problem_at, 1, "%s",
+                        "an '@' after '?' with no '/' before it is ambiguous: either the user "
+                        "name or password holds an unescaped '?', or an option value holds an "
+                        "unescaped '@'");
+            mongouri__error_hint(c->err, "percent-encode '?' in a user name or password as "
+                                         "%%3F, or '@' in an option value as %%40");
+            return rc;
         }
+        have_at = sp.has_userinfo;
+        at_pos = sp.at;
+        hend = sp.hosts_end;
     }
     i = start;
     if (have_at) {
@@ -1263,6 +1482,20 @@ static mongouri_status parse_text(ctx *c)
         if (h->type != MONGOURI_HOST_HOSTNAME)
             return syntax(c, MONGOURI_D_SRV_HOST, (size_t)h->offset, (size_t)h->length, "%s",
                           "mongodb+srv:// needs a DNS name, not an IP address or socket path");
+        {
+            /* An empty label cannot be looked up: refuse it offline. */
+            const char *name = h->host;
+            const char *dots = strstr(name, "..");
+            if (name[0] == '.' || dots != NULL) {
+                size_t at = (size_t)h->offset;
+                if (dots != NULL && name[0] != '.' && memchr(s + h->offset, '%', (size_t)h->length) == NULL)
+                    at += (size_t)(dots - name) + 1;
+                rc = syntax(c, MONGOURI_D_SRV_HOST, at, 1, "%s",
+                            "the SRV host name has an empty label (a leading '.' or '..')");
+                mongouri__error_hint(c->err, "write the full DNS name, e.g. cluster0.example.com");
+                return rc;
+            }
+        }
         if (h->port != 0) {
             const char *colon = memchr(s + h->offset, ':', (size_t)h->length);
             rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)(colon - s), (size_t)(h->offset + h->length - (colon - s)), "%s",
@@ -1273,17 +1506,10 @@ static mongouri_status parse_text(ctx *c)
 
     if (hend == len)
         return MONGOURI_OK;
-    if (s[hend] == '/') {
-        size_t q = hend + 1;
-        while (q < len && s[q] != '?')
-            q++;
-        rc = parse_database(c, hend + 1, q - hend - 1);
-        if (rc != MONGOURI_OK)
-            return rc;
-        hend = q;
-    }
-    if (hend < len) /* s[hend] == '?' */
-        return parse_query(c, hend + 1, len);
+    if (sp.has_db && (rc = parse_database(c, sp.db_start, sp.db_end - sp.db_start)) != MONGOURI_OK)
+        return rc;
+    if (sp.has_query)
+        return parse_query(c, sp.query, len);
     return MONGOURI_OK;
 }
 
@@ -1468,6 +1694,9 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.len = len;
     c.srv_offset = -1;
     c.srv_length = 0;
+    c.spans_ready = c.spans_failed = c.query_semicolon = false;
+    c.nspans = c.capspans = 0;
+    c.spans = NULL;
 
     if ((rc = parse_text(&c)) != MONGOURI_OK)
         goto fail;
@@ -1495,9 +1724,11 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
         nomem(err);
         goto fail;
     }
+    free(c.spans);
     *out = uri;
     return MONGOURI_OK;
 fail:
+    free(c.spans);
     mongouri_uri_destroy(uri);
     return rc;
 }

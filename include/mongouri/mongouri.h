@@ -116,6 +116,7 @@ typedef enum mongouri_diag {
     MONGOURI_D_CRL_NOT_YET_VALID = 57,  /* "crl-not-yet-valid" */
     MONGOURI_D_CRL_WRONG_ISSUER = 58,   /* "crl-wrong-issuer" */
     MONGOURI_D_TRUST_STORE_EMPTY = 59,  /* "trust-store-empty" */
+    MONGOURI_D_WRITE_CONCERN = 60,      /* "write-concern" */
     MONGOURI_D__LAST                    /* not a real code; keep last */
 } mongouri_diag;
 

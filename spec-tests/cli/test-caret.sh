@@ -38,7 +38,8 @@ check_caret() {
 
 check_caret "bad port" 'mongodb://localhost:70000/'
 check_caret "bad port after a password (redacted before the caret)" 'mongodb://alice:LongPassword123@localhost:70000/'
-check_caret "non-numeric port" 'mongodb://db.example.com:27x17/?tls=true'
+# (with a userinfo: without one, a "port" that is not digits may be a password and is masked)
+check_caret "non-numeric port" 'mongodb://user@db.example.com:27x17/?tls=true'
 check_caret "option without =" 'mongodb://localhost/?w'
 check_caret "bad percent escape in the database" 'mongodb://localhost/db%zz'
 check_caret "unknown option in strict mode" 'mongodb://localhost/?tlsCAfle=ca.pem' --strict

@@ -27,6 +27,12 @@ URIS=(
     "mongo://alice:$PW@localhost/"
     "mongodb+srv://alice:$PW@cluster0.example.com:27017/"
     "mongodb://alice:$PW@localhost/?tlsCertificateKeyFilePassword=$KP&tlsCertificateKeyFilePassword=$KP"
+    "mongodb://alice:$PW"
+    "mongodb://al?ice:$PW@localhost/db?w=1"
+    "mongodb://us?r:$PW@localhost?w=1"
+    "mongodb://localhost/?=$PW"
+    "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN=$TK"
+    "mongodb://localhost/?authMechanismProperties=AWS_SESSION_TOKEN:x,$TK"
 )
 
 leaks=0
@@ -62,6 +68,11 @@ printf '%s\n' "${URIS[@]}" >"$TMP/batch"
 vu_in "$TMP/batch" --batch; scan "batch"
 vu_in "$TMP/batch" --batch --strict; scan "batch strict"
 vu_in "$TMP/batch" --batch -o "tlsCertificateKeyFilePassword=$KWP"; scan "batch keyword"
+
+# A batch line cut by a NUL: what comes before it shows no secret either.
+printf 'mongodb://alice:%s\0@localhost/\n' "$PW" >"$TMP/nul"
+vu_in "$TMP/nul" --batch; scan "batch line cut by a NUL"
+vu_in "$TMP/nul" --batch --json; scan "batch json line cut by a NUL"
 
 # Keyword errors and usage errors.
 vu -o "tlsCertificateKeyFilePassword=$KWP" -o tlsInsecure=true -o tlsAllowInvalidCertificates=true 'mongodb://localhost/'

@@ -8,106 +8,52 @@
  *  2. parses each rendering back with cJSON (strict: nothing may follow the
  *     value), checks it is UTF-8, and that it says what the API says (valid,
  *     uri, hosts, user name);
- *  3. changes every letter and digit of each secret in the input (the
- *     password of the userinfo, the values of secret options and of
- *     AWS_SESSION_TOKEN, in the URI and in keyword options) and renders again
+ *  3. changes every letter and digit of each secret in the input (every
+ *     range the library's tokenizer, mongouri__secret_spans, calls secret: the
+ *     password, the values of secret options and of near misses of them, the
+ *     AWS_SESSION_TOKEN items and all that follows them; and the secret keyword
+ *     options) and renders again
  *     without MONGOURI_JSON_SHOW_SECRETS: the output must not change by one
  *     byte. Any difference means some part of a secret reached the output.
  */
 #include <cjson/cJSON.h>
 
 #include "fuzz-common.h"
+#include "internal.h"
+
+static bool fuzz_secret_key_n(const char *key, size_t n)
+{
+    char *k = fuzz_strdup(key, n);
+    bool secret = fuzz_secret_key(k);
+    free(k);
+    return secret;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static bool ieq(const char *a, size_t n, const char *b)
+static bool mutate_span(void *ctx, size_t start, size_t end)
 {
-    if (strlen(b) != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
+    fuzz_mutate_secret((char *)ctx + start, end - start);
     return true;
 }
 
-/* s[i..i+3) is the escape %<c1><c2> (hex digits in either case). */
-static bool is_escaped(const char *s, size_t n, size_t i, char c1, char c2)
-{
-    return i + 2 < n && s[i] == '%' && s[i + 1] == c1 &&
-           (s[i + 2] == c2 || s[i + 2] == (char)(c2 - 'A' + 'a'));
-}
-
-/* authMechanismProperties: change the value of every AWS_SESSION_TOKEN item. */
-static void mutate_properties(char *v, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        size_t end = i, sep;
-        /* An item ends at ',' or its escape %2C. */
-        while (end < n && v[end] != ',' && !is_escaped(v, n, end, '2', 'C'))
-            end++;
-        sep = i;
-        while (sep < end && v[sep] != ':' && !is_escaped(v, end, sep, '3', 'A'))
-            sep++;
-        if (sep < end && ieq(v + i, sep - i, "AWS_SESSION_TOKEN"))
-            fuzz_mutate_secret(v + sep, end - sep);
-        i = end < n && v[end] == ',' ? end + 1 : end + 3;
-    }
-}
-
+/* A keyword option: its value when the key holds a secret, the secret items
+ * of authMechanismProperties, as the library's tokenizer judges them. */
 static void mutate_pair(char *key, size_t klen, char *value, size_t vlen)
 {
-    char *k = fuzz_strdup(key, klen);
-    if (fuzz_secret_key(k))
+    int kind = mongouri__key_kind(key, klen);
+
+    if (kind == MONGOURI__KEY_SECRET && fuzz_secret_key_n(key, klen))
         fuzz_mutate_secret(value, vlen);
-    else if (ieq(key, klen, "authMechanismProperties"))
-        mutate_properties(value, vlen);
-    free(k);
+    else if (kind == MONGOURI__KEY_PROPERTIES)
+        mongouri__property_spans(value, vlen, 0, false, mutate_span, value);
 }
 
-/* The secrets of a connection string, found the way a reader would. */
+/* The secrets of a connection string: every range the tokenizer calls secret
+ * (the one the parser and the redactor use). */
 static void mutate_uri(char *t, size_t len)
 {
-    size_t p = 0, q, at = len, qs;
-
-    for (size_t i = 0; i + 3 <= len; i++) {
-        if (memcmp(t + i, "://", 3) == 0) {
-            p = i + 3;
-            break;
-        }
-    }
-    q = p;
-    while (q < len && t[q] != '/' && t[q] != '?')
-        q++;
-    for (size_t i = p; i < q; i++)
-        if (t[i] == '@')
-            at = i;
-    if (at != len) {
-        const char *colon = memchr(t + p, ':', at - p);
-        if (colon != NULL)
-            fuzz_mutate_secret(t + (colon - t) + 1, at - (size_t)(colon - t) - 1);
-    }
-    qs = q;
-    while (qs < len && t[qs] != '?')
-        qs++;
-    for (size_t i = qs + 1; i < len;) {
-        size_t amp = i, eq;
-        while (amp < len && t[amp] != '&')
-            amp++;
-        eq = i;
-        while (eq < amp && t[eq] != '=')
-            eq++;
-        if (eq < amp)
-            mutate_pair(t + i, eq - i, t + eq + 1, amp - eq - 1);
-        i = amp + 1;
-    }
+    mongouri__secret_spans(t, len, mutate_span, t);
 }
 
 static cJSON *check_json(const char *json, bool valid)

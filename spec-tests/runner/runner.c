@@ -4,7 +4,12 @@
  * and of our own fixtures (the same format plus a few optional keys), and
  * prints `N passed, N failed, N skipped` as its last line.
  *
- * usage: spec-runner [--dns-server IP:PORT] [--deviations FILE] [--verbose] PATH...
+ * usage: spec-runner [--dns-server IP:PORT] [--deviations FILE | --no-deviations]
+ *                    [--verbose] PATH...
+ *
+ * The deviations of spec-tests/deviations.txt are compiled in and apply by
+ * default. Unified-format files (auth/unified, ...) are skipped with a reason,
+ * and so are seedlist fixtures when no --dns-server is given.
  *
  * Our own keys, all optional, on a case of the connection-string format:
  *   "strict": true                parse in strict mode
@@ -30,6 +35,7 @@
 
 #include "mongouri/mongouri.h"
 #include "../support/readfile.h"
+#include "deviations.h" /* builtin_deviations: spec-tests/deviations.txt, generated */
 
 typedef struct deviation {
     char *file;
@@ -75,17 +81,24 @@ static char *trim(char *s)
     return s;
 }
 
-/* Lines: `file.json | description | reason`; '#' starts a comment line. */
-static bool load_deviations(const char *path)
+static void free_deviations(void)
 {
-    size_t len;
-    char *buf = read_file(path, &len);
+    for (size_t i = 0; i < g.ndev; i++) {
+        free(g.dev[i].file);
+        free(g.dev[i].description);
+        free(g.dev[i].reason);
+    }
+    free(g.dev);
+    g.dev = NULL;
+    g.ndev = 0;
+}
+
+/* Lines: `file.json | description | reason`; '#' starts a comment line.
+ * `buf` (from `path`, for messages) is consumed. */
+static bool parse_deviations(char *buf, const char *path)
+{
     char *line, *save = NULL;
 
-    if (buf == NULL) {
-        fprintf(stderr, "spec-runner: cannot read %s\n", path);
-        return false;
-    }
     for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
         char *a = trim(line), *b, *c;
         deviation *grown;
@@ -375,13 +388,15 @@ static bool check_secrets(const cJSON *secrets, const outcome *o, const char *te
             continue;
         if ((o->redacted != NULL && strstr(o->redacted, v) != NULL) ||
             (red != NULL && strstr(red, v) != NULL) ||
-            strstr(o->err.message, v) != NULL || strstr(o->err.hint, v) != NULL) {
+            strstr(o->err.message, v) != NULL || strstr(o->err.hint, v) != NULL ||
+            strstr(o->err.option, v) != NULL) {
             say(r, "  secret \"%s\" is shown\n", v);
             ok = false;
         }
         for (size_t i = 0; o->uri != NULL && i < mongouri_uri_warning_count(o->uri); i++) {
             const mongouri_error *w = mongouri_uri_warning(o->uri, i);
-            if (strstr(w->message, v) != NULL || strstr(w->hint, v) != NULL) {
+            if (strstr(w->message, v) != NULL || strstr(w->hint, v) != NULL ||
+                strstr(w->option, v) != NULL) {
                 say(r, "  secret \"%s\" is shown in a warning\n", v);
                 ok = false;
             }
@@ -466,6 +481,67 @@ static void finish(const char *file, const char *description, bool ok, report *r
     printf("FAIL %s: %s\n%s", file, description, r->text);
 }
 
+static bool load_deviations(const char *path)
+{
+    size_t len;
+    char *buf = read_file(path, &len);
+
+    if (buf == NULL) {
+        fprintf(stderr, "spec-runner: cannot read %s\n", path);
+        return false;
+    }
+    return parse_deviations(buf, path);
+}
+
+/* The deviations documented in spec-tests/deviations.txt, built in. */
+static bool load_builtin_deviations(void)
+{
+    char *buf = strdup((const char *)builtin_deviations);
+
+    return buf != NULL && parse_deviations(buf, "(built-in deviations)");
+}
+
+/*
+ * read-write-concern/connection-string: "writeConcern" {w, wtimeoutMS,
+ * journal} and "readConcern" {level} say exactly which of those options the
+ * string sets; {} means none.
+ */
+static bool check_concern(const cJSON *want, const outcome *o, const char *const *keys,
+                          const char *const *names, size_t n, const char *what, report *r)
+{
+    const cJSON *got = get(o->json, "options");
+    bool ok = true;
+
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *w = get(want, keys[i]);
+        const cJSON *h = get(got, names[i]);
+        if (w == NULL ? h != NULL : !same_value(w, h)) {
+            char *a = json_text(w), *b = json_text(h);
+            say(r, "  %s.%s: expected %s, got %s\n", what, keys[i], a, b);
+            cJSON_free(a);
+            cJSON_free(b);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static bool check_write_concern(const cJSON *want, const outcome *o, report *r)
+{
+    static const char *const keys[] = { "w", "wtimeoutMS", "journal" };
+    static const char *const names[] = { "w", "wTimeoutMS", "journal" };
+
+    return check_concern(want, o, keys, names, 3, "writeConcern", r);
+}
+
+static bool check_read_concern(const cJSON *want, const outcome *o, report *r)
+{
+    static const char *const keys[] = { "level" };
+    static const char *const names[] = { "readConcernLevel" };
+
+    return check_concern(want, o, keys, names, 1, "readConcern", r);
+}
+
 /* connection-string and uri-options format (and ours) */
 static void run_uri_case(const char *file, const cJSON *t)
 {
@@ -519,6 +595,12 @@ static void run_uri_case(const char *file, const cJSON *t)
         if (cJSON_IsObject(get(t, "tls")) && !subset(get(t, "tls"), get(o.json, "tls"), "tls", &r))
             ok = false;
         if (cJSON_IsArray(get(t, "warnings")) && !check_warning_codes(get(t, "warnings"), &o, &r))
+            ok = false;
+        if (cJSON_IsObject(get(t, "writeConcern")) &&
+            !check_write_concern(get(t, "writeConcern"), &o, &r))
+            ok = false;
+        if (cJSON_IsObject(get(t, "readConcern")) &&
+            !check_read_concern(get(t, "readConcern"), &o, &r))
             ok = false;
     }
     if (cJSON_IsArray(get(t, "secrets")) && !check_secrets(get(t, "secrets"), &o, uri->valuestring, &r))
@@ -590,8 +672,8 @@ static void run_seedlist_file(const char *file, const cJSON *t)
     bool ok = true;
 
     if (g.dns_server == NULL) {
-        say(&r, "  a seedlist fixture needs --dns-server IP:PORT\n");
-        finish(file, description, false, &r);
+        g.skipped++;
+        printf("SKIP %s (needs DNS (--dns-server))\n", base_name(file));
         return;
     }
     say(&r, "  uri: %s\n", cJSON_IsString(uri) ? uri->valuestring : "(none)");
@@ -669,7 +751,15 @@ static void run_file(const char *path)
         return;
     }
     tests = get(root, "tests");
-    if (cJSON_IsArray(tests)) {
+    if (get(root, "schemaVersion") != NULL) {
+        /* The unified test format (auth/unified, ...): operations against a
+         * deployment, not connection strings. */
+        int n = cJSON_IsArray(tests) ? cJSON_GetArraySize(tests) : 0;
+        g.skipped += (unsigned)(n > 0 ? n : 1);
+        printf("SKIP %s: %d case(s) (unified test format: runs operations against a "
+               "server, not a connection-string fixture)\n",
+               base_name(path), n);
+    } else if (cJSON_IsArray(tests)) {
         cJSON_ArrayForEach(t, tests)
         {
             const cJSON *desc = get(t, "description");
@@ -760,23 +850,38 @@ static void run_path(const char *path)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: spec-runner [--dns-server IP:PORT] [--deviations FILE] [--verbose] "
-               "PATH...\n"
+    fprintf(f, "usage: spec-runner [--dns-server IP:PORT] [--deviations FILE | --no-deviations] "
+               "[--verbose] PATH...\n"
                "Runs MongoDB specification JSON fixtures (files, or folders searched for "
-               "*.json).\n");
+               "*.json).\n"
+               "The documented deviations (spec-tests/deviations.txt) are built in and apply\n"
+               "by default; --deviations FILE uses FILE instead, --no-deviations none.\n"
+               "Without --dns-server, seedlist cases are skipped (needs DNS).\n");
 }
 
 int main(int argc, char **argv)
 {
     int first = 1;
     int npaths = 0;
+    bool own = false; /* --deviations or --no-deviations replaced the built-in list */
+
+    if (!load_builtin_deviations()) {
+        fprintf(stderr, "spec-runner: the built-in deviations do not parse\n");
+        return 2;
+    }
 
     for (; first < argc; first++) {
         if (strcmp(argv[first], "--dns-server") == 0 && first + 1 < argc) {
             g.dns_server = argv[++first];
         } else if (strcmp(argv[first], "--deviations") == 0 && first + 1 < argc) {
+            if (!own)
+                free_deviations();
+            own = true;
             if (!load_deviations(argv[++first]))
                 return 2;
+        } else if (strcmp(argv[first], "--no-deviations") == 0) {
+            free_deviations();
+            own = true;
         } else if (strcmp(argv[first], "--verbose") == 0) {
             g.verbose = true;
         } else if (strcmp(argv[first], "--help") == 0) {
@@ -795,12 +900,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    for (size_t i = 0; i < g.ndev; i++) {
-        free(g.dev[i].file);
-        free(g.dev[i].description);
-        free(g.dev[i].reason);
-    }
-    free(g.dev);
+    free_deviations();
     printf("%u passed, %u failed, %u skipped\n", g.passed, g.failed, g.skipped);
     return g.failed == 0 ? 0 : 1;
 }

@@ -33,7 +33,7 @@ ParameterizedTestParameters(hosts, valid)
         { "mongodb://01.2.3.4", 1, { "01.2.3.4" }, { 0 }, { HN } },
         { "mongodb://[::1]", 1, { "::1" }, { 0 }, { V6 } },
         { "mongodb://[::1]:27019", 1, { "::1" }, { 27019 }, { V6 } },
-        { "mongodb://[2001:DB8::1]:1,[::ffff:10.0.0.1]", 2, { "2001:DB8::1", "::ffff:10.0.0.1" },
+        { "mongodb://[2001:DB8::1]:1,[::ffff:10.0.0.1]", 2, { "2001:db8::1", "::ffff:10.0.0.1" },
           { 1, 0 }, { V6, V6 } },
         { "mongodb://%2Ftmp%2Fmongodb-27017.sock", 1, { "/tmp/mongodb-27017.sock" }, { 0 },
           { UX } },
@@ -44,7 +44,7 @@ ParameterizedTestParameters(hosts, valid)
         { "mongodb://b%C3%BCcher.example", 1, { "b\xc3\xbc" "cher.example" }, { 0 }, { HN } },
         { "mongodb://user:pw@h1,h2:2/?w=1", 2, { "h1", "h2" }, { 0, 2 }, { HN, HN } },
         { "mongodb://h?w=1", 1, { "h" }, { 0 }, { HN } },
-        { "mongodb://a-b_c~d.E", 1, { "a-b_c~d.E" }, { 0 }, { HN } },
+        { "mongodb://a-b_c~d.E", 1, { "a-b_c~d.e" }, { 0 }, { HN } },
         { "mongodb://h:0027017", 1, { "h" }, { 27017 }, { HN } },
         { "mongodb+srv://cluster0.example.com", 1, { "cluster0.example.com" }, { 0 }, { HN } },
         { "mongodb+srv://localhost/db", 1, { "localhost" }, { 0 }, { HN } },
@@ -186,4 +186,24 @@ Test(hosts, too_many_hosts)
     cr_expect_eq(parse_fail(text, &err), MONGOURI_E_LIMIT);
     cr_expect_eq(err.code, MONGOURI_D_LIMIT);
     free(text);
+}
+
+/* SDAM: host names are lower-cased in the result; the echo of the input is not. */
+Test(hosts, lower_case_result_typed_echo)
+{
+    mongouri_uri *uri = parse_ok("mongodb://Example.COM,localHOST:27019,[Fe80::1],%2FTmp%2FMongo.sock/?appName=X");
+    char *json;
+
+    cr_expect_str_eq(mongouri_uri_host(uri, 0), "example.com");
+    cr_expect_str_eq(mongouri_uri_host(uri, 1), "localhost");
+    cr_expect_str_eq(mongouri_uri_host(uri, 2), "fe80::1");
+    cr_expect_str_eq(mongouri_uri_host(uri, 3), "/Tmp/Mongo.sock", "a socket path keeps its case");
+    json = mongouri_json_render("mongodb://Example.COM,localHOST:27019,[Fe80::1],%2FTmp%2FMongo.sock/?appName=X",
+                                uri, NULL, 0);
+    cr_assert_not_null(json);
+    cr_expect_not_null(strstr(json, "\"uri\":\"mongodb://Example.COM,localHOST:27019,[Fe80::1]"),
+                       "the echo stays as typed: %s", json);
+    cr_expect_not_null(strstr(json, "\"host\":\"example.com\""), "%s", json);
+    mongouri_free(json);
+    mongouri_uri_destroy(uri);
 }

@@ -72,11 +72,31 @@ Test(keywords, replace_through_alias)
     mongouri_uri *uri;
 
     cr_assert_eq(mongouri_keywords_set(kw, "tls", "true", NULL), MONGOURI_OK);
-    cr_assert_eq(mongouri_keywords_set(kw, "ssl", "false", NULL), MONGOURI_OK);
+    cr_assert_eq(mongouri_keywords_set(kw, "ssl", "true", NULL), MONGOURI_OK);
     cr_expect_eq(mongouri_keywords_count(kw), 1u, "ssl and tls are one option");
     uri = parse_ok_kw("mongodb://h", 0, kw);
-    cr_expect_not(mongouri_tls_enabled(mongouri_uri_tls(uri)));
+    cr_expect(mongouri_tls_enabled(mongouri_uri_tls(uri)));
     mongouri_uri_destroy(uri);
+}
+
+Test(keywords, tls_and_ssl_that_disagree_are_refused)
+{
+    mongouri_error err;
+    mongouri_uri *uri;
+
+    /* a silent flip of TLS is never a replacement */
+    cr_assert_eq(mongouri_keywords_set(kw, "tls", "true", NULL), MONGOURI_OK);
+    cr_expect_eq(mongouri_keywords_set(kw, "ssl", "false", &err), MONGOURI_E_CONFLICT);
+    cr_expect_eq(err.code, MONGOURI_D_TLS_DISAGREE);
+    cr_expect_eq(mongouri_keywords_count(kw), 1u, "the set is unchanged");
+    uri = parse_ok_kw("mongodb://h", 0, kw);
+    cr_expect(mongouri_tls_enabled(mongouri_uri_tls(uri)), "TLS stays on");
+    mongouri_uri_destroy(uri);
+    /* the same spelling again is a plain replacement */
+    cr_expect_eq(mongouri_keywords_set(kw, "tls", "false", NULL), MONGOURI_OK);
+    cr_expect_eq(mongouri_keywords_set(kw, "SSL", "false", &err), MONGOURI_OK);
+    cr_expect_eq(mongouri_keywords_set(kw, "ssl", "true", &err), MONGOURI_OK);
+    cr_expect_eq(mongouri_keywords_set(kw, "tls", "false", &err), MONGOURI_E_CONFLICT);
 }
 
 Test(keywords, replace_can_lift_a_conflict)

@@ -1,0 +1,299 @@
+/*
+ * The tokenizer: where the parts of a connection string lie, and which of its
+ * bytes are secret. The parser splits the string with mongouri__split_text
+ * and shows input text in a message only where mongouri__secret_spans finds
+ * nothing secret; the redactor masks exactly those spans. One function
+ * decides, so the two cannot disagree.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static const char *find_scheme_end(const char *t, size_t len)
+{
+    for (size_t i = 0; i + 3 <= len; i++)
+        if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/')
+            return t + i + 3;
+    return NULL;
+}
+
+void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out)
+{
+    const char *slash, *qm, *at, *q;
+    size_t hend;
+
+    out->start = start;
+    out->has_userinfo = false;
+    out->at = 0;
+    out->has_db = false;
+    out->db_start = out->db_end = 0;
+    out->problem = MONGOURI__SPLIT_OK;
+    out->problem_at = 0;
+    /* The host information ends at the first '/'; the userinfo is what
+     * precedes the last '@' before it. */
+    slash = memchr(t + start, '/', len - start);
+    hend = slash != NULL ? (size_t)(slash - t) : len;
+    if (slash == NULL && (qm = memchr(t + start, '?', len - start)) != NULL) {
+        /* No '/': the host list ends at the first '?', and an '@' after it
+         * ends either a userinfo holding a '?' or an option value holding an
+         * '@': ambiguous. */
+        if (memchr(qm, '@', (size_t)(t + len - qm)) != NULL) {
+            out->problem = MONGOURI__SPLIT_AMBIGUOUS;
+            out->problem_at = (size_t)(qm - t);
+        }
+        hend = (size_t)(qm - t);
+    }
+    for (size_t i = start; (at = memchr(t + i, '@', hend - i)) != NULL;
+         i = (size_t)(at - t) + 1) {
+        out->has_userinfo = true;
+        out->at = (size_t)(at - t);
+    }
+    out->hosts_start = out->has_userinfo ? out->at + 1 : start;
+    /* An unescaped '?', '#', '[' or ']' in the userinfo: the parser's
+     * userinfo check refuses it with the percent-encoding hint. */
+    /* With a '/' later, a '?' after the userinfo still ends the host list
+     * (mongodb://host?tlsCAFile=/path): then there is no database. */
+    if (slash != NULL && (qm = memchr(t + out->hosts_start, '?', hend - out->hosts_start)) != NULL)
+        hend = (size_t)(qm - t);
+    out->hosts_end = hend;
+    out->has_query = false;
+    out->query = len;
+    if (hend < len && t[hend] == '/') {
+        out->has_db = true;
+        out->db_start = hend + 1;
+        q = memchr(t + hend + 1, '?', len - hend - 1);
+        out->db_end = q != NULL ? (size_t)(q - t) : len;
+        if (q != NULL) {
+            out->has_query = true;
+            out->query = (size_t)(q - t) + 1;
+        }
+    } else if (hend < len) {
+        out->has_query = true;
+        out->query = hend + 1;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* What is secret                                                            */
+/* ------------------------------------------------------------------------ */
+
+static bool contains_ci(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+
+    for (size_t i = 0; i + m <= n; i++)
+        if (mongouri__strncasecmp(s + i, needle, m) == 0)
+            return true;
+    return false;
+}
+
+static bool says_secret(const char *k, size_t n)
+{
+    return contains_ci(k, n, "password") || contains_ci(k, n, "secret") ||
+           contains_ci(k, n, "token") || contains_ci(k, n, "passwd") ||
+           contains_ci(k, n, "pwd");
+}
+
+int mongouri__key_kind(const char *k, size_t n)
+{
+    mongouri__key key;
+    const mongouri_option_info *info = NULL;
+
+    if (n == 0)
+        return MONGOURI__KEY_SECRET; /* nameless: nothing says what it holds */
+    key = mongouri__option_lookup(k, n);
+    if (key.id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && key.alias)
+        return MONGOURI__KEY_PLAIN; /* gssapiServiceName: a service name */
+    if (key.id >= 0) {
+        info = &mongouri__options[key.id].info;
+    } else {
+        const char *near;
+        if (says_secret(k, n))
+            return MONGOURI__KEY_SECRET;
+        near = mongouri__option_suggest(k, n);
+        if (near != NULL)
+            info = mongouri_option_find(near);
+        else if (contains_ci(k, n, "mechanismprop"))
+            return MONGOURI__KEY_PROPERTIES;
+    }
+    if (info == NULL)
+        return MONGOURI__KEY_PLAIN;
+    if (info->flags & MONGOURI_OPTION_SECRET)
+        return MONGOURI__KEY_SECRET;
+    if (strcmp(info->name, "authMechanismProperties") == 0)
+        return MONGOURI__KEY_PROPERTIES;
+    return MONGOURI__KEY_PLAIN;
+}
+
+bool mongouri__property_secret(const char *k, size_t n)
+{
+    if (mongouri__ieq(k, n, "AWS_SESSION_TOKEN"))
+        return true;
+    /* The other properties are not secret, spelled right. */
+    if (mongouri__ieq(k, n, "SERVICE_NAME") || mongouri__ieq(k, n, "SERVICE_REALM") ||
+        mongouri__ieq(k, n, "SERVICE_HOST") || mongouri__ieq(k, n, "CANONICALIZE_HOST_NAME") ||
+        mongouri__ieq(k, n, "ENVIRONMENT") || mongouri__ieq(k, n, "TOKEN_RESOURCE") ||
+        mongouri__ieq(k, n, "ALLOWED_HOSTS"))
+        return false;
+    return contains_ci(k, n, "session") || contains_ci(k, n, "token") ||
+           contains_ci(k, n, "secret") || contains_ci(k, n, "password") ||
+           contains_ci(k, n, "aws_") ||
+           mongouri__edit_distance(k, n, "AWS_SESSION_TOKEN", 4) <= 4;
+}
+
+/* Length of the separator `ch` (raw, or as %XX when `esc`) at v[i], or 0. */
+static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *escaped, bool esc)
+{
+    if (v[i] == ch)
+        return 1;
+    if (esc && v[i] == '%' && i + 2 < n && mongouri__strncasecmp(v + i, escaped, 3) == 0)
+        return 3;
+    return 0;
+}
+
+/*
+ * authMechanismProperties v[0..n) at `base`: items split on ',' and names on
+ * the first ':', either possibly percent-encoded, as the parser reads them.
+ * The value of an item whose name is a secret one, or a near miss of it (the
+ * whole item when it has no ':'), is secret, and so is everything after it.
+ */
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
+                              mongouri__span_fn fn, void *ctx)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t start = i, colon = n;
+        char name[64];
+        size_t nlen = 0, bad, kend;
+        mongouri_diag diag;
+
+        while (i < n && sep_at(v, i, n, ',', "%2C", esc) == 0) {
+            if (colon == n && sep_at(v, i, n, ':', "%3A", esc) != 0)
+                colon = i;
+            i++;
+        }
+        kend = colon != n ? colon : i;
+        if (colon == n) {
+            /* No ':' (AWS_SESSION_TOKEN=x, AWS_SESSION_TOKEN-x): the name is the
+             * leading run of letters and '_', the rest may be the secret. */
+            kend = start;
+            while (kend < i && ((v[kend] >= 'A' && v[kend] <= 'Z') ||
+                                (v[kend] >= 'a' && v[kend] <= 'z') || v[kend] == '_'))
+                kend++;
+        }
+        if (kend - start >= sizeof name || !esc ||
+            !mongouri__pct_decode(v + start, kend - start, name, &nlen, &bad, &diag)) {
+            /* judged as written: a keyword value, a name too long to be a
+             * property, or one the parser refuses to decode anyway */
+            nlen = kend - start < sizeof name ? kend - start : sizeof name - 1;
+            memcpy(name, v + start, nlen);
+        }
+        if (mongouri__property_secret(name, nlen)) {
+            size_t from = colon != n ? colon + sep_at(v, colon, n, ':', "%3A", esc) : kend;
+            return fn(ctx, base + from, base + n);
+        }
+        if (i < n)
+            i += sep_at(v, i, n, ',', "%2C", esc);
+    }
+    return true;
+}
+
+/* Digits only: a port (the parser's reading, whatever the value). The
+ * judgement must not depend on which digits or letters a secret holds. */
+static bool port_like(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* Remembers how far the secret ranges reach, so that no judgement is made
+ * from bytes already called secret. */
+typedef struct reach {
+    mongouri__span_fn fn;
+    void *ctx;
+    size_t end;
+} reach;
+
+static bool reach_cb(void *vr, size_t start, size_t end)
+{
+    reach *r = vr;
+
+    if (end > r->end)
+        r->end = end;
+    return r->fn(r->ctx, start, end);
+}
+
+bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn, void *user_ctx)
+{
+    const char *se = find_scheme_end(t, len);
+    size_t p = se != NULL ? (size_t)(se - t) : 0;
+    mongouri__split sp;
+    reach r = { user_fn, user_ctx, 0 };
+    mongouri__span_fn fn = reach_cb;
+    void *ctx = &r;
+
+    mongouri__split_text(t, len, p, &sp);
+    if (sp.has_userinfo) {
+        const char *colon = memchr(t + p, ':', sp.at - p);
+        if (colon != NULL && !fn(ctx, (size_t)(colon - t) + 1, sp.at))
+            return false;
+    } else {
+        /* No userinfo: a password holding an unescaped '/' split the string
+         * early when an '@' follows in the database part (the parser refuses
+         * an '@' there). Whatever precedes it after a ':' is secret. */
+        size_t i = sp.hosts_end, at = len;
+        while (i < len && t[i] != '?' && t[i] != '@')
+            i++;
+        if (i < len && t[i] == '@')
+            at = i;
+        if (sp.problem == MONGOURI__SPLIT_AMBIGUOUS) {
+            /* read as a userinfo, the password may run to the last '@' */
+            for (size_t k = sp.problem_at; k < len; k++)
+                if (t[k] == '@')
+                    at = k;
+        }
+        if (at != len) {
+            const char *colon = memchr(t + p, ':', at - p);
+            if (colon != NULL && !fn(ctx, (size_t)(colon - t) + 1, at))
+                return false;
+        }
+        /* A "port" that is not a port may be a password without its "@host"
+         * (mongodb://alice:pw). */
+        for (size_t h = sp.hosts_start; h < sp.hosts_end;) {
+            const char *comma = memchr(t + h, ',', sp.hosts_end - h);
+            size_t e = comma != NULL ? (size_t)(comma - t) : sp.hosts_end;
+            const char *colon = t[h] == '[' ? NULL : memchr(t + h, ':', e - h);
+            if (t[h] == '[') {
+                const char *close = memchr(t + h, ']', e - h);
+                if (close != NULL && close + 1 < t + e && close[1] == ':')
+                    colon = close + 1;
+            }
+            if (colon != NULL && !port_like(colon + 1, (size_t)(t + e - colon - 1)) &&
+                !fn(ctx, (size_t)(colon - t) + 1, e))
+                return false;
+            h = e + 1;
+        }
+    }
+
+    /* Option values: '&'-separated key=value pairs from the query. */
+    for (size_t i = sp.query; i < len;) {
+        const char *a = memchr(t + i, '&', len - i);
+        size_t amp = a != NULL ? (size_t)(a - t) : len;
+        const char *e = memchr(t + i, '=', amp - i);
+        if (e != NULL) {
+            size_t eq = (size_t)(e - t);
+            /* a name that holds secret bytes says nothing: its value is secret */
+            int kind = i < r.end ? MONGOURI__KEY_SECRET : mongouri__key_kind(t + i, eq - i);
+            if (kind == MONGOURI__KEY_SECRET && !fn(ctx, eq + 1, amp))
+                return false;
+            if (kind == MONGOURI__KEY_PROPERTIES &&
+                !mongouri__property_spans(t + eq + 1, amp - eq - 1, eq + 1, true, fn, ctx))
+                return false;
+        }
+        i = amp + 1;
+    }
+    return true;
+}
