@@ -88,6 +88,10 @@ static mongouri__format_drop drops_other(const mongouri_uri *uri, int id)
 {
     const mongouri__value *v = mongouri__val(uri, id);
 
+    /* gssapiServiceName is written as authMechanismProperties=SERVICE_NAME:… */
+    if (id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && uri->gssapi_service_name != NULL &&
+        (uri->gssapi_source == MONGOURI_SOURCE_URI || uri->gssapi_source == MONGOURI_SOURCE_KEYWORD))
+        return MONGOURI__FORMAT_KEPT;
     if (!written_source(v))
         return MONGOURI__FORMAT_UNSET;
     if ((mongouri__options[id].info.flags & MONGOURI_OPTION_TLS) && !uri->tls.enabled)
@@ -256,9 +260,20 @@ static void value_text(buf *b, const mongouri_uri *uri, int id, bool redact)
             buf_str(b, v->v.list.items[i]);
         }
         break;
-    case MONGOURI_TYPE_KEYVALUE:
-        kv_join(b, v->v.kv.items, v->v.kv.n, id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES, redact);
+    case MONGOURI_TYPE_KEYVALUE: {
+        bool props = id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES;
+        uint32_t n = written_source(v) ? v->v.kv.n : 0;
+        bool has_service = false;
+
+        kv_join(b, v->v.kv.items, n, props, redact);
+        for (uint32_t i = 0; i < n; i++)
+            has_service = has_service || strcmp(v->v.kv.items[i].key, "SERVICE_NAME") == 0;
+        if (props && uri->gssapi_service_name != NULL && !has_service) {
+            buf_str(b, n > 0 ? ",SERVICE_NAME:" : "SERVICE_NAME:");
+            buf_str(b, uri->gssapi_service_name);
+        }
         break;
+    }
     case MONGOURI_TYPE_TAGSETS:
         break; /* one pair per set, by the caller */
     }

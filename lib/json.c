@@ -334,12 +334,24 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
     ok = ok && put(root, "optionSources", srcs = cJSON_CreateObject());
     for (int id = 0; ok && id < MONGOURI_OPT__COUNT; id++) {
         const mongouri__value *v = mongouri__val(uri, id);
-        if (!v->set)
+        /* gssapiServiceName is shown as what it stands for: the SERVICE_NAME
+         * of authMechanismProperties (as the writer writes it) */
+        bool gssapi = id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES &&
+                      uri->gssapi_service_name != NULL;
+        cJSON *value;
+
+        if (!v->set && !gssapi)
             continue;
-        ok = put(opts, mongouri__options[id].info.name, option_json(uri, id, flags));
+        value = v->set ? option_json(uri, id, flags) : cJSON_CreateObject();
+        if (gssapi && value != NULL && !cJSON_HasObjectItem(value, "SERVICE_NAME") &&
+            !put(value, "SERVICE_NAME", cJSON_CreateString(uri->gssapi_service_name))) {
+            cJSON_Delete(value);
+            value = NULL;
+        }
+        ok = put(opts, mongouri__options[id].info.name, value);
         ok = ok && put(srcs, mongouri__options[id].info.name,
                        cJSON_CreateString(mongouri_source_name(
-                           (mongouri_source)v->source)));
+                           (mongouri_source)(v->set ? v->source : uri->gssapi_source))));
     }
 
     ok = ok && put(root, "tls", tls = cJSON_CreateObject());

@@ -98,7 +98,12 @@ fixes 'mongodb://db.example.net/?appName=a+b' 'mongodb://db.example.net/?appname
     "appName → appname"
 fixes 'mongodb://alice:p@s:s@db.example.net/?appName=x@y' 'mongodb://alice:****@db.example.net/?appname=x%40y' \
     "percent-encoded '@' in the password" "percent-encoded ':' in the password" "appName → appname"
-fixes 'mongodb://%61lice:pw@DB.example.net:27017/' 'mongodb://alice:****@DB.example.net:27017' \
+# The deprecated gssapiServiceName becomes the SERVICE_NAME property it stands for.
+fixes 'mongodb://user%40REALM@localhost/?authMechanism=GSSAPI&gssapiServiceName=other' \
+    'mongodb://user%40REALM@localhost/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:other' \
+    'gssapiServiceName → authMechanismProperties' \
+    'gssapiServiceName=other → authMechanismProperties=SERVICE_NAME:other'
+fixes 'mongodb://%61lice:pw@DB.example.net:27017/' 'mongodb://alice:****@db.example.net:27017' \
     "wrote the user name, password, hosts and database in canonical percent-encoding"
 
 # Nothing to do.

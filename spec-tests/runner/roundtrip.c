@@ -16,6 +16,7 @@
  * defaults mongouri leaves out.
  */
 #include <dirent.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +136,13 @@ static char *mongoc_view(const char *text)
 #define ADD(...) do { if (n < cap) n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__); } while (0)
     for (h = mongoc_uri_get_hosts(u); h != NULL; h = h->next)
         ADD("host %s\n", h->host_and_port);
-    if (mongoc_uri_get_srv_hostname(u) != NULL)
+    if (mongoc_uri_get_srv_hostname(u) != NULL) {
+        /* DNS names are case-insensitive; the writer lower-cases them */
+        size_t at = n + strlen("service ");
         ADD("service %s\n", mongoc_uri_get_srv_hostname(u));
+        for (; at < n && at < cap && out[at] != '\n'; at++)
+            out[at] = (char)tolower((unsigned char)out[at]);
+    }
     ADD("user %s\npassword %s\ndatabase %s\nauthSource %s\n%s",
         mongoc_uri_get_username(u) ? mongoc_uri_get_username(u) : "-",
         mongoc_uri_get_password(u) ? mongoc_uri_get_password(u) : "-",
@@ -397,8 +403,8 @@ static void api_checks(void)
         const char *in, *out, *redacted;
     } cases[] = {
         { "mongodb://u%2Bx:p%40s%2B%20s@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d%2Eb?appName=a+b%20c",
-          "mongodb://u%2Bx:p%40s%2B%20s@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c",
-          "mongodb://u%2Bx:****@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c" },
+          "mongodb://u%2Bx:p%40s%2B%20s@h1,h2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c",
+          "mongodb://u%2Bx:****@h1,h2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c" },
         { "mongodb://h/?ssl=true&SSL=true&wtimeout=5&w=1&w=1&retryWrites=true&readPreference=SECONDARY&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=",
           "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&tls=true&w=1&wTimeoutMS=5",
           NULL },
