@@ -587,6 +587,8 @@ static mongouri_status read_certificates(const unsigned char *buf, size_t len, c
         }
     }
     if (sk_X509_num(certs) < blocks) {
+        int bad = sk_X509_num(certs) + 1; /* the block that did not decode */
+
         scan_errors(&es);
         if (es.oom)
             goto oom;
@@ -597,7 +599,7 @@ static mongouri_status read_certificates(const unsigned char *buf, size_t len, c
                           "Each -----BEGIN CERTIFICATE----- block must hold one certificate "
                           "in PEM form.",
                           "%s: certificate %d of the %d in %s does not decode (%s)", option,
-                          sk_X509_num(certs) + 1, blocks, path, why);
+                          bad, blocks, path, why);
     }
     ERR_clear_error();
     BIO_free(b);

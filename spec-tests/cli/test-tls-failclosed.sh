@@ -83,6 +83,11 @@ expect_eq "with tlsCAFile: no system store" "$(j .files.trustStore)" null
 SSL_CERT_FILE="$TMP/none.pem" SSL_CERT_DIR="$TMP/none-dir" vu --json --check-files "mongodb://localhost/?tls=true&tlsInsecure=true"
 expect_rc 0 "certificates not verified: the store does not matter"
 
+## A bundle whose second certificate block does not decode: the block is named by its number.
+{ cat "$P/ca.pem"; printf -- '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n'; } >"$TMP/bad-second.pem"
+files "tlsCAFile whose second block does not decode" no-certificate tlsCAFile \
+    "tlsCAFile=$TMP/bad-second.pem" "certificate 2 of the 2 in $TMP/bad-second.pem does not decode"
+
 ## The same at --connect: the precise diagnosis, not handshake-failed/not-checked.
 start_server server || skip "cannot start openssl s_server"
 good=$port
