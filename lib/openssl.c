@@ -1045,38 +1045,6 @@ static long count_hashed(const char *path, bool *exists)
     return n;
 }
 
-/*
- * Certificates of a PEM bundle, counted by their BEGIN lines (a system
- * bundle holds about 150: decoding them all on every check is too slow);
- * 0 unless the first one decodes.
- */
-static long count_pem_certificates(const unsigned char *data, size_t len)
-{
-    static const char begin[] = "-----BEGIN ";
-    const char *p = (const char *)data, *end = p + len;
-    long n = 0;
-    BIO *b = BIO_new_mem_buf(data, (int)len);
-    X509 *first = b == NULL ? NULL : PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL);
-
-    BIO_free(b);
-    if (first == NULL)
-        return 0;
-    X509_free(first);
-    /* read_whole() NUL-terminates `data`: the comparisons stop there. */
-    while (p < end && (p = memchr(p, '-', (size_t)(end - p))) != NULL) {
-        if (strncmp(p, begin, sizeof begin - 1) != 0) {
-            p++;
-            continue;
-        }
-        p += sizeof begin - 1;
-        if (strncmp(p, "CERTIFICATE-----", 16) == 0 ||
-            strncmp(p, "TRUSTED CERTIFICATE-----", 24) == 0 ||
-            strncmp(p, "X509 CERTIFICATE-----", 21) == 0)
-            n++;
-    }
-    return n;
-}
-
 mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error *err)
 {
     const char *fenv = X509_get_default_cert_file_env(), *denv = X509_get_default_cert_dir_env();
@@ -1086,6 +1054,8 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
     char ftext[512], dtext[1024] = "";
     long ncerts = 0, nhashed = 0;
     size_t used = 0;
+    mongouri_error ferr;
+    bool file_bad = false; /* the context would refuse the file (see load_system_store) */
 
     mongouri__error_clear(err);
     ERR_set_mark(); /* the caller's OpenSSL errors stay as they are */
@@ -1093,9 +1063,11 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
         file = X509_get_default_cert_file();
     if (!dir_from_env)
         dirs = X509_get_default_cert_dir();
+    memset(&ferr, 0, sizeof ferr);
     {
+        /* As load_system_store() reads it: a file that is there must be read
+         * whole and every certificate block must decode. */
         struct stat sb;
-        mongouri_error ferr;
 
         if (stat(file, &sb) != 0) {
             snprintf(ftext, sizeof ftext, "file %s (%s) does not exist", file,
@@ -1103,16 +1075,20 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
         } else {
             unsigned char *data = NULL;
             size_t len = 0;
+            STACK_OF(X509) *certs = NULL;
 
-            if (read_whole(file, fenv, &data, &len, &ferr) != MONGOURI_OK) {
-                snprintf(ftext, sizeof ftext, "file %s (%s) cannot be read", file,
-                         file_from_env ? fenv : "OpenSSL's default");
-            } else {
-                ncerts = count_pem_certificates(data, len);
+            if (read_whole(file, "tlsCAFile", &data, &len, &ferr) == MONGOURI_OK &&
+                read_certificates(data, len, file, "tlsCAFile", &certs, &ferr) == MONGOURI_OK) {
+                ncerts = sk_X509_num(certs);
                 snprintf(ftext, sizeof ftext, "file %s (%s) with %ld certificate%s", file,
                          file_from_env ? fenv : "OpenSSL's default", ncerts,
                          ncerts == 1 ? "" : "s");
+            } else {
+                file_bad = true;
+                snprintf(ftext, sizeof ftext, "file %s (%s) cannot be used", file,
+                         file_from_env ? fenv : "OpenSSL's default");
             }
+            sk_X509_pop_free(certs, X509_free);
             free_wiped(data, len);
         }
     }
@@ -1151,6 +1127,20 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
     ERR_pop_to_mark();
     if (buf != NULL && cap > 0)
         snprintf(buf, cap, "%s; %s", ftext, dtext[0] != '\0' ? dtext : "no directory");
+    if (file_bad) {
+        /* ferr.message is "tlsCAFile: <why>"; no tlsCAFile was given. */
+        const char *why = strncmp(ferr.message, "tlsCAFile: ", 11) == 0 ? ferr.message + 11
+                                                                        : ferr.message;
+
+        mongouri__error_set(err, ferr.status, ferr.code, "tlsCAFile", -1, 0,
+                            "no tlsCAFile, and the system trust store %s: %s", ftext, why);
+        if (ferr.status != MONGOURI_E_NOMEM)
+            mongouri__error_hint(err, "Repair or replace the system's CA bundle (Debian: "
+                                      "update-ca-certificates), point %s at a readable PEM "
+                                      "bundle, or give the CA certificate with tlsCAFile.",
+                                 fenv);
+        return ferr.status;
+    }
     if (ncerts == 0 && nhashed == 0) {
         mongouri__error_set(err, MONGOURI_E_FILE, MONGOURI_D_TRUST_STORE_EMPTY, "tlsCAFile", -1,
                             0, "no tlsCAFile, and the system trust store is empty: %s; %s",
@@ -1351,8 +1341,10 @@ static mongouri_status load_system_store(X509_STORE *store, mongouri_error *err)
             return st;
         if (st != MONGOURI_OK) {
             char why[256];
+            const char *m = err != NULL ? err->message : "";
 
-            snprintf(why, sizeof why, "%s", err != NULL ? err->message : "");
+            /* The loaders' messages start with the option; no tlsCAFile was given. */
+            snprintf(why, sizeof why, "%s", strncmp(m, "tlsCAFile: ", 11) == 0 ? m + 11 : m);
             return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
                                        "cannot load the system's trusted certificates: %s", why);
         }
