@@ -897,6 +897,31 @@ oom:
 /* ------------------------------------------------------------------------ */
 
 /*
+ * A check of a file that could not run (X509_cmp_current_time() answers 0,
+ * a signature check fails without a verdict): out of memory, or a file
+ * whose contents cannot be judged; never a pass.
+ */
+static mongouri_status cannot_judge(mongouri_error *err, mongouri_diag code, const char *option,
+                                    const char *path, const char *what)
+{
+    error_scan es;
+    char why[96];
+
+    scan_errors(&es);
+    if (es.oom)
+        return out_of_memory(err, option, "checking the files");
+    error_text(es.first, why, sizeof why);
+    return file_error(err, code, option, "Check the file with openssl x509/crl -text.",
+                      "%s: %s of %s cannot be checked (%s)", option, what, path, why);
+}
+
+/* X509_cmp_current_time(), with its error (0) told apart from a verdict. */
+static int compare_now(const ASN1_TIME *t)
+{
+    return t == NULL ? 0 : X509_cmp_current_time(t);
+}
+
+/*
  * tlsCAFile must hold at least one certificate OpenSSL can use as a trust
  * anchor today: a CA certificate, or a self-signed one (a pinned server
  * certificate), current. When none is, the first one says why.
@@ -909,17 +934,49 @@ static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
     X509 *bad = NULL;
     char subject[256], when[32], lead[600];
 
+    ERR_clear_error();
     for (i = 0; i < n; i++) {
-        X509 *x = sk_X509_value(certs, i);
-        int reason = 0;
-        bool self_signed = (X509_get_extension_flags(x) & EXFLAG_SS) != 0;
+        X509 *x = sk_X509_value(certs, i), *copy = NULL;
+        int reason = 0, after, before, is_ca;
+        uint32_t flags = X509_get_extension_flags(x);
+        bool self_signed;
 
-        if (X509_check_ca(x) == 0 && !self_signed)
+        /*
+         * Extensions that could not be cached say nothing about CA:TRUE.
+         * OpenSSL 3 does not always queue a failed allocation there, so the
+         * certificate is decoded again: invalid twice is the certificate's
+         * own fault; a copy that cannot be made is memory.
+         */
+        if ((flags & EXFLAG_INVALID) != 0) {
+            ERR_clear_error();
+            copy = X509_dup(x);
+            if (copy == NULL)
+                return out_of_memory(err, opt, "checking the certificates");
+            flags = X509_get_extension_flags(copy);
+            if ((flags & EXFLAG_INVALID) != 0) {
+                X509_free(copy);
+                return cannot_judge(err, MONGOURI_D_FILE_NO_CERTIFICATE, opt, path,
+                                    "the extensions of a certificate");
+            }
+            x = copy;
+        }
+        self_signed = (flags & EXFLAG_SS) != 0;
+        is_ca = X509_check_ca(x);
+        X509_free(copy); /* x is only read for its dates below, from the original */
+        x = sk_X509_value(certs, i);
+        if (is_ca == 0 && !self_signed) {
             reason = 1;
-        else if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
-            reason = 2;
-        else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
-            reason = 3;
+        } else {
+            after = compare_now(X509_get0_notAfter(x));
+            before = after == 0 ? 0 : compare_now(X509_get0_notBefore(x));
+            if (after == 0 || before == 0)
+                return cannot_judge(err, MONGOURI_D_FILE_NO_CERTIFICATE, opt, path,
+                                    "the validity dates of a certificate");
+            if (after < 0)
+                reason = 2;
+            else if (before > 0)
+                reason = 3;
+        }
         if (reason == 0)
             return MONGOURI_OK;
         if (bad == NULL) {
@@ -970,6 +1027,7 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
         const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
         const ASN1_TIME *last = X509_CRL_get0_lastUpdate(crl);
         char issuer[256], when[32];
+        int next_cmp, last_cmp;
 
         name_text(X509_CRL_get_issuer(crl), issuer, sizeof issuer);
         if (cas != NULL) {
@@ -989,9 +1047,17 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
                                   "%s: the CRL in %s is issued by %s, which is not a CA of "
                                   "tlsCAFile %s",
                                   opt, path, issuer, ca_path);
-            ERR_set_mark();
-            if (X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
-                ERR_pop_to_mark();
+            ERR_clear_error();
+            /* OpenSSL 3 does not always queue a failed allocation: a signature
+             * that does not verify is checked once more before it is called
+             * wrong (a real mismatch fails both times). */
+            if (X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1 &&
+                X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
+                error_scan es;
+
+                scan_errors(&es);
+                if (es.oom)
+                    return out_of_memory(err, opt, "checking the CRL's signature");
                 return file_error(err, MONGOURI_D_CRL_WRONG_ISSUER, opt,
                                   "The CRL names the right CA but was signed by another key: "
                                   "download the CRL again from that CA.",
@@ -999,9 +1065,15 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
                                   "key of %s in tlsCAFile %s",
                                   opt, path, issuer, ca_path);
             }
-            ERR_pop_to_mark();
         }
-        if (next != NULL && X509_cmp_current_time(next) < 0) {
+        ERR_clear_error();
+        /* Each compared once: a second call could fail where the first did not. */
+        next_cmp = next == NULL ? 1 : compare_now(next);
+        last_cmp = next_cmp == 0 ? 0 : compare_now(last);
+        if (next_cmp == 0 || last_cmp == 0)
+            return cannot_judge(err, MONGOURI_D_CRL_UNPARSEABLE, opt, path,
+                                "the update times of a CRL");
+        if (next_cmp < 0) {
             mongouri__asn1_time_text(next, when, sizeof when);
             return file_error(err, MONGOURI_D_CRL_EXPIRED, opt,
                               "Download the current CRL from the CA into tlsCRLFile; OpenSSL "
@@ -1009,7 +1081,7 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
                               "%s: the CRL in %s (issuer %s) expired on %s (its nextUpdate)",
                               opt, path, issuer, when);
         }
-        if (last != NULL && X509_cmp_current_time(last) > 0) {
+        if (last_cmp > 0) {
             mongouri__asn1_time_text(last, when, sizeof when);
             return file_error(err, MONGOURI_D_CRL_NOT_YET_VALID, opt,
                               "Check the clock of this machine; the CRL is not valid yet.",
