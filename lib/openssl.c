@@ -1668,13 +1668,21 @@ static void not_prepared_error(void)
                    "mongouri: the SSL was not prepared with mongouri_tls_ssl_prepare()");
 }
 
+/* Prepared, completely: a prepare that failed half-way leaves a state that is not ready. */
+static bool ssl_is_ready(const SSL *ssl)
+{
+    const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+
+    return st != NULL && st->ready;
+}
+
 static int guard_add_cb(SSL *ssl, unsigned int ext_type, unsigned int context,
                         const unsigned char **out, size_t *outlen, X509 *x, size_t chainidx,
                         int *al, void *add_arg)
 {
     (void)ext_type, (void)context, (void)out, (void)outlen, (void)x, (void)chainidx;
     (void)add_arg;
-    if (mongouri__tls_ssl_state_get(ssl) != NULL)
+    if (ssl_is_ready(ssl))
         return 0; /* prepared: add nothing */
     not_prepared_error();
     *al = SSL_AD_INTERNAL_ERROR;
@@ -1686,7 +1694,7 @@ static int guard_verify_cb(X509_STORE_CTX *xs, void *arg)
     SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
 
     (void)arg;
-    if (ssl == NULL || mongouri__tls_ssl_state_get(ssl) == NULL) {
+    if (ssl == NULL || !ssl_is_ready(ssl)) {
         X509_STORE_CTX_set_error(xs, X509_V_ERR_APPLICATION_VERIFICATION);
         not_prepared_error();
         return 0;
@@ -1801,6 +1809,7 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
         SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
     SSL_set_msg_callback(ssl, msg_cb);
     ERR_pop_to_mark();
+    st->ready = true;
     return MONGOURI_OK;
 }
 
@@ -2179,14 +2188,14 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     }
     st = mongouri__tls_ssl_state_get(ssl);
     cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
-    if (st == NULL && cs != NULL) {
+    if ((st == NULL || !st->ready) && cs != NULL) {
         /* One of our contexts refused it (see install_prepare_guard). */
         r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
         r->verify_error = (int)SSL_get_verify_result(ssl);
         set_text(r->detail, sizeof r->detail,
-                 "the SSL was not prepared: mongouri_tls_ssl_prepare() was never called on it, "
-                 "so its host name and revocation checks could not run; the handshake is "
-                 "refused");
+                 "the SSL was not prepared: mongouri_tls_ssl_prepare() was never called on it "
+                 "or did not succeed, so its host name and revocation checks could not run; "
+                 "the handshake is refused");
         set_text(r->hint, sizeof r->hint,
                  "Call mongouri_tls_ssl_prepare(ssl, host, &err) after SSL_new(), or create "
                  "the SSL with mongouri_tls_ssl_new(&ssl, ctx, host, &err).");

@@ -320,6 +320,84 @@ static void check_scenario(const char *name, const char *options, mongouri_diag 
     }
 }
 
+/*
+ * mongouri_tls_ssl_prepare() with each of its allocations failed in turn:
+ * when it fails, the SSL must still be refused by the context (its host
+ * check may not be set); the ClientHello is written to a memory BIO, so a
+ * refused handshake fails at once and an accepted one waits for the
+ * server (SSL_ERROR_WANT_READ).
+ */
+static void prepare_scenario(const char *name, const char *host)
+{
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    SSL_CTX *ctx = NULL;
+    long n, tried = 0, refused = 0, prepared = 0, t0 = now_ms();
+    int bad = 0;
+
+    if (mongouri_uri_parse(&uri, "mongodb://localhost/?tls=true", NULL, &err) != MONGOURI_OK ||
+        mongouri_tls_ctx_new(&ctx, mongouri_uri_tls(uri), NULL, &err) != MONGOURI_OK) {
+        printf("FAIL %s: set-up: %s\n", name, err.message);
+        failed++;
+        mongouri_uri_destroy(uri);
+        return;
+    }
+    for (n = 1; n <= MAX_ALLOCATIONS; n += stride) {
+        SSL *ssl = SSL_new(ctx);
+        BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+        mongouri_status st;
+        int ret, e;
+
+        if (ssl == NULL || rb == NULL || wb == NULL) {
+            printf("FAIL %s: set-up: SSL_new\n", name);
+            bad++;
+            SSL_free(ssl);
+            BIO_free(rb);
+            BIO_free(wb);
+            break;
+        }
+        SSL_set_bio(ssl, rb, wb);
+        memset(&err, 0, sizeof err);
+        allocations = 0;
+        failed_one = false;
+        fail_at = n;
+        st = mongouri_tls_ssl_prepare(ssl, host, &err);
+        fail_at = 0;
+        ERR_clear_error();
+        tried++;
+        ret = SSL_connect(ssl);
+        e = SSL_get_error(ssl, ret);
+        ERR_clear_error();
+        if (st == MONGOURI_OK && e == SSL_ERROR_WANT_READ) {
+            prepared++;
+        } else if (st != MONGOURI_OK && ret <= 0 && e == SSL_ERROR_SSL) {
+            refused++;
+        } else if (bad++ < 5 || getenv("OOM_VERBOSE") != NULL) {
+            printf("     allocation %ld failed: prepare said %s (%s), the handshake %s\n", n,
+                   mongouri_strerror(st), err.message,
+                   e == SSL_ERROR_WANT_READ ? "went ahead" : "was refused");
+        }
+        SSL_free(ssl);
+        if (!failed_one)
+            break;
+    }
+    SSL_CTX_free(ctx);
+    mongouri_uri_destroy(uri);
+    if (n > MAX_ALLOCATIONS)
+        bad++;
+    if (bad == 0) {
+        passed++;
+        printf("ok   prepare, %s: %ld calls, %ld refused after an allocation failure, %ld "
+               "prepared (%ld ms)\n",
+               name, tried, refused, prepared, now_ms() - t0);
+    } else {
+        failed++;
+        printf("FAIL prepare, %s: %d of %ld calls let a handshake go ahead unprepared or "
+               "refused a prepared one (%ld ms)\n",
+               name, bad, tried, now_ms() - t0);
+    }
+}
+
 static int run(char *const argv[])
 {
     pid_t pid = fork();
@@ -395,6 +473,8 @@ int main(int argc, char **argv)
              "tls=true&tlsCAFile=%D/ca.pem&tlsCertificateKeyFile=%D/client-enc1.pem"
              "&tlsCertificateKeyFilePassword=hunter2",
              1);
+    prepare_scenario("a DNS name", "localhost");
+    prepare_scenario("an IP literal", "127.0.0.1");
     sleep(2); /* short.crl's nextUpdate is one second after it was made */
     {
         char q[1600];
