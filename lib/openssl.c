@@ -1784,10 +1784,13 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
 
     ERR_set_mark();
     /* SNI for DNS names only (RFC 6066 forbids IP literals). */
+    /* The name is non-empty, at most 255 bytes and, for an IP, a valid
+     * literal: these calls can only fail for memory. */
     if (!st->host_is_ip && st->host[0] != '\0' && !SSL_set_tlsext_host_name(ssl, st->host)) {
         ERR_pop_to_mark();
-        return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
-                                   "cannot send %s as the server name (SNI)", st->host);
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "out of memory sending %s as the server name (SNI)",
+                                   st->host);
     }
     SSL_set_verify(ssl, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
     if (cs->verify_certificates && cs->verify_hostnames) {
@@ -1799,8 +1802,10 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
             ok = SSL_set1_host(ssl, st->host);
         if (!ok) {
             ERR_pop_to_mark();
-            return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
-                                       "cannot check the certificate against %s", st->host);
+            return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                       "out of memory setting the check of the certificate "
+                                       "against %s",
+                                       st->host);
         }
         SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     }

@@ -370,7 +370,7 @@ static void prepare_scenario(const char *name, const char *host)
         ERR_clear_error();
         if (st == MONGOURI_OK && e == SSL_ERROR_WANT_READ) {
             prepared++;
-        } else if (st != MONGOURI_OK && ret <= 0 && e == SSL_ERROR_SSL) {
+        } else if (st == MONGOURI_E_NOMEM && ret <= 0 && e == SSL_ERROR_SSL) {
             refused++;
         } else if (bad++ < 5 || getenv("OOM_VERBOSE") != NULL) {
             printf("     allocation %ld failed: prepare said %s (%s), the handshake %s\n", n,
