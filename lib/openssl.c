@@ -587,6 +587,8 @@ static mongouri_status read_certificates(const unsigned char *buf, size_t len, c
         }
     }
     if (sk_X509_num(certs) < blocks) {
+        int bad = sk_X509_num(certs) + 1; /* the block that did not decode */
+
         scan_errors(&es);
         if (es.oom)
             goto oom;
@@ -597,7 +599,7 @@ static mongouri_status read_certificates(const unsigned char *buf, size_t len, c
                           "Each -----BEGIN CERTIFICATE----- block must hold one certificate "
                           "in PEM form.",
                           "%s: certificate %d of the %d in %s does not decode (%s)", option,
-                          sk_X509_num(certs) + 1, blocks, path, why);
+                          bad, blocks, path, why);
     }
     ERR_clear_error();
     BIO_free(b);
@@ -895,6 +897,31 @@ oom:
 /* ------------------------------------------------------------------------ */
 
 /*
+ * A check of a file that could not run (X509_cmp_current_time() answers 0,
+ * a signature check fails without a verdict): out of memory, or a file
+ * whose contents cannot be judged; never a pass.
+ */
+static mongouri_status cannot_judge(mongouri_error *err, mongouri_diag code, const char *option,
+                                    const char *path, const char *what)
+{
+    error_scan es;
+    char why[96];
+
+    scan_errors(&es);
+    if (es.oom)
+        return out_of_memory(err, option, "checking the files");
+    error_text(es.first, why, sizeof why);
+    return file_error(err, code, option, "Check the file with openssl x509/crl -text.",
+                      "%s: %s of %s cannot be checked (%s)", option, what, path, why);
+}
+
+/* X509_cmp_current_time(), with its error (0) told apart from a verdict. */
+static int compare_now(const ASN1_TIME *t)
+{
+    return t == NULL ? 0 : X509_cmp_current_time(t);
+}
+
+/*
  * tlsCAFile must hold at least one certificate OpenSSL can use as a trust
  * anchor today: a CA certificate, or a self-signed one (a pinned server
  * certificate), current. When none is, the first one says why.
@@ -907,17 +934,49 @@ static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
     X509 *bad = NULL;
     char subject[256], when[32], lead[600];
 
+    ERR_clear_error();
     for (i = 0; i < n; i++) {
-        X509 *x = sk_X509_value(certs, i);
-        int reason = 0;
-        bool self_signed = (X509_get_extension_flags(x) & EXFLAG_SS) != 0;
+        X509 *x = sk_X509_value(certs, i), *copy = NULL;
+        int reason = 0, after, before, is_ca;
+        uint32_t flags = X509_get_extension_flags(x);
+        bool self_signed;
 
-        if (X509_check_ca(x) == 0 && !self_signed)
+        /*
+         * Extensions that could not be cached say nothing about CA:TRUE.
+         * OpenSSL 3 does not always queue a failed allocation there, so the
+         * certificate is decoded again: invalid twice is the certificate's
+         * own fault; a copy that cannot be made is memory.
+         */
+        if ((flags & EXFLAG_INVALID) != 0) {
+            ERR_clear_error();
+            copy = X509_dup(x);
+            if (copy == NULL)
+                return out_of_memory(err, opt, "checking the certificates");
+            flags = X509_get_extension_flags(copy);
+            if ((flags & EXFLAG_INVALID) != 0) {
+                X509_free(copy);
+                return cannot_judge(err, MONGOURI_D_FILE_NO_CERTIFICATE, opt, path,
+                                    "the extensions of a certificate");
+            }
+            x = copy;
+        }
+        self_signed = (flags & EXFLAG_SS) != 0;
+        is_ca = X509_check_ca(x);
+        X509_free(copy); /* x is only read for its dates below, from the original */
+        x = sk_X509_value(certs, i);
+        if (is_ca == 0 && !self_signed) {
             reason = 1;
-        else if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
-            reason = 2;
-        else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
-            reason = 3;
+        } else {
+            after = compare_now(X509_get0_notAfter(x));
+            before = after == 0 ? 0 : compare_now(X509_get0_notBefore(x));
+            if (after == 0 || before == 0)
+                return cannot_judge(err, MONGOURI_D_FILE_NO_CERTIFICATE, opt, path,
+                                    "the validity dates of a certificate");
+            if (after < 0)
+                reason = 2;
+            else if (before > 0)
+                reason = 3;
+        }
         if (reason == 0)
             return MONGOURI_OK;
         if (bad == NULL) {
@@ -968,6 +1027,7 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
         const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
         const ASN1_TIME *last = X509_CRL_get0_lastUpdate(crl);
         char issuer[256], when[32];
+        int next_cmp, last_cmp;
 
         name_text(X509_CRL_get_issuer(crl), issuer, sizeof issuer);
         if (cas != NULL) {
@@ -987,9 +1047,17 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
                                   "%s: the CRL in %s is issued by %s, which is not a CA of "
                                   "tlsCAFile %s",
                                   opt, path, issuer, ca_path);
-            ERR_set_mark();
-            if (X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
-                ERR_pop_to_mark();
+            ERR_clear_error();
+            /* OpenSSL 3 does not always queue a failed allocation: a signature
+             * that does not verify is checked once more before it is called
+             * wrong (a real mismatch fails both times). */
+            if (X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1 &&
+                X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
+                error_scan es;
+
+                scan_errors(&es);
+                if (es.oom)
+                    return out_of_memory(err, opt, "checking the CRL's signature");
                 return file_error(err, MONGOURI_D_CRL_WRONG_ISSUER, opt,
                                   "The CRL names the right CA but was signed by another key: "
                                   "download the CRL again from that CA.",
@@ -997,9 +1065,15 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
                                   "key of %s in tlsCAFile %s",
                                   opt, path, issuer, ca_path);
             }
-            ERR_pop_to_mark();
         }
-        if (next != NULL && X509_cmp_current_time(next) < 0) {
+        ERR_clear_error();
+        /* Each compared once: a second call could fail where the first did not. */
+        next_cmp = next == NULL ? 1 : compare_now(next);
+        last_cmp = next_cmp == 0 ? 0 : compare_now(last);
+        if (next_cmp == 0 || last_cmp == 0)
+            return cannot_judge(err, MONGOURI_D_CRL_UNPARSEABLE, opt, path,
+                                "the update times of a CRL");
+        if (next_cmp < 0) {
             mongouri__asn1_time_text(next, when, sizeof when);
             return file_error(err, MONGOURI_D_CRL_EXPIRED, opt,
                               "Download the current CRL from the CA into tlsCRLFile; OpenSSL "
@@ -1007,7 +1081,7 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
                               "%s: the CRL in %s (issuer %s) expired on %s (its nextUpdate)",
                               opt, path, issuer, when);
         }
-        if (last != NULL && X509_cmp_current_time(last) > 0) {
+        if (last_cmp > 0) {
             mongouri__asn1_time_text(last, when, sizeof when);
             return file_error(err, MONGOURI_D_CRL_NOT_YET_VALID, opt,
                               "Check the clock of this machine; the CRL is not valid yet.",
@@ -1043,38 +1117,6 @@ static long count_hashed(const char *path, bool *exists)
     return n;
 }
 
-/*
- * Certificates of a PEM bundle, counted by their BEGIN lines (a system
- * bundle holds about 150: decoding them all on every check is too slow);
- * 0 unless the first one decodes.
- */
-static long count_pem_certificates(const unsigned char *data, size_t len)
-{
-    static const char begin[] = "-----BEGIN ";
-    const char *p = (const char *)data, *end = p + len;
-    long n = 0;
-    BIO *b = BIO_new_mem_buf(data, (int)len);
-    X509 *first = b == NULL ? NULL : PEM_read_bio_X509_AUX(b, NULL, refuse_password_cb, NULL);
-
-    BIO_free(b);
-    if (first == NULL)
-        return 0;
-    X509_free(first);
-    /* read_whole() NUL-terminates `data`: the comparisons stop there. */
-    while (p < end && (p = memchr(p, '-', (size_t)(end - p))) != NULL) {
-        if (strncmp(p, begin, sizeof begin - 1) != 0) {
-            p++;
-            continue;
-        }
-        p += sizeof begin - 1;
-        if (strncmp(p, "CERTIFICATE-----", 16) == 0 ||
-            strncmp(p, "TRUSTED CERTIFICATE-----", 24) == 0 ||
-            strncmp(p, "X509 CERTIFICATE-----", 21) == 0)
-            n++;
-    }
-    return n;
-}
-
 mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error *err)
 {
     const char *fenv = X509_get_default_cert_file_env(), *denv = X509_get_default_cert_dir_env();
@@ -1084,6 +1126,8 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
     char ftext[512], dtext[1024] = "";
     long ncerts = 0, nhashed = 0;
     size_t used = 0;
+    mongouri_error ferr;
+    bool file_bad = false; /* the context would refuse the file (see load_system_store) */
 
     mongouri__error_clear(err);
     ERR_set_mark(); /* the caller's OpenSSL errors stay as they are */
@@ -1091,9 +1135,11 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
         file = X509_get_default_cert_file();
     if (!dir_from_env)
         dirs = X509_get_default_cert_dir();
+    memset(&ferr, 0, sizeof ferr);
     {
+        /* As load_system_store() reads it: a file that is there must be read
+         * whole and every certificate block must decode. */
         struct stat sb;
-        mongouri_error ferr;
 
         if (stat(file, &sb) != 0) {
             snprintf(ftext, sizeof ftext, "file %s (%s) does not exist", file,
@@ -1101,16 +1147,20 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
         } else {
             unsigned char *data = NULL;
             size_t len = 0;
+            STACK_OF(X509) *certs = NULL;
 
-            if (read_whole(file, fenv, &data, &len, &ferr) != MONGOURI_OK) {
-                snprintf(ftext, sizeof ftext, "file %s (%s) cannot be read", file,
-                         file_from_env ? fenv : "OpenSSL's default");
-            } else {
-                ncerts = count_pem_certificates(data, len);
+            if (read_whole(file, "tlsCAFile", &data, &len, &ferr) == MONGOURI_OK &&
+                read_certificates(data, len, file, "tlsCAFile", &certs, &ferr) == MONGOURI_OK) {
+                ncerts = sk_X509_num(certs);
                 snprintf(ftext, sizeof ftext, "file %s (%s) with %ld certificate%s", file,
                          file_from_env ? fenv : "OpenSSL's default", ncerts,
                          ncerts == 1 ? "" : "s");
+            } else {
+                file_bad = true;
+                snprintf(ftext, sizeof ftext, "file %s (%s) cannot be used", file,
+                         file_from_env ? fenv : "OpenSSL's default");
             }
+            sk_X509_pop_free(certs, X509_free);
             free_wiped(data, len);
         }
     }
@@ -1149,6 +1199,20 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
     ERR_pop_to_mark();
     if (buf != NULL && cap > 0)
         snprintf(buf, cap, "%s; %s", ftext, dtext[0] != '\0' ? dtext : "no directory");
+    if (file_bad) {
+        /* ferr.message is "tlsCAFile: <why>"; no tlsCAFile was given. */
+        const char *why = strncmp(ferr.message, "tlsCAFile: ", 11) == 0 ? ferr.message + 11
+                                                                        : ferr.message;
+
+        mongouri__error_set(err, ferr.status, ferr.code, "tlsCAFile", -1, 0,
+                            "no tlsCAFile, and the system trust store %s: %s", ftext, why);
+        if (ferr.status != MONGOURI_E_NOMEM)
+            mongouri__error_hint(err, "Repair or replace the system's CA bundle (Debian: "
+                                      "update-ca-certificates), point %s at a readable PEM "
+                                      "bundle, or give the CA certificate with tlsCAFile.",
+                                 fenv);
+        return ferr.status;
+    }
     if (ncerts == 0 && nhashed == 0) {
         mongouri__error_set(err, MONGOURI_E_FILE, MONGOURI_D_TRUST_STORE_EMPTY, "tlsCAFile", -1,
                             0, "no tlsCAFile, and the system trust store is empty: %s; %s",
@@ -1349,8 +1413,10 @@ static mongouri_status load_system_store(X509_STORE *store, mongouri_error *err)
             return st;
         if (st != MONGOURI_OK) {
             char why[256];
+            const char *m = err != NULL ? err->message : "";
 
-            snprintf(why, sizeof why, "%s", err != NULL ? err->message : "");
+            /* The loaders' messages start with the option; no tlsCAFile was given. */
+            snprintf(why, sizeof why, "%s", strncmp(m, "tlsCAFile: ", 11) == 0 ? m + 11 : m);
             return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
                                        "cannot load the system's trusted certificates: %s", why);
         }
@@ -1602,13 +1668,21 @@ static void not_prepared_error(void)
                    "mongouri: the SSL was not prepared with mongouri_tls_ssl_prepare()");
 }
 
+/* Prepared, completely: a prepare that failed half-way leaves a state that is not ready. */
+static bool ssl_is_ready(const SSL *ssl)
+{
+    const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
+
+    return st != NULL && st->ready;
+}
+
 static int guard_add_cb(SSL *ssl, unsigned int ext_type, unsigned int context,
                         const unsigned char **out, size_t *outlen, X509 *x, size_t chainidx,
                         int *al, void *add_arg)
 {
     (void)ext_type, (void)context, (void)out, (void)outlen, (void)x, (void)chainidx;
     (void)add_arg;
-    if (mongouri__tls_ssl_state_get(ssl) != NULL)
+    if (ssl_is_ready(ssl))
         return 0; /* prepared: add nothing */
     not_prepared_error();
     *al = SSL_AD_INTERNAL_ERROR;
@@ -1620,7 +1694,7 @@ static int guard_verify_cb(X509_STORE_CTX *xs, void *arg)
     SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
 
     (void)arg;
-    if (ssl == NULL || mongouri__tls_ssl_state_get(ssl) == NULL) {
+    if (ssl == NULL || !ssl_is_ready(ssl)) {
         X509_STORE_CTX_set_error(xs, X509_V_ERR_APPLICATION_VERIFICATION);
         not_prepared_error();
         return 0;
@@ -1710,10 +1784,13 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
 
     ERR_set_mark();
     /* SNI for DNS names only (RFC 6066 forbids IP literals). */
+    /* The name is non-empty, at most 255 bytes and, for an IP, a valid
+     * literal: these calls can only fail for memory. */
     if (!st->host_is_ip && st->host[0] != '\0' && !SSL_set_tlsext_host_name(ssl, st->host)) {
         ERR_pop_to_mark();
-        return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
-                                   "cannot send %s as the server name (SNI)", st->host);
+        return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                   "out of memory sending %s as the server name (SNI)",
+                                   st->host);
     }
     SSL_set_verify(ssl, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
     if (cs->verify_certificates && cs->verify_hostnames) {
@@ -1725,8 +1802,10 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
             ok = SSL_set1_host(ssl, st->host);
         if (!ok) {
             ERR_pop_to_mark();
-            return mongouri__error_set(err, MONGOURI_E_TLS, MONGOURI_D_TLS_SETUP, NULL, -1, 0,
-                                       "cannot check the certificate against %s", st->host);
+            return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                       "out of memory setting the check of the certificate "
+                                       "against %s",
+                                       st->host);
         }
         SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     }
@@ -1735,6 +1814,7 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
         SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
     SSL_set_msg_callback(ssl, msg_cb);
     ERR_pop_to_mark();
+    st->ready = true;
     return MONGOURI_OK;
 }
 
@@ -2113,14 +2193,14 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
     }
     st = mongouri__tls_ssl_state_get(ssl);
     cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
-    if (st == NULL && cs != NULL) {
+    if ((st == NULL || !st->ready) && cs != NULL) {
         /* One of our contexts refused it (see install_prepare_guard). */
         r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
         r->verify_error = (int)SSL_get_verify_result(ssl);
         set_text(r->detail, sizeof r->detail,
-                 "the SSL was not prepared: mongouri_tls_ssl_prepare() was never called on it, "
-                 "so its host name and revocation checks could not run; the handshake is "
-                 "refused");
+                 "the SSL was not prepared: mongouri_tls_ssl_prepare() was never called on it "
+                 "or did not succeed, so its host name and revocation checks could not run; "
+                 "the handshake is refused");
         set_text(r->hint, sizeof r->hint,
                  "Call mongouri_tls_ssl_prepare(ssl, host, &err) after SSL_new(), or create "
                  "the SSL with mongouri_tls_ssl_new(&ssl, ctx, host, &err).");

@@ -55,6 +55,7 @@ typedef enum mongouri__rev_outcome {
 typedef struct mongouri__tls_ssl_state {
     char host[256];
     bool host_is_ip;
+    bool ready; /* mongouri_tls_ssl_prepare() completed; until then the handshake is refused */
 
     /* First failure of the chain check (verify callback). */
     int verify_error;

@@ -83,6 +83,29 @@ expect_eq "with tlsCAFile: no system store" "$(j .files.trustStore)" null
 SSL_CERT_FILE="$TMP/none.pem" SSL_CERT_DIR="$TMP/none-dir" vu --json --check-files "mongodb://localhost/?tls=true&tlsInsecure=true"
 expect_rc 0 "certificates not verified: the store does not matter"
 
+## A bundle whose second certificate block does not decode: the block is named by its number.
+{ cat "$P/ca.pem"; printf -- '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n'; } >"$TMP/bad-second.pem"
+files "tlsCAFile whose second block does not decode" no-certificate tlsCAFile \
+    "tlsCAFile=$TMP/bad-second.pem" "certificate 2 of the 2 in $TMP/bad-second.pem does not decode"
+
+## The system store is judged as the context loads it: every block of the file must decode,
+## and a file that cannot be read is no empty file (the context refuses both).
+SSL_CERT_FILE="$TMP/bad-second.pem" SSL_CERT_DIR="$TMP/empty-dir" vu --json --check-files "mongodb://localhost/?tls=true"
+expect_rc 5 "system store file whose second block does not decode"
+expect_eq "system store, bad block: code" "$(j .files.error.code)" no-certificate
+case "$(j .files.error.message)" in
+    *"system trust store file $TMP/bad-second.pem (SSL_CERT_FILE) cannot be used: certificate 2 of the 2"*)
+        ok "system store, bad block: the message names the file and the block" ;;
+    *) fail "system store, bad block: message '$(j .files.error.message)'" ;;
+esac
+mkdir -p "$TMP/hashed-dir"
+cp "$P/ca.pem" "$TMP/hashed-dir/$(openssl x509 -hash -noout -in "$P/ca.pem").0"
+SSL_CERT_FILE="$TMP/empty-dir" SSL_CERT_DIR="$TMP/hashed-dir" vu --json --check-files "mongodb://localhost/?tls=true"
+expect_rc 5 "system store file that is a directory, hashed directory with a CA"
+expect_eq "system store file that is a directory: code" "$(j .files.error.code)" file-unreadable
+SSL_CERT_FILE="$TMP/none.pem" SSL_CERT_DIR="$TMP/hashed-dir" vu --json --check-files "mongodb://localhost/?tls=true"
+expect_rc 0 "no system store file, hashed directory with a CA"
+
 ## The same at --connect: the precise diagnosis, not handshake-failed/not-checked.
 start_server server || skip "cannot start openssl s_server"
 good=$port

@@ -8,7 +8,8 @@
  * for it, the client certificate, key and chain, the verify mode and the
  * OCSP callback. Never a context that differs from the settings, never
  * another diagnosis ("no PEM certificate", "key does not match") for a
- * failed allocation.
+ * failed allocation. mongouri_tls_check_files() likewise: MONGOURI_E_NOMEM
+ * or the reference answer, never "ok" for an expired CA or CRL.
  *
  *   tls-ctx-oom --pki PKI_SCRIPT [--stride N]
  *
@@ -254,6 +255,149 @@ static void scenario(const char *name, const char *options, int min_certs)
     }
 }
 
+/*
+ * The same for mongouri_tls_check_files(): each call with a failed
+ * allocation must answer MONGOURI_E_NOMEM or exactly the reference answer
+ * (status and diagnosis), never a weaker one ("ok" for an expired CA
+ * whose date could not be compared).
+ */
+static void check_scenario(const char *name, const char *options, mongouri_diag want)
+{
+    char text[2048];
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    mongouri_status ref;
+    long n, tried = 0, nomem = 0, same = 0, t0 = now_ms();
+    int bad = 0;
+
+    snprintf(text, sizeof text, "mongodb://localhost/?%s", options);
+    if (mongouri_uri_parse(&uri, text, NULL, &err) != MONGOURI_OK) {
+        printf("FAIL %s: set-up: %s\n", name, err.message);
+        failed++;
+        return;
+    }
+    ref = mongouri_tls_check_files(mongouri_uri_tls(uri), &err);
+    if ((want == MONGOURI_D_NONE) != (ref == MONGOURI_OK) || err.code != want) {
+        printf("FAIL %s: the reference answer is %s (%s: %s)\n", name, mongouri_strerror(ref),
+               mongouri_diag_name(err.code), err.message);
+        failed++;
+        mongouri_uri_destroy(uri);
+        return;
+    }
+    for (n = 1; n <= MAX_ALLOCATIONS; n += stride) {
+        mongouri_status st;
+
+        memset(&err, 0, sizeof err);
+        allocations = 0;
+        failed_one = false;
+        fail_at = n;
+        st = mongouri_tls_check_files(mongouri_uri_tls(uri), &err);
+        fail_at = 0;
+        ERR_clear_error();
+        tried++;
+        if (st == MONGOURI_E_NOMEM)
+            nomem++;
+        else if (st == ref && err.code == want)
+            same++;
+        else if (bad++ < 5 || getenv("OOM_VERBOSE") != NULL)
+            printf("     allocation %ld failed: %s (%s: %s)\n", n, mongouri_strerror(st),
+                   mongouri_diag_name(err.code), err.message);
+        if (!failed_one)
+            break;
+    }
+    mongouri_uri_destroy(uri);
+    if (n > MAX_ALLOCATIONS)
+        bad++;
+    if (bad == 0) {
+        passed++;
+        printf("ok   check-files, %s: %ld calls, %ld out of memory, %ld the same answer (%ld "
+               "ms)\n",
+               name, tried, nomem, same, now_ms() - t0);
+    } else {
+        failed++;
+        printf("FAIL check-files, %s: %d of %ld calls gave another answer (%ld ms)\n", name, bad,
+               tried, now_ms() - t0);
+    }
+}
+
+/*
+ * mongouri_tls_ssl_prepare() with each of its allocations failed in turn:
+ * when it fails, the SSL must still be refused by the context (its host
+ * check may not be set); the ClientHello is written to a memory BIO, so a
+ * refused handshake fails at once and an accepted one waits for the
+ * server (SSL_ERROR_WANT_READ).
+ */
+static void prepare_scenario(const char *name, const char *host)
+{
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    SSL_CTX *ctx = NULL;
+    long n, tried = 0, refused = 0, prepared = 0, t0 = now_ms();
+    int bad = 0;
+
+    if (mongouri_uri_parse(&uri, "mongodb://localhost/?tls=true", NULL, &err) != MONGOURI_OK ||
+        mongouri_tls_ctx_new(&ctx, mongouri_uri_tls(uri), NULL, &err) != MONGOURI_OK) {
+        printf("FAIL %s: set-up: %s\n", name, err.message);
+        failed++;
+        mongouri_uri_destroy(uri);
+        return;
+    }
+    for (n = 1; n <= MAX_ALLOCATIONS; n += stride) {
+        SSL *ssl = SSL_new(ctx);
+        BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+        mongouri_status st;
+        int ret, e;
+
+        if (ssl == NULL || rb == NULL || wb == NULL) {
+            printf("FAIL %s: set-up: SSL_new\n", name);
+            bad++;
+            SSL_free(ssl);
+            BIO_free(rb);
+            BIO_free(wb);
+            break;
+        }
+        SSL_set_bio(ssl, rb, wb);
+        memset(&err, 0, sizeof err);
+        allocations = 0;
+        failed_one = false;
+        fail_at = n;
+        st = mongouri_tls_ssl_prepare(ssl, host, &err);
+        fail_at = 0;
+        ERR_clear_error();
+        tried++;
+        ret = SSL_connect(ssl);
+        e = SSL_get_error(ssl, ret);
+        ERR_clear_error();
+        if (st == MONGOURI_OK && e == SSL_ERROR_WANT_READ) {
+            prepared++;
+        } else if (st == MONGOURI_E_NOMEM && ret <= 0 && e == SSL_ERROR_SSL) {
+            refused++;
+        } else if (bad++ < 5 || getenv("OOM_VERBOSE") != NULL) {
+            printf("     allocation %ld failed: prepare said %s (%s), the handshake %s\n", n,
+                   mongouri_strerror(st), err.message,
+                   e == SSL_ERROR_WANT_READ ? "went ahead" : "was refused");
+        }
+        SSL_free(ssl);
+        if (!failed_one)
+            break;
+    }
+    SSL_CTX_free(ctx);
+    mongouri_uri_destroy(uri);
+    if (n > MAX_ALLOCATIONS)
+        bad++;
+    if (bad == 0) {
+        passed++;
+        printf("ok   prepare, %s: %ld calls, %ld refused after an allocation failure, %ld "
+               "prepared (%ld ms)\n",
+               name, tried, refused, prepared, now_ms() - t0);
+    } else {
+        failed++;
+        printf("FAIL prepare, %s: %d of %ld calls let a handshake go ahead unprepared or "
+               "refused a prepared one (%ld ms)\n",
+               name, bad, tried, now_ms() - t0);
+    }
+}
+
 static int run(char *const argv[])
 {
     pid_t pid = fork();
@@ -271,7 +415,7 @@ static int run(char *const argv[])
 int main(int argc, char **argv)
 {
     const char *pki = NULL;
-    char script[1200], dir[300];
+    char script[4096], dir[300];
     int a, rc;
 
     /* Before anything touches OpenSSL. */
@@ -302,7 +446,15 @@ int main(int argc, char **argv)
              "cat ca.pem other-ca.pem ocsp.pem >three.pem && mkdir empty && "
              "openssl pkcs8 -topk8 -in client.key -v2 aes-256-cbc -iter 1 "
              "-passout pass:hunter2 -out client-enc1.key && "
-             "cat client.pem client-enc1.key >client-enc1.pem",
+             "cat client.pem client-enc1.key >client-enc1.pem && "
+             "printf '[ exp_ca_ext ]\\nbasicConstraints = critical,CA:true\\n"
+             "keyUsage = keyCertSign, cRLSign\\n' >>ca.cnf && "
+             "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+             "-keyout expca.key -out expca.csr -subj '/CN=Expired CA' 2>>pki.log && "
+             "openssl ca -batch -config ca.cnf -in expca.csr -out expca.pem -notext "
+             "-extensions exp_ca_ext -startdate 20200101000000Z -enddate 20200102000000Z "
+             "2>>pki.log && "
+             "openssl ca -batch -config ca.cnf -gencrl -crlsec 1 -out short.crl 2>>pki.log",
              pki, tmpdir, tmpdir, tmpdir);
     {
         char *sh[] = { "bash", "-c", script, NULL };
@@ -321,11 +473,30 @@ int main(int argc, char **argv)
              "tls=true&tlsCAFile=%D/ca.pem&tlsCertificateKeyFile=%D/client-enc1.pem"
              "&tlsCertificateKeyFilePassword=hunter2",
              1);
+    prepare_scenario("a DNS name", "localhost");
+    prepare_scenario("an IP literal", "127.0.0.1");
+    sleep(2); /* short.crl's nextUpdate is one second after it was made */
+    {
+        char q[1600];
+
+        snprintf(q, sizeof q, "tls=true&tlsCAFile=%s/three.pem&tlsCRLFile=%s/ca.crl", tmpdir,
+                 tmpdir);
+        check_scenario("CA file of 3 certificates, CRL", q, MONGOURI_D_NONE);
+        snprintf(q, sizeof q, "tls=true&tlsCAFile=%s/expca.pem", tmpdir);
+        check_scenario("expired CA", q, MONGOURI_D_CERT_EXPIRED);
+        snprintf(q, sizeof q, "tls=true&tlsCAFile=%s/ca.pem&tlsCRLFile=%s/short.crl", tmpdir,
+                 tmpdir);
+        check_scenario("expired CRL", q, MONGOURI_D_CRL_EXPIRED);
+        snprintf(q, sizeof q, "tls=true&tlsCAFile=%s/ca.pem&tlsCRLFile=%s/other-ca.crl",
+                 tmpdir, tmpdir);
+        check_scenario("CRL of another CA", q, MONGOURI_D_CRL_WRONG_ISSUER);
+    }
     snprintf(dir, sizeof dir, "%s/three.pem", tmpdir);
     setenv("SSL_CERT_FILE", dir, 1);
     snprintf(dir, sizeof dir, "%s/empty", tmpdir);
     setenv("SSL_CERT_DIR", dir, 1);
     scenario("system store (SSL_CERT_FILE of 3 certificates), OCSP", "tls=true", 3);
+    check_scenario("system store (SSL_CERT_FILE of 3 certificates)", "tls=true", MONGOURI_D_NONE);
     {
         char *rm[] = { "rm", "-rf", tmpdir, NULL };
 
