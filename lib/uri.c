@@ -329,13 +329,22 @@ typedef struct pair {
     long length; /* of key=value */
 } pair;
 
+/* Stops the tokenizer at the first secret range. */
+static bool any_span(void *ctx, size_t start, size_t end)
+{
+    (void)ctx;
+    (void)start;
+    (void)end;
+    return false;
+}
+
 /* May the value of `p` appear in a message? Only where the tokenizer finds no
  * secret: in the URI by its ranges, elsewhere by what the key holds. */
 static bool value_secret(ctx *c, const pair *p)
 {
     if (p->offset >= 0 && p->source == MONGOURI_SOURCE_URI)
         return secret_at(c, (size_t)p->offset + p->klen, (size_t)(p->offset + p->length));
-    return mongouri__key_kind(p->key, p->klen) != MONGOURI__KEY_PLAIN;
+    return !mongouri__pair_spans(p->key, p->klen, p->val, p->vlen, 0, false, any_span, NULL);
 }
 
 /* The decoded value of `p` for a message, or "(hidden)". */
