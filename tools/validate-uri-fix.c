@@ -308,13 +308,34 @@ static bool same_value(const mongouri_option_info *info, const char *a, const ch
     return strcmp(a, b) == 0;
 }
 
+/* Occurrences the library merges, not repeats: gssapiServiceName is the
+ * SERVICE_NAME item of authMechanismProperties, which the writer puts among
+ * the other items (a SERVICE_NAME of another value the parse refused). */
+static bool merged(const mongouri_option_info *info, const char *a, const char *b)
+{
+    return strcmp(info->name, "authMechanismProperties") == 0 &&
+           ieq(a, "gssapiServiceName") != ieq(b, "gssapiServiceName");
+}
+
+/* The first occurrence of option `info` that `q` is a repeat of, if not q. */
+static const UriQueryListA *repeat_of(const UriQueryListA *in, const UriQueryListA *q,
+                                      const mongouri_option_info *info)
+{
+    for (; in != q; in = in->next)
+        if (mongouri_option_find(in->key) == info && !merged(info, in->key, q->key))
+            return in;
+    return NULL;
+}
+
 /* Some later occurrence of option `info` has another value than `p`'s. */
 static bool repeated_values(const UriQueryListA *in, const UriQueryListA *p,
                             const mongouri_option_info *info)
 {
-    (void)in;
+    const UriQueryListA *r;
+
     for (const UriQueryListA *q = p->next; q != NULL; q = q->next)
-        if (mongouri_option_find(q->key) == info && !same_value(info, q->value, p->value))
+        if (mongouri_option_find(q->key) == info && (r = repeat_of(in, q, info)) != NULL &&
+            !same_value(info, q->value, r->value))
             return true;
     return false;
 }
@@ -386,9 +407,10 @@ static void explain_options(fix *f, const mongouri_uri *uri, const char *text, c
             continue; /* every readPreferenceTags is a tag set of its own */
         }
         for (const UriQueryListA *q = p->next; q != NULL; q = q->next) {
-            if (mongouri_option_find(q->key) != info)
+            const UriQueryListA *r;
+            if (mongouri_option_find(q->key) != info || (r = repeat_of(in, q, info)) == NULL)
                 continue;
-            if (same_value(info, q->value, p->value))
+            if (same_value(info, q->value, r->value))
                 CHANGE(f, "dropped repeated %s=%s", q->key, shown(f, info, q->value));
             else
                 repeated_other = true;
