@@ -39,6 +39,7 @@ URIS=(
     "mongodb://localhost/?w=1%26tlsCertificateKeyFilePassword%3D$KP"
     "mongodb://localhost/?tlsCertificateKeyFilePassword%3D$KP"
     "mongodb://localhost/?proxyPassword:$PP"
+    "mongodb://localhost/?w=1;tlsCertificateKeyFilePassword=$KP&w=2"
     "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechanismProperties%3DAWS_SESSION_TOKEN:$TK"
     # unknown names that say password, and unknown options holding properties
     "mongodb://localhost/?tlsCertificateKeyFilePass=$KP"
@@ -87,6 +88,15 @@ vu_in "$TMP/batch" --batch -o "tlsCertificateKeyFilePassword=$KWP"; scan "batch 
 printf 'mongodb://alice:%s\0@localhost/\n' "$PW" >"$TMP/nul"
 vu_in "$TMP/nul" --batch; scan "batch line cut by a NUL"
 vu_in "$TMP/nul" --batch --json; scan "batch json line cut by a NUL"
+
+# --fix writes and lists values: what the tokenizer calls secret in them is hidden
+# (the written string, the change lines, the refusals).
+vu --fix "mongodb://localhost/?appname=a%26tlsCertificateKeyFilePassword%3D$KP"
+scan "fix writes a value holding a key password"
+vu --fix "mongodb://localhost/?appname=proxyPassword=$PP&appName=x"
+scan "fix refuses a repeat whose value holds a proxy password"
+vu --fix "mongodb://localhost/?appName=a%26proxyPassword%3D$PP"
+scan "fix renames an option whose value holds a proxy password"
 
 # The same run-in and unknown names given as keyword options.
 for kv in "w=1&tlsCertificateKeyFilePassword=$KWP" "w=1;proxyPassword=$KWP" \
