@@ -480,6 +480,17 @@ mongouri_status mongouri_uri_format(const mongouri_uri *uri, unsigned int flags,
     }
     memcpy(*out, b.p, b.n + 1);
     buf_free(&b);
+    if (redact) {
+        /* What the tokenizer calls secret in the written string is hidden
+         * too (a value that holds another option's secret, %26...%3D...). */
+        char *hidden = mongouri_redact(*out, -1, NULL);
+        mongouri__wipe_str(*out);
+        free(*out);
+        *out = hidden;
+        if (hidden == NULL)
+            return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                       "out of memory");
+    }
     if (!redact) {
         /* Fail closed: a string that does not parse back is never handed out.
          * (It can happen when an option ignored for its invalid value had

@@ -139,6 +139,13 @@ bool mongouri__property_secret(const char *k, size_t n);
 bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
                               mongouri__span_fn fn, void *ctx);
 
+/* The secret ranges (offset by `base`) of the value v[0..n) of the option
+ * k[0..n): all of it for a secret key, the secret items of properties, and
+ * in a plain value what follows a secret "name=" run into it or a secret
+ * property item of an unknown option. The one judgement of a pair. */
+bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base,
+                          bool esc, mongouri__span_fn fn, void *ctx);
+
 /* ------------------------------------------------------------------------ */
 /* The option table                                                          */
 /* ------------------------------------------------------------------------ */

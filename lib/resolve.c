@@ -1485,15 +1485,15 @@ static bool in_domain(const char *target, const char *domain)
 /*
  * An SRV target as a seed: a URI host name (the parser's rules: c-ares's
  * escapes "\\000", "\\." and any byte outside letters, digits and "-._~" are
- * refused), a DNS name (labels of 1 to 63, at most 253 characters), inside
- * the parent domain. On refusal `why` says why and the result is the
- * diagnosis.
+ * refused; a DNS name of labels of 1 to 63, at most 253 characters, without
+ * the trailing dot a URI host may have), inside the parent domain. On
+ * refusal `why` says why and the result is the diagnosis.
  */
 static mongouri_diag check_target(const char *target, const char *domain, char *why,
                                   size_t cap)
 {
     mongouri_error e;
-    size_t n = strlen(target), label = 0;
+    size_t n = strlen(target);
 
     if (n == 0) {
         snprintf(why, cap, "the target \".\" means no service");
@@ -1502,21 +1502,6 @@ static mongouri_diag check_target(const char *target, const char *domain, char *
     if (mongouri__check_srv_target(target, n, &e) != MONGOURI_OK) {
         snprintf(why, cap, "not a host name: %.150s", e.message);
         return e.code == MONGOURI_D_NOMEM ? MONGOURI_D_NOMEM : MONGOURI_D_BAD_HOST;
-    }
-    if (n > DNS_NAME_MAX) {
-        snprintf(why, cap, "%zu characters, longer than a DNS name (%d)", n, DNS_NAME_MAX);
-        return MONGOURI_D_BAD_HOST;
-    }
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && target[i] != '.') {
-            label++;
-            continue;
-        }
-        if (label == 0 || label > 63) {
-            snprintf(why, cap, "a label of %zu characters (1 to 63 allowed)", label);
-            return MONGOURI_D_BAD_HOST;
-        }
-        label = 0;
     }
     if (!in_domain(target, domain)) {
         snprintf(why, cap, "not inside the parent domain \"%s\"", domain);

@@ -89,9 +89,10 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
 
 static bool says_secret(const char *k, size_t n)
 {
-    return contains_ci(k, n, "password") || contains_ci(k, n, "secret") ||
-           contains_ci(k, n, "token") || contains_ci(k, n, "passwd") ||
-           contains_ci(k, n, "pwd");
+    /* "pass" also covers a cut or misspelled password (keyPass, passw0rd) */
+    return contains_ci(k, n, "pass") || contains_ci(k, n, "secret") ||
+           contains_ci(k, n, "token") || contains_ci(k, n, "pwd") ||
+           contains_ci(k, n, "cred");
 }
 
 int mongouri__key_kind(const char *k, size_t n)
@@ -199,6 +200,40 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
     return true;
 }
 
+static bool name_char(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+}
+
+bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base,
+                          bool esc, mongouri__span_fn fn, void *ctx)
+{
+    int kind = mongouri__key_kind(k, kn);
+
+    if (kind == MONGOURI__KEY_SECRET)
+        return n == 0 || fn(ctx, base, base + n);
+    if (kind == MONGOURI__KEY_PROPERTIES)
+        return mongouri__property_spans(v, n, base, esc, fn, ctx);
+    /* A plain value that holds "name=" (or "name%3D") with a secret name is
+     * another option run into this one (w=1;tlsCertificateKeyFilePassword=x,
+     * w=1%26proxyPassword%3Dx): the rest of the value is secret. */
+    for (size_t j = 0; j < n; j++) {
+        size_t sep = sep_at(v, j, n, '=', "%3D", esc), s = j;
+        if (sep == 0)
+            continue;
+        while (s > 0 && name_char(v[s - 1]))
+            s--;
+        if (s < j && mongouri__key_kind(v + s, j - s) != MONGOURI__KEY_PLAIN)
+            return j + sep >= n || fn(ctx, base + j + sep, base + n);
+    }
+    /* An option nobody knows may hold what authMechanismProperties holds
+     * (authMechProperties=AWS_SESSION_TOKEN:x): its secret items are secret. */
+    if (mongouri__option_lookup(k, kn).id < 0)
+        return mongouri__property_spans(v, n, base, esc, fn, ctx);
+    return true;
+}
+
 /* Digits only: a port (the parser's reading, whatever the value). The
  * judgement must not depend on which digits or letters a secret holds. */
 static bool port_like(const char *s, size_t n)
@@ -283,15 +318,27 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
         const char *a = memchr(t + i, '&', len - i);
         size_t amp = a != NULL ? (size_t)(a - t) : len;
         const char *e = memchr(t + i, '=', amp - i);
+        size_t eq, vstart;
         if (e != NULL) {
-            size_t eq = (size_t)(e - t);
+            eq = (size_t)(e - t);
+            vstart = eq + 1;
+        } else {
+            /* No '=': the name is the leading run of name characters, the
+             * rest may be its value (tlsCertificateKeyFilePassword%3Dx,
+             * proxyPassword:x). */
+            eq = i;
+            while (eq < amp && name_char(t[eq]))
+                eq++;
+            vstart = eq;
+        }
+        if (i < r.end) {
             /* a name that holds secret bytes says nothing: its value is secret */
-            int kind = i < r.end ? MONGOURI__KEY_SECRET : mongouri__key_kind(t + i, eq - i);
-            if (kind == MONGOURI__KEY_SECRET && !fn(ctx, eq + 1, amp))
+            if (vstart < amp && !fn(ctx, vstart, amp))
                 return false;
-            if (kind == MONGOURI__KEY_PROPERTIES &&
-                !mongouri__property_spans(t + eq + 1, amp - eq - 1, eq + 1, true, fn, ctx))
-                return false;
+        } else if ((e != NULL || eq > i) &&
+                   !mongouri__pair_spans(t + i, eq - i, t + vstart, amp - vstart, vstart, true,
+                                         fn, ctx)) {
+            return false;
         }
         i = amp + 1;
     }

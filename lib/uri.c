@@ -329,13 +329,22 @@ typedef struct pair {
     long length; /* of key=value */
 } pair;
 
+/* Stops the tokenizer at the first secret range. */
+static bool any_span(void *ctx, size_t start, size_t end)
+{
+    (void)ctx;
+    (void)start;
+    (void)end;
+    return false;
+}
+
 /* May the value of `p` appear in a message? Only where the tokenizer finds no
  * secret: in the URI by its ranges, elsewhere by what the key holds. */
 static bool value_secret(ctx *c, const pair *p)
 {
     if (p->offset >= 0 && p->source == MONGOURI_SOURCE_URI)
         return secret_at(c, (size_t)p->offset + p->klen, (size_t)(p->offset + p->length));
-    return mongouri__key_kind(p->key, p->klen) != MONGOURI__KEY_PLAIN;
+    return !mongouri__pair_spans(p->key, p->klen, p->val, p->vlen, 0, false, any_span, NULL);
 }
 
 /* The decoded value of `p` for a message, or "(hidden)". */
@@ -1041,6 +1050,57 @@ static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
     return MONGOURI_OK;
 }
 
+/*
+ * A host name (decoded dec[0..dlen) of the raw s[0..hl) at `at`) must be a
+ * DNS name: labels of 1 to 63 characters, at most 253 characters in all
+ * (RFC 1034 3.1, 1123 2.1). One trailing dot (an absolute name, as resolvers
+ * and the drivers accept it) is allowed and not counted. Lengths are of the
+ * decoded bytes; the error points at the offending label.
+ */
+static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t hl,
+                                      const char *dec, size_t dlen)
+{
+    size_t n = dlen > 1 && dec[dlen - 1] == '.' ? dlen - 1 : dlen;
+    size_t start = 0, end = 0, from, to;
+    mongouri_status rc;
+    char msg[160];
+
+    msg[0] = '\0';
+    for (size_t i = 0; i <= n && msg[0] == '\0'; i++) {
+        if (i < n && dec[i] != '.')
+            continue;
+        start = end;
+        end = i + 1;
+        if (i == start)
+            snprintf(msg, sizeof msg, "%s", "the host name has an empty label (a '.' at the "
+                     "start or two in a row)");
+        else if (i - start > 63)
+            snprintf(msg, sizeof msg, "a label of the host name has %zu characters (1 to 63 "
+                     "allowed)", i - start);
+    }
+    if (msg[0] == '\0' && n > 253) {
+        /* the label that holds the 254th character */
+        for (start = 253; start > 0 && dec[start - 1] != '.';)
+            start--;
+        end = 253;
+        while (end < n && dec[end] != '.')
+            end++;
+        end++;
+        snprintf(msg, sizeof msg, "the host name has %zu characters, longer than a DNS name "
+                 "(253)", n);
+    }
+    if (msg[0] == '\0')
+        return MONGOURI_OK;
+    from = mongouri__pct_source_index(s, hl, start);
+    to = mongouri__pct_source_index(s, hl, end - 1);
+    if (c->uri->scheme != MONGOURI_SCHEME_MONGODB_SRV)
+        return syntax(c, MONGOURI_D_BAD_HOST, at + from, to > from ? to - from : 1, "%s", msg);
+    /* the SRV name: refused offline, it cannot be looked up */
+    rc = syntax(c, MONGOURI_D_SRV_HOST, at + from, to > from ? to - from : 1, "%s", msg);
+    mongouri__error_hint(c->err, "write the full DNS name, e.g. cluster0.example.com");
+    return rc;
+}
+
 static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h)
 {
     const char *s = c->text + at;
@@ -1161,6 +1221,9 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
             h->type = MONGOURI_HOST_IPV4;
         } else {
             h->type = MONGOURI_HOST_HOSTNAME;
+            rc = check_dns_name(c, at, s, hl, dec, dlen);
+            if (rc != MONGOURI_OK)
+                return rc;
         }
         if (colon == NULL)
             return MONGOURI_OK;
@@ -1482,20 +1545,7 @@ static mongouri_status parse_text(ctx *c)
         if (h->type != MONGOURI_HOST_HOSTNAME)
             return syntax(c, MONGOURI_D_SRV_HOST, (size_t)h->offset, (size_t)h->length, "%s",
                           "mongodb+srv:// needs a DNS name, not an IP address or socket path");
-        {
-            /* An empty label cannot be looked up: refuse it offline. */
-            const char *name = h->host;
-            const char *dots = strstr(name, "..");
-            if (name[0] == '.' || dots != NULL) {
-                size_t at = (size_t)h->offset;
-                if (dots != NULL && name[0] != '.' && memchr(s + h->offset, '%', (size_t)h->length) == NULL)
-                    at += (size_t)(dots - name) + 1;
-                rc = syntax(c, MONGOURI_D_SRV_HOST, at, 1, "%s",
-                            "the SRV host name has an empty label (a leading '.' or '..')");
-                mongouri__error_hint(c->err, "write the full DNS name, e.g. cluster0.example.com");
-                return rc;
-            }
-        }
+        /* an empty label, which cannot be looked up, parse_host refused */
         if (h->port != 0) {
             const char *colon = memchr(s + h->offset, ':', (size_t)h->length);
             rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)(colon - s), (size_t)(h->offset + h->length - (colon - s)), "%s",
@@ -1838,6 +1888,9 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
     for (i = 0; i < n && rc == MONGOURI_OK; i++)
         if (!host_ascii[(unsigned char)host[i]])
             rc = bad_host_char(&c, i, (unsigned char)host[i]);
+    /* the resolver gives names without the root's dot: one is an empty label */
+    if (rc == MONGOURI_OK && n > 0 && host[n - 1] == '.')
+        rc = syntax(&c, MONGOURI_D_BAD_HOST, n - 1, 1, "%s", "the host name has an empty label");
     if (rc == MONGOURI_OK)
         rc = parse_host(&c, 0, n, &h);
     if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)

@@ -33,6 +33,8 @@ typedef struct fix {
     size_t nchanges;
     char *refusals[FIX_MAX_LINES];
     size_t nrefusals;
+    char shown[4][256]; /* values redacted in part, for the lines */
+    size_t nshown;
 } fix;
 
 static void add_line(char **lines, size_t *n, const char *fmt, ...)
@@ -212,12 +214,45 @@ static bool secret_value(const mongouri_option_info *info, const char *value)
            strstr(value, "AWS_SESSION_TOKEN") != NULL;
 }
 
-/* A value as it may be shown. */
-static const char *shown(const fix *f, const mongouri_option_info *info, const char *value)
+/* A value as it may be shown: a secret option's value never; any other as
+ * the library's redaction of it in a query hides what it holds. */
+static const char *shown(fix *f, const mongouri_option_info *info, const char *value)
 {
+    static const char prefix[] = "mongodb://h/?";
+    const char *name = info != NULL ? info->name : "x";
+    size_t plen = sizeof prefix - 1, klen = strlen(name), n;
+    char *wrapped, *redacted, *slot;
+
     if (value == NULL)
         return "";
-    return !f->cfg->show_secrets && secret_value(info, value) ? "****" : value;
+    if (f->cfg->show_secrets)
+        return value;
+    if (secret_value(info, value))
+        return "****";
+    n = strlen(value);
+    wrapped = malloc(plen + klen + 1 + n + 1);
+    if (wrapped == NULL)
+        return "****";
+    memcpy(wrapped, prefix, plen);
+    memcpy(wrapped + plen, name, klen);
+    wrapped[plen + klen] = '=';
+    memcpy(wrapped + plen + klen + 1, value, n + 1);
+    redacted = mongouri_redact(wrapped, -1, NULL);
+    vu_wipe(wrapped, plen + klen + 1 + n);
+    free(wrapped);
+    if (redacted == NULL || strncmp(redacted, prefix, plen) != 0 ||
+        strncmp(redacted + plen, name, klen) != 0 || redacted[plen + klen] != '=') {
+        mongouri_free(redacted);
+        return "****";
+    }
+    if (strcmp(redacted + plen + klen + 1, value) == 0) {
+        mongouri_free(redacted);
+        return value;
+    }
+    slot = f->shown[f->nshown++ % (sizeof f->shown / sizeof f->shown[0])];
+    snprintf(slot, sizeof f->shown[0], "%s", redacted + plen + klen + 1);
+    mongouri_free(redacted);
+    return slot;
 }
 
 /* The query of `text`: after the first '?', which the parse accepted as such. */
@@ -308,13 +343,34 @@ static bool same_value(const mongouri_option_info *info, const char *a, const ch
     return strcmp(a, b) == 0;
 }
 
+/* Occurrences the library merges, not repeats: gssapiServiceName is the
+ * SERVICE_NAME item of authMechanismProperties, which the writer puts among
+ * the other items (a SERVICE_NAME of another value the parse refused). */
+static bool merged(const mongouri_option_info *info, const char *a, const char *b)
+{
+    return strcmp(info->name, "authMechanismProperties") == 0 &&
+           ieq(a, "gssapiServiceName") != ieq(b, "gssapiServiceName");
+}
+
+/* The first occurrence of option `info` that `q` is a repeat of, if not q. */
+static const UriQueryListA *repeat_of(const UriQueryListA *in, const UriQueryListA *q,
+                                      const mongouri_option_info *info)
+{
+    for (; in != q; in = in->next)
+        if (mongouri_option_find(in->key) == info && !merged(info, in->key, q->key))
+            return in;
+    return NULL;
+}
+
 /* Some later occurrence of option `info` has another value than `p`'s. */
 static bool repeated_values(const UriQueryListA *in, const UriQueryListA *p,
                             const mongouri_option_info *info)
 {
-    (void)in;
+    const UriQueryListA *r;
+
     for (const UriQueryListA *q = p->next; q != NULL; q = q->next)
-        if (mongouri_option_find(q->key) == info && !same_value(info, q->value, p->value))
+        if (mongouri_option_find(q->key) == info && (r = repeat_of(in, q, info)) != NULL &&
+            !same_value(info, q->value, r->value))
             return true;
     return false;
 }
@@ -386,9 +442,10 @@ static void explain_options(fix *f, const mongouri_uri *uri, const char *text, c
             continue; /* every readPreferenceTags is a tag set of its own */
         }
         for (const UriQueryListA *q = p->next; q != NULL; q = q->next) {
-            if (mongouri_option_find(q->key) != info)
+            const UriQueryListA *r;
+            if (mongouri_option_find(q->key) != info || (r = repeat_of(in, q, info)) == NULL)
                 continue;
-            if (same_value(info, q->value, p->value))
+            if (same_value(info, q->value, r->value))
                 CHANGE(f, "dropped repeated %s=%s", q->key, shown(f, info, q->value));
             else
                 repeated_other = true;

@@ -112,6 +112,19 @@ if [ "$rc" = 0 ] && [ "$(sed -n 2p "$TMP/out")" = '  no change: the connection s
     ok "a canonical string: no change"; else fail "canonical string:"; sed 's/^/    | /' "$TMP/out"; fi
 
 # Refusals: what needs a human choice.
+# gssapiServiceName and authMechanismProperties are merged, not repeats of one another;
+# a repeat within either still is.
+fixes 'mongodb://u@h/?authMechanism=GSSAPI&gssapiServiceName=x&authMechanismProperties=CANONICALIZE_HOST_NAME:true' \
+    'mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties=CANONICALIZE_HOST_NAME:true,SERVICE_NAME:x' \
+    'gssapiServiceName → authMechanismProperties' \
+    'gssapiServiceName=x → authMechanismProperties=CANONICALIZE_HOST_NAME:true,SERVICE_NAME:x'
+fixes 'mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties=CANONICALIZE_HOST_NAME:true&gssapiServiceName=x' \
+    'mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties=CANONICALIZE_HOST_NAME:true,SERVICE_NAME:x' \
+    'authMechanismProperties=CANONICALIZE_HOST_NAME:true → authMechanismProperties=CANONICALIZE_HOST_NAME:true,SERVICE_NAME:x'
+refuses 'mongodb://u@h/?authMechanism=GSSAPI&gssapiServiceName=x&authMechanismProperties=CANONICALIZE_HOST_NAME:true&authMechanismProperties=SERVICE_REALM:r' \
+    'authMechanismProperties is given 3 times with different values'
+refuses 'mongodb://u@h/?authMechanism=GSSAPI&gssapiServiceName=x&gssapiServiceName=y' \
+    'authMechanismProperties is given 2 times with different values'
 refuses 'mongodb://db.example.net/?w=1&w=majority' 'w is given 2 times with different values (w=1, w=majority)'
 refuses 'mongodb://db.example.net/?wtimeout=5&wTimeoutMS=9' 'different values'
 refuses 'mongodb://db.example.net/?maxPoolSize=-3' "maxPoolSize: invalid value '-3'"

@@ -33,6 +33,20 @@ URIS=(
     "mongodb://localhost/?=$PW"
     "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN=$TK"
     "mongodb://localhost/?authMechanismProperties=AWS_SESSION_TOKEN:x,$TK"
+    "mongodb://alice:$PW@localhost/?tlsCertificateKeyFilePassword=$KP"
+    # another option run into a plain value, or written without its '='
+    "mongodb://localhost/?w=1;tlsCertificateKeyFilePassword=$KP"
+    "mongodb://localhost/?w=1%26tlsCertificateKeyFilePassword%3D$KP"
+    "mongodb://localhost/?tlsCertificateKeyFilePassword%3D$KP"
+    "mongodb://localhost/?proxyPassword:$PP"
+    "mongodb://localhost/?w=1;tlsCertificateKeyFilePassword=$KP&w=2"
+    "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechanismProperties%3DAWS_SESSION_TOKEN:$TK"
+    # unknown names that say password, and unknown options holding properties
+    "mongodb://localhost/?tlsCertificateKeyFilePass=$KP"
+    "mongodb://localhost/?keyPass=$KP"
+    "mongodb://localhost/?passw0rd=$PW"
+    "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechProperties=AWS_SESSION_TOKEN:$TK"
+    "mongodb://localhost/?authMechanism=MONGODB-AWS&properties=SERVICE_NAME:x,AWS_SESSION_TOKEN:$TK"
 )
 
 leaks=0
@@ -59,6 +73,7 @@ for uri in "${URIS[@]}"; do
     vu --json -o "tlsCertificateKeyFilePassword=$KWP" -o tlsCertificateKeyFile=/k.pem "$uri"; scan "keyword json $short"
     vu --check-files "$uri"; scan "files   $short"
     vu --check-files --json "$uri"; scan "files json $short"
+    vu --fix "$uri"; scan "fix     $short"
     printf '%s\n' "$uri" >"$TMP/in"
     vu_in "$TMP/in" -; scan "stdin   $short"
 done
@@ -73,6 +88,22 @@ vu_in "$TMP/batch" --batch -o "tlsCertificateKeyFilePassword=$KWP"; scan "batch 
 printf 'mongodb://alice:%s\0@localhost/\n' "$PW" >"$TMP/nul"
 vu_in "$TMP/nul" --batch; scan "batch line cut by a NUL"
 vu_in "$TMP/nul" --batch --json; scan "batch json line cut by a NUL"
+
+# --fix writes and lists values: what the tokenizer calls secret in them is hidden
+# (the written string, the change lines, the refusals).
+vu --fix "mongodb://localhost/?appname=a%26tlsCertificateKeyFilePassword%3D$KP"
+scan "fix writes a value holding a key password"
+vu --fix "mongodb://localhost/?appname=proxyPassword=$PP&appName=x"
+scan "fix refuses a repeat whose value holds a proxy password"
+vu --fix "mongodb://localhost/?appName=a%26proxyPassword%3D$PP"
+scan "fix renames an option whose value holds a proxy password"
+
+# The same run-in and unknown names given as keyword options.
+for kv in "w=1&tlsCertificateKeyFilePassword=$KWP" "w=1;proxyPassword=$KWP" \
+          "keyPass=$KWP" "authMechProperties=AWS_SESSION_TOKEN:$TK"; do
+    vu -o "$kv" 'mongodb://localhost/?authMechanism=MONGODB-AWS'; scan "keyword $kv"
+    vu --json -o "$kv" 'mongodb://localhost/?authMechanism=MONGODB-AWS'; scan "keyword json $kv"
+done
 
 # Keyword errors and usage errors.
 vu -o "tlsCertificateKeyFilePassword=$KWP" -o tlsInsecure=true -o tlsAllowInvalidCertificates=true 'mongodb://localhost/'
