@@ -177,6 +177,55 @@ mongouri_status mongouri_uri_get_string(const mongouri_uri *uri, const char *nam
     return MONGOURI_OK;
 }
 
+static bool hit(void *ctx, size_t start, size_t end)
+{
+    (void)start;
+    (void)end;
+    *(bool *)ctx = true;
+    return true;
+}
+
+bool mongouri__value_hidden(const mongouri_uri *uri, int id)
+{
+    const mongouri__optdef *def = &mongouri__options[id];
+    const mongouri__value *v = mongouri__val(uri, id);
+    const char *name = def->info.name;
+    bool hidden = false;
+
+    if (def->info.flags & MONGOURI_OPTION_SECRET)
+        return true;
+    if (!v->set)
+        return false;
+    switch (def->info.type) {
+    case MONGOURI_TYPE_W:
+        if (!v->is_string)
+            break;
+        /* fall through */
+    case MONGOURI_TYPE_STRING:
+    case MONGOURI_TYPE_ENUM:
+        if (v->v.s != NULL)
+            mongouri__pair_spans(name, strlen(name), v->v.s, strlen(v->v.s), 0, false, hit,
+                                 &hidden);
+        break;
+    case MONGOURI_TYPE_LIST:
+        for (uint32_t i = 0; !hidden && i < v->v.list.n; i++)
+            mongouri__pair_spans(name, strlen(name), v->v.list.items[i],
+                                 strlen(v->v.list.items[i]), 0, false, hit, &hidden);
+        break;
+    default:
+        break; /* key:value lists are judged item by item where they are shown */
+    }
+    return hidden;
+}
+
+bool mongouri_uri_option_hidden(const mongouri_uri *uri, const char *name)
+{
+    int id = -1;
+    const mongouri__value *v = value_of(uri, name, &id);
+
+    return v != NULL && id >= 0 && mongouri__value_hidden(uri, id);
+}
+
 size_t mongouri_uri_compressor_count(const mongouri_uri *uri)
 {
     const mongouri__value *v;

@@ -145,6 +145,8 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
  * property item of an unknown option. The one judgement of a pair. */
 bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base,
                           bool esc, mongouri__span_fn fn, void *ctx);
+/* Whether option `id`'s value is shown masked (public: mongouri_uri_option_hidden). */
+bool mongouri__value_hidden(const mongouri_uri *uri, int id);
 
 /* ------------------------------------------------------------------------ */
 /* The option table                                                          */

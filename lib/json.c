@@ -264,13 +264,17 @@ static cJSON *option_json(const mongouri_uri *uri, int id, unsigned int flags)
     case MONGOURI_TYPE_INT:
         return cJSON_CreateNumber((double)v->v.i);
     case MONGOURI_TYPE_W:
-        return v->is_string ? cJSON_CreateString(v->v.s) : cJSON_CreateNumber((double)v->v.i);
+        if (!v->is_string)
+            return cJSON_CreateNumber((double)v->v.i);
+        /* fall through */
     case MONGOURI_TYPE_STRING:
     case MONGOURI_TYPE_ENUM:
-        if (def->info.flags & MONGOURI_OPTION_SECRET)
+        if (mongouri__value_hidden(uri, id))
             return secret(v->v.s, flags);
         return cJSON_CreateString(v->v.s);
     case MONGOURI_TYPE_LIST: {
+        if (!(flags & MONGOURI_JSON_SHOW_SECRETS) && mongouri__value_hidden(uri, id))
+            return cJSON_CreateString(MASK);
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; a != NULL && i < v->v.list.n; i++)
             if (!push(a, cJSON_CreateString(v->v.list.items[i]))) {

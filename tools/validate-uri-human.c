@@ -624,13 +624,14 @@ static void print_option_value(FILE *out, const vu_config *cfg, const mongouri_u
     int64_t i;
     const char *s = NULL;
 
+    if (mongouri_uri_option_hidden(uri, info->name) && !cfg->show_secrets) {
+        fputs("****", out);
+        return;
+    }
     if ((info->flags & MONGOURI_OPTION_SECRET) != 0) {
         if (mongouri_uri_get_string(uri, info->name, &s) != MONGOURI_OK || s == NULL)
             s = "";
-        if (cfg->show_secrets)
-            put_text(out, s);
-        else
-            fputs("****", out);
+        put_text(out, s);
         return;
     }
     if (strcmp(info->name, "compressors") == 0) {

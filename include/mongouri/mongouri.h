@@ -343,6 +343,15 @@ MONGOURI_API mongouri_status mongouri_uri_get_int(const mongouri_uri *uri, const
 MONGOURI_API mongouri_status mongouri_uri_get_string(const mongouri_uri *uri, const char *name,
                                                      const char **out);
 
+/**
+ * Whether the value of option `name` is shown masked: a secret option, or a
+ * value that holds what the tokenizer calls secret (another option run into
+ * it, `appname=a&proxyPassword=x` percent-encoded). The same decision as the
+ * redacted echo and the JSON. false when the option is unknown, or not a
+ * secret option and unset.
+ */
+MONGOURI_API bool mongouri_uri_option_hidden(const mongouri_uri *uri, const char *name);
+
 /** compressors, in priority order (unknown names already dropped). */
 MONGOURI_API size_t mongouri_uri_compressor_count(const mongouri_uri *uri);
 MONGOURI_API const char *mongouri_uri_compressor(const mongouri_uri *uri, size_t i);

@@ -38,6 +38,9 @@ URIS=(
     "mongodb://localhost/?w=1;tlsCertificateKeyFilePassword=$KP"
     "mongodb://localhost/?w=1%26tlsCertificateKeyFilePassword%3D$KP"
     "mongodb://localhost/?tlsCertificateKeyFilePassword%3D$KP"
+    # ... and shown as a decoded value: the options table and JSON hide it too
+    "mongodb://localhost/?appname=a%26tlsCertificateKeyFilePassword%3D$KP"
+    "mongodb://localhost/?compressors=zlib,x%26proxyPassword%3D$PP"
     "mongodb://localhost/?proxyPassword:$PP"
     "mongodb://localhost/?w=1;tlsCertificateKeyFilePassword=$KP&w=2"
     "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechanismProperties%3DAWS_SESSION_TOKEN:$TK"
