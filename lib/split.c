@@ -215,6 +215,14 @@ bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, siz
         return n == 0 || fn(ctx, base, base + n);
     if (kind == MONGOURI__KEY_PROPERTIES)
         return mongouri__property_spans(v, n, base, esc, fn, ctx);
+    /* The value of a file option is a path, shown as given wherever the file
+     * is named (settings, file checks, handshake reports): never split. */
+    {
+        int id = mongouri__option_lookup(k, kn).id;
+        if (id == MONGOURI_OPT_TLSCAFILE || id == MONGOURI_OPT_TLSCERTIFICATEKEYFILE ||
+            id == MONGOURI_OPT_TLSCRLFILE)
+            return true;
+    }
     /* A plain value that holds "name=" (or "name%3D") with a secret name is
      * another option run into this one (w=1;tlsCertificateKeyFilePassword=x,
      * w=1%26proxyPassword%3Dx): the rest of the value is secret. */
