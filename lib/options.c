@@ -27,6 +27,7 @@ static const char *const monitoring_modes[] = { "stream", "poll", "auto", NULL }
 #define F_DEPR MONGOURI_OPTION_DEPRECATED
 #define F_SRV MONGOURI_OPTION_SRV_ONLY
 #define F_EXT MONGOURI_OPTION_EXTENSION
+#define F_PATH MONGOURI_OPTION_PATH
 #define F_TXT MONGOURI_OPTION_TXT_ALLOWED
 
 /* Indexed by mongouri__opt; alphabetical by lower-case name. */
@@ -120,15 +121,16 @@ const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT] = {
         "sslAllowInvalidHostnames", F_TLS }, 0, 0, NULL },
     { { "tlsCAFile", T(STRING), "path to a PEM file",
         "certificate authorities to trust (default: the system store)",
-        "sslCertificateAuthorityFile", F_TLS }, 0, 0, NULL },
+        "sslCertificateAuthorityFile", F_TLS | F_PATH }, 0, 0, NULL },
     { { "tlsCertificateKeyFile", T(STRING), "path to a PEM file",
-        "client certificate and private key", "sslClientCertificateKeyFile", F_TLS }, 0, 0, NULL },
+        "client certificate and private key", "sslClientCertificateKeyFile",
+        F_TLS | F_PATH }, 0, 0, NULL },
     { { "tlsCertificateKeyFilePassword", T(STRING), "text",
         "password of the client private key (secret)", "sslClientCertificateKeyPassword",
         F_TLS | F_SECRET }, 0, 0, NULL },
     { { "tlsCRLFile", T(STRING), "path to a PEM or DER CRL",
         "check the server's certificate against this revocation list (instead of OCSP)", NULL,
-        F_TLS | F_EXT }, 0, 0, NULL },
+        F_TLS | F_EXT | F_PATH }, 0, 0, NULL },
     { { "tlsDisableCertificateRevocationCheck", T(BOOL), "true, false",
         "no revocation checking at all (no OCSP, no staple)", NULL, F_TLS }, 0, 0, NULL },
     { { "tlsDisableOCSPEndpointCheck", T(BOOL), "true, false",

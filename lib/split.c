@@ -219,8 +219,7 @@ bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, siz
      * is named (settings, file checks, handshake reports): never split. */
     {
         int id = mongouri__option_lookup(k, kn).id;
-        if (id == MONGOURI_OPT_TLSCAFILE || id == MONGOURI_OPT_TLSCERTIFICATEKEYFILE ||
-            id == MONGOURI_OPT_TLSCRLFILE)
+        if (id >= 0 && (mongouri__options[id].info.flags & MONGOURI_OPTION_PATH))
             return true;
     }
     /* A plain value that holds "name=" (or "name%3D") with a secret name is

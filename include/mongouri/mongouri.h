@@ -175,6 +175,7 @@ typedef enum mongouri_option_type {
 #define MONGOURI_OPTION_SRV_ONLY (1u << 3)   /* only with mongodb+srv:// */
 #define MONGOURI_OPTION_EXTENSION (1u << 4)  /* not in the URI-options spec */
 #define MONGOURI_OPTION_TXT_ALLOWED (1u << 5)/* may come from a DNS TXT record */
+#define MONGOURI_OPTION_PATH (1u << 6)       /* a file path, shown as given */
 
 /** Read-only description of one option, for help texts and tools. */
 typedef struct mongouri_option_info {

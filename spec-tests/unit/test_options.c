@@ -15,6 +15,7 @@
 #define TLS MONGOURI_OPTION_TLS
 #define SRV MONGOURI_OPTION_SRV_ONLY
 #define EXT MONGOURI_OPTION_EXTENSION
+#define PATH MONGOURI_OPTION_PATH
 #define TXT MONGOURI_OPTION_TXT_ALLOWED
 
 typedef struct expected_option {
@@ -68,11 +69,11 @@ static const expected_option expected[] = {
     { "tls", MONGOURI_TYPE_BOOL, 0, "ssl", 0, 0 },
     { "tlsAllowInvalidCertificates", MONGOURI_TYPE_BOOL, TLS, "sslAllowInvalidCertificates", 0, 0 },
     { "tlsAllowInvalidHostnames", MONGOURI_TYPE_BOOL, TLS, "sslAllowInvalidHostnames", 0, 0 },
-    { "tlsCAFile", MONGOURI_TYPE_STRING, TLS, "sslCertificateAuthorityFile", 0, 0 },
-    { "tlsCertificateKeyFile", MONGOURI_TYPE_STRING, TLS, "sslClientCertificateKeyFile", 0, 0 },
+    { "tlsCAFile", MONGOURI_TYPE_STRING, TLS | PATH, "sslCertificateAuthorityFile", 0, 0 },
+    { "tlsCertificateKeyFile", MONGOURI_TYPE_STRING, TLS | PATH, "sslClientCertificateKeyFile", 0, 0 },
     { "tlsCertificateKeyFilePassword", MONGOURI_TYPE_STRING, TLS | SECRET,
       "sslClientCertificateKeyPassword", 0, 0 },
-    { "tlsCRLFile", MONGOURI_TYPE_STRING, TLS | EXT, NULL, 0, 0 },
+    { "tlsCRLFile", MONGOURI_TYPE_STRING, TLS | EXT | PATH, NULL, 0, 0 },
     { "tlsDisableCertificateRevocationCheck", MONGOURI_TYPE_BOOL, TLS, NULL, 0, 0 },
     { "tlsDisableOCSPEndpointCheck", MONGOURI_TYPE_BOOL, TLS, NULL, 0, 0 },
     { "tlsInsecure", MONGOURI_TYPE_BOOL, TLS, NULL, 0, 0 },
