@@ -160,8 +160,7 @@ mongouri_status mongouri_uri_get_int(const mongouri_uri *uri, const char *name, 
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri_uri_get_string(const mongouri_uri *uri, const char *name,
-                                        const char **out)
+mongouri_status mongouri_uri_get_string(const mongouri_uri *uri, const char *name, const char **out)
 {
     int id = -1;
     const mongouri__value *v = value_of(uri, name, &id);
@@ -209,8 +208,8 @@ bool mongouri__value_hidden(const mongouri_uri *uri, int id)
         break;
     case MONGOURI_TYPE_LIST:
         for (uint32_t i = 0; !hidden && i < v->v.list.n; i++)
-            mongouri__pair_spans(name, strlen(name), v->v.list.items[i],
-                                 strlen(v->v.list.items[i]), 0, false, hit, &hidden);
+            mongouri__pair_spans(name, strlen(name), v->v.list.items[i], strlen(v->v.list.items[i]),
+                                 0, false, hit, &hidden);
         break;
     default:
         break; /* key:value lists are judged item by item where they are shown */
@@ -238,8 +237,9 @@ size_t mongouri_uri_compressor_count(const mongouri_uri *uri)
 
 const char *mongouri_uri_compressor(const mongouri_uri *uri, size_t i)
 {
-    return i < mongouri_uri_compressor_count(uri) ? mongouri__val(uri, MONGOURI_OPT_COMPRESSORS)->v.list.items[i]
-                                                  : NULL;
+    return i < mongouri_uri_compressor_count(uri)
+               ? mongouri__val(uri, MONGOURI_OPT_COMPRESSORS)->v.list.items[i]
+               : NULL;
 }
 
 size_t mongouri_uri_tag_set_count(const mongouri_uri *uri)
@@ -344,8 +344,14 @@ const char *mongouri_tls_source_detail(const mongouri_tls_settings *tls, mongour
 const char *mongouri_tls_field_name(mongouri_tls_field field)
 {
     static const char *const names[MONGOURI_TLS__FIELDS] = {
-        "enabled", "caFile", "certificateKeyFile", "certificateKeyFilePassword",
-        "crlFile", "verifyCertificates", "verifyHostnames", "revocation",
+        "enabled",
+        "caFile",
+        "certificateKeyFile",
+        "certificateKeyFilePassword",
+        "crlFile",
+        "verifyCertificates",
+        "verifyHostnames",
+        "revocation",
     };
 
     return (unsigned)field < MONGOURI_TLS__FIELDS ? names[field] : "unknown";

@@ -16,9 +16,9 @@ static void copy_option(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status,
-                                    mongouri_diag code, const char *option, long offset,
-                                    long length, const char *fmt, ...)
+mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status, mongouri_diag code,
+                                    const char *option, long offset, long length, const char *fmt,
+                                    ...)
 {
     va_list ap;
 

@@ -28,27 +28,27 @@
 /* Only defaults fixed by the specifications, the same for every driver. */
 static const struct {
     int id;
-    int64_t i;      /* bools: 0/1; ints */
-    const char *s;  /* enums */
+    int64_t i;     /* bools: 0/1; ints */
+    const char *s; /* enums */
 } defaults[] = {
-    { MONGOURI_OPT_DIRECTCONNECTION, 0, NULL },
-    { MONGOURI_OPT_LOADBALANCED, 0, NULL },
-    { MONGOURI_OPT_LOCALTHRESHOLDMS, 15, NULL },
-    { MONGOURI_OPT_MAXCONNECTING, 2, NULL },
-    { MONGOURI_OPT_MAXPOOLSIZE, 100, NULL },
-    { MONGOURI_OPT_MINPOOLSIZE, 0, NULL },
-    { MONGOURI_OPT_READPREFERENCE, 0, "primary" },
-    { MONGOURI_OPT_RETRYREADS, 1, NULL },
-    { MONGOURI_OPT_RETRYWRITES, 1, NULL },
-    { MONGOURI_OPT_SERVERMONITORINGMODE, 0, "auto" },
-    { MONGOURI_OPT_SERVERSELECTIONTIMEOUTMS, 30000, NULL },
-    { MONGOURI_OPT_SRVSERVICENAME, 0, "mongodb" },
-    { MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES, 0, NULL },
-    { MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES, 0, NULL },
-    { MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK, 0, NULL },
-    { MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK, 0, NULL },
-    { MONGOURI_OPT_TLSINSECURE, 0, NULL },
-    { MONGOURI_OPT_ZLIBCOMPRESSIONLEVEL, -1, NULL },
+    {MONGOURI_OPT_DIRECTCONNECTION, 0, NULL},
+    {MONGOURI_OPT_LOADBALANCED, 0, NULL},
+    {MONGOURI_OPT_LOCALTHRESHOLDMS, 15, NULL},
+    {MONGOURI_OPT_MAXCONNECTING, 2, NULL},
+    {MONGOURI_OPT_MAXPOOLSIZE, 100, NULL},
+    {MONGOURI_OPT_MINPOOLSIZE, 0, NULL},
+    {MONGOURI_OPT_READPREFERENCE, 0, "primary"},
+    {MONGOURI_OPT_RETRYREADS, 1, NULL},
+    {MONGOURI_OPT_RETRYWRITES, 1, NULL},
+    {MONGOURI_OPT_SERVERMONITORINGMODE, 0, "auto"},
+    {MONGOURI_OPT_SERVERSELECTIONTIMEOUTMS, 30000, NULL},
+    {MONGOURI_OPT_SRVSERVICENAME, 0, "mongodb"},
+    {MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES, 0, NULL},
+    {MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES, 0, NULL},
+    {MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK, 0, NULL},
+    {MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK, 0, NULL},
+    {MONGOURI_OPT_TLSINSECURE, 0, NULL},
+    {MONGOURI_OPT_ZLIBCOMPRESSIONLEVEL, -1, NULL},
 };
 
 static bool is_default(const mongouri__value *v, int id)
@@ -90,7 +90,8 @@ static mongouri__format_drop drops_other(const mongouri_uri *uri, int id)
 
     /* gssapiServiceName is written as authMechanismProperties=SERVICE_NAME:… */
     if (id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && uri->gssapi_service_name != NULL &&
-        (uri->gssapi_source == MONGOURI_SOURCE_URI || uri->gssapi_source == MONGOURI_SOURCE_KEYWORD))
+        (uri->gssapi_source == MONGOURI_SOURCE_URI ||
+         uri->gssapi_source == MONGOURI_SOURCE_KEYWORD))
         return MONGOURI__FORMAT_KEPT;
     if (!written_source(v))
         return MONGOURI__FORMAT_UNSET;
@@ -399,22 +400,21 @@ mongouri_status mongouri_uri_format(const mongouri_uri *uri, unsigned int flags,
                                     mongouri_error *err)
 {
     bool redact = (flags & MONGOURI_FORMAT_REDACT) != 0;
-    buf b = { 0 };
+    buf b = {0};
     mongouri_status rc;
 
     mongouri__error_clear(err);
     if (out != NULL)
         *out = NULL;
     if (uri == NULL || out == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_uri_format: %s is NULL",
-                                   uri == NULL ? "uri" : "out");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_uri_format: %s is NULL", uri == NULL ? "uri" : "out");
     if ((flags & ~(unsigned int)MONGOURI_FORMAT_REDACT) != 0)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_uri_format: unknown flags %#x", flags);
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_uri_format: unknown flags %#x", flags);
     if (uri->resolved)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "a resolved mongodb+srv URI has no connection string of "
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "a resolved mongodb+srv URI has no connection string of "
                                    "its own: format the URI that was resolved");
 
     buf_str(&b, uri->scheme == MONGOURI_SCHEME_MONGODB_SRV ? "mongodb+srv://" : "mongodb://");
@@ -505,7 +505,8 @@ mongouri_status mongouri_uri_format(const mongouri_uri *uri, unsigned int flags,
             *out = NULL;
             rc = mongouri__error_set(err, MONGOURI_E_CONFLICT, why.code, why.option, -1, 0,
                                      "the settings cannot be written back as a connection "
-                                     "string: %s", why.message);
+                                     "string: %s",
+                                     why.message);
             return rc;
         }
     }

@@ -60,9 +60,9 @@ void mongouri__wipe_str(char *s);
 /* ------------------------------------------------------------------------ */
 
 /* Record a diagnosis into `err` (which may be NULL) and return `status`. */
-mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status,
-                                    mongouri_diag code, const char *option, long offset,
-                                    long length, const char *fmt, ...)
+mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status, mongouri_diag code,
+                                    const char *option, long offset, long length, const char *fmt,
+                                    ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 7, 8)))
 #endif
@@ -101,6 +101,14 @@ size_t mongouri__utf8_cut(const char *s, size_t n);
 /* Edit distance bounded by `max` (returns max + 1 when larger), ASCII case folded. */
 unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max);
 
+/* Versioned option structs, whose first member is `unsigned int version`:
+ * init copies the defaults and sets the caller's version (1..known);
+ * check says, as an error, that a struct's version is not one this library knows. */
+mongouri_status mongouri__opts_init(void *opts, const void *defaults, size_t size,
+                                    unsigned int version, unsigned int known);
+mongouri_status mongouri__opts_check(const char *type, unsigned int version, unsigned int known,
+                                     mongouri_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* The tokenizer (split.c): the parts of a connection string, and its secrets */
 /* ------------------------------------------------------------------------ */
@@ -108,16 +116,16 @@ unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsign
 enum { MONGOURI__SPLIT_OK = 0, MONGOURI__SPLIT_AMBIGUOUS = 1 };
 
 typedef struct mongouri__split {
-    size_t start;        /* first byte after the scheme */
-    bool has_userinfo;   /* userinfo is [start, at) */
+    size_t start;      /* first byte after the scheme */
+    bool has_userinfo; /* userinfo is [start, at) */
     size_t at;
     size_t hosts_start, hosts_end;
-    bool has_db;         /* database is [db_start, db_end) */
+    bool has_db; /* database is [db_start, db_end) */
     size_t db_start, db_end;
-    bool has_query;      /* options are [query, len) */
+    bool has_query; /* options are [query, len) */
     size_t query;
-    int problem;         /* MONGOURI__SPLIT_*: why the string cannot be split */
-    size_t problem_at;   /* the offending byte */
+    int problem;       /* MONGOURI__SPLIT_*: why the string cannot be split */
+    size_t problem_at; /* the offending byte */
 } mongouri__split;
 
 /* Split t[0..len) whose scheme ends at `start`, per the connection-string spec. */
@@ -136,15 +144,15 @@ int mongouri__key_kind(const char *k, size_t n);
 bool mongouri__property_secret(const char *k, size_t n);
 /* The secret ranges (offset by `base`) of an authMechanismProperties value
  * v[0..n): percent-encoded as in a URI when `esc`, else as given (keywords). */
-bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
-                              mongouri__span_fn fn, void *ctx);
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mongouri__span_fn fn,
+                              void *ctx);
 
 /* The secret ranges (offset by `base`) of the value v[0..n) of the option
  * k[0..n): all of it for a secret key, the secret items of properties, and
  * in a plain value what follows a secret "name=" run into it or a secret
  * property item of an unknown option. The one judgement of a pair. */
-bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base,
-                          bool esc, mongouri__span_fn fn, void *ctx);
+bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base, bool esc,
+                          mongouri__span_fn fn, void *ctx);
 /* Whether option `id`'s value is shown masked (public: mongouri_uri_option_hidden). */
 bool mongouri__value_hidden(const mongouri_uri *uri, int id);
 
@@ -208,19 +216,19 @@ typedef enum mongouri__opt {
 /* Full table row: the public info plus what the parser needs. */
 typedef struct mongouri__optdef {
     mongouri_option_info info;
-    int64_t min, max;             /* integers: inclusive range */
-    const char *const *choices;   /* enums and lists: NULL-terminated canonical values */
+    int64_t min, max;           /* integers: inclusive range */
+    const char *const *choices; /* enums and lists: NULL-terminated canonical values */
 } mongouri__optdef;
 
 extern const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT];
 
 /* Result of looking a key up. */
 typedef struct mongouri__key {
-    int id;             /* mongouri__opt, or -1 when unknown */
-    bool deprecated;    /* a deprecated alias (warning on use) */
-    bool alias;         /* spelled as an alias (ssl, sslCAFile, ...) */
-    const char *spelled;/* canonical spelling of the name used (for messages) */
-    uint8_t index;      /* index of the spelling, for mongouri__key_* */
+    int id;              /* mongouri__opt, or -1 when unknown */
+    bool deprecated;     /* a deprecated alias (warning on use) */
+    bool alias;          /* spelled as an alias (ssl, sslCAFile, ...) */
+    const char *spelled; /* canonical spelling of the name used (for messages) */
+    uint8_t index;       /* index of the spelling, for mongouri__key_* */
 } mongouri__key;
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n);
@@ -254,24 +262,33 @@ typedef union mongouri__payload {
     bool b;
     int64_t i;
     const char *s;
-    struct { uint32_t n; const char **items; } list;
-    struct { uint32_t n; mongouri__kv *items; } kv;
-    struct { uint32_t n, cap; mongouri__tagset *sets; } tags;
+    struct {
+        uint32_t n;
+        const char **items;
+    } list;
+    struct {
+        uint32_t n;
+        mongouri__kv *items;
+    } kv;
+    struct {
+        uint32_t n, cap;
+        mongouri__tagset *sets;
+    } tags;
 } mongouri__payload;
 
 typedef struct mongouri__value {
-    bool set;                /* has a valid value */
-    bool present;            /* the key appeared (valid value or not) */
-    bool by_alias;           /* last set through a (deprecated) alias */
-    bool is_string;          /* w: string rather than integer */
-    uint8_t source;          /* mongouri_source of the value */
-    uint8_t present_source;  /* mongouri_source of the first appearance */
-    uint8_t id;              /* mongouri__opt */
-    uint8_t spelling;        /* key index of the name at first appearance */
-    uint8_t set_spelling;    /* key index of the name that set the value */
-    int32_t offset;          /* offset of the key=value pair in the URI, -1 if none */
+    bool set;               /* has a valid value */
+    bool present;           /* the key appeared (valid value or not) */
+    bool by_alias;          /* last set through a (deprecated) alias */
+    bool is_string;         /* w: string rather than integer */
+    uint8_t source;         /* mongouri_source of the value */
+    uint8_t present_source; /* mongouri_source of the first appearance */
+    uint8_t id;             /* mongouri__opt */
+    uint8_t spelling;       /* key index of the name at first appearance */
+    uint8_t set_spelling;   /* key index of the name that set the value */
+    int32_t offset;         /* offset of the key=value pair in the URI, -1 if none */
     int32_t length;
-    int32_t present_offset;  /* first appearance */
+    int32_t present_offset; /* first appearance */
     int32_t present_length;
     mongouri__payload v;
 } mongouri__value;
@@ -304,31 +321,31 @@ struct mongouri_keywords {
         int id;
         char *key;   /* as given */
         char *value; /* string form */
-    } *items;
+    } * items;
 };
 
 struct mongouri_uri {
     mongouri__arena arena;
     mongouri_scheme scheme;
-    unsigned int flags;          /* MONGOURI_PARSE_* used */
-    char *text;                  /* copy of the input (arena), for resolve */
+    unsigned int flags; /* MONGOURI_PARSE_* used */
+    char *text;         /* copy of the input (arena), for resolve */
     size_t text_len;
     mongouri_keywords *keywords; /* deep copy, for resolve; NULL when none */
 
     size_t nhosts;
     mongouri__host *hosts;
     const char *username;
-    const char *password;        /* secret */
+    const char *password; /* secret */
     const char *database;
     bool has_userinfo;
     bool resolved;
-    bool has_secret;             /* a secret was decoded: wipe the arena on destroy */
-    uint8_t gssapi_source;       /* mongouri_source of gssapi_service_name */
-    size_t warnings_dropped;     /* warnings beyond MONGOURI__MAX_WARNINGS */
+    bool has_secret;         /* a secret was decoded: wipe the arena on destroy */
+    uint8_t gssapi_source;   /* mongouri_source of gssapi_service_name */
+    size_t warnings_dropped; /* warnings beyond MONGOURI__MAX_WARNINGS */
 
     /* Option values, dense: slot[id] is 1 + the index in vals, 0 when absent. */
     uint8_t slot[MONGOURI_OPT__COUNT];
-    uint64_t present;            /* bit id: the option appeared (valid value or not) */
+    uint64_t present; /* bit id: the option appeared (valid value or not) */
     uint8_t nvals, capvals;
     mongouri__value *vals;
 
@@ -356,8 +373,9 @@ typedef struct mongouri__srv_answer {
     size_t nseeds;
     const char *const *seed_hosts; /* validated targets, lower-case, no trailing dot */
     const uint16_t *seed_ports;
-    const char *txt;               /* the one TXT record, joined; NULL when none */
-    uint32_t (*random)(void *ctx, uint32_t bound); /* srvMaxHosts selection; NULL: the first seeds */
+    const char *txt; /* the one TXT record, joined; NULL when none */
+    uint32_t (*random)(void *ctx,
+                       uint32_t bound); /* srvMaxHosts selection; NULL: the first seeds */
     void *random_ctx;
 } mongouri__srv_answer;
 
@@ -374,8 +392,8 @@ mongouri_status mongouri__keywords_clone(mongouri_keywords **out, const mongouri
 
 /* Record a warning on `uri`; in strict mode it is turned into the error instead. */
 mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_diag code,
-                               const char *option, mongouri_source source, long offset,
-                               long length, const char *fmt, ...)
+                               const char *option, mongouri_source source, long offset, long length,
+                               const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 8, 9)))
 #endif
@@ -415,8 +433,7 @@ extern bool (*mongouri__resolve_fail_alloc)(size_t size);
  * (or TXT) query of `host`, read as a resolution reads it; `each` receives
  * every SRV target and whether it passes every check (for TXT, the record as
  * shown and whether it is valid UTF-8). Returns the ARES_* status. */
-int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt,
-                                const char *host,
+int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt, const char *host,
                                 void (*each)(void *ctx, const char *text, bool accepted),
                                 void *ctx);
 

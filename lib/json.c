@@ -77,7 +77,7 @@ static void normalize(spans *sp)
 
 char *mongouri_redact(const char *text, long offset, long *redacted_offset)
 {
-    spans sp = { NULL, 0, 0 };
+    spans sp = {NULL, 0, 0};
     size_t len, outlen, o = 0, i = 0;
     char *out;
 
@@ -208,15 +208,13 @@ static cJSON *diag_json(const mongouri_error *e)
     bool ok = o != NULL;
 
     ok = ok && put(o, "code", cJSON_CreateString(mongouri_diag_name(e->code)));
-    ok = ok && put(o, "option", e->option[0] != '\0' ? text_json(e->option)
-                                                      : cJSON_CreateNull());
-    ok = ok && put(o, "offset", e->offset >= 0 ? cJSON_CreateNumber((double)e->offset)
-                                               : cJSON_CreateNull());
+    ok = ok && put(o, "option", e->option[0] != '\0' ? text_json(e->option) : cJSON_CreateNull());
+    ok = ok && put(o, "offset",
+                   e->offset >= 0 ? cJSON_CreateNumber((double)e->offset) : cJSON_CreateNull());
     ok = ok && put(o, "length", cJSON_CreateNumber((double)e->length));
     ok = ok && put(o, "source", cJSON_CreateString(mongouri_source_name(e->source)));
     ok = ok && put(o, "message", text_json(e->message));
-    ok = ok && put(o, "hint", e->hint[0] != '\0' ? text_json(e->hint)
-                                                  : cJSON_CreateNull());
+    ok = ok && put(o, "hint", e->hint[0] != '\0' ? text_json(e->hint) : cJSON_CreateNull());
     if (ok && e->status != MONGOURI_OK)
         ok = put(o, "status", cJSON_CreateString(mongouri_strerror(e->status)));
     if (!ok) {
@@ -237,8 +235,8 @@ static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags,
         /* as the tokenizer reads the URI: a secret item hides itself and all
          * that follows it, names included */
         bool hide = props && mongouri__property_secret(items[i].key, strlen(items[i].key));
-        if (!put(o, items[i].key, hide ? secret(items[i].value, flags)
-                                       : cJSON_CreateString(items[i].value))) {
+        if (!put(o, items[i].key,
+                 hide ? secret(items[i].value, flags) : cJSON_CreateString(items[i].value))) {
             cJSON_Delete(o);
             return NULL;
         }
@@ -305,9 +303,9 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
     const mongouri_tls_settings *t = &uri->tls;
     bool ok = true;
 
-    ok = ok && put(root, "scheme", cJSON_CreateString(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV
-                                                          ? "mongodb+srv"
-                                                          : "mongodb"));
+    ok = ok && put(root, "scheme",
+                   cJSON_CreateString(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV ? "mongodb+srv"
+                                                                                 : "mongodb"));
     ok = ok && put(root, "resolved", cJSON_CreateBool(uri->resolved));
     ok = ok && put(root, "hosts", hosts = cJSON_CreateArray());
     for (size_t i = 0; ok && i < uri->nhosts; i++) {
@@ -316,10 +314,10 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
         ok = push(hosts, o);
         ok = ok && put(o, "host", cJSON_CreateString(h->host));
         ok = ok && put(o, "port", h->port != 0 ? cJSON_CreateNumber(h->port) : cJSON_CreateNull());
-        ok = ok && put(o, "type", cJSON_CreateString(mongouri_host_type_name(
-                                      (mongouri_host_type)h->type)));
-        ok = ok && put(o, "source", cJSON_CreateString(mongouri_source_name(
-                                        (mongouri_source)h->source)));
+        ok = ok && put(o, "type",
+                       cJSON_CreateString(mongouri_host_type_name((mongouri_host_type)h->type)));
+        ok = ok &&
+             put(o, "source", cJSON_CreateString(mongouri_source_name((mongouri_source)h->source)));
     }
 
     ok = ok && put(root, "auth", auth = cJSON_CreateObject());
@@ -340,8 +338,8 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
         const mongouri__value *v = mongouri__val(uri, id);
         /* gssapiServiceName is shown as what it stands for: the SERVICE_NAME
          * of authMechanismProperties (as the writer writes it) */
-        bool gssapi = id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES &&
-                      uri->gssapi_service_name != NULL;
+        bool gssapi =
+            id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && uri->gssapi_service_name != NULL;
         cJSON *value;
 
         if (!v->set && !gssapi)
@@ -362,10 +360,11 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
     ok = ok && put(tls, "enabled", cJSON_CreateBool(t->enabled));
     ok = ok && put(tls, "caFile", str_or_null(t->ca_file));
     ok = ok && put(tls, "certificateKeyFile", str_or_null(t->certificate_key_file));
-    ok = ok && put(tls, "certificateKeyFilePassword",
-                   secret(t->certificate_key_file_password, flags));
+    ok = ok &&
+         put(tls, "certificateKeyFilePassword", secret(t->certificate_key_file_password, flags));
     ok = ok && put(tls, "crlFile", str_or_null(t->crl_file));
-    ok = ok && put(tls, "verifyCertificates", cJSON_CreateBool(t->enabled && t->verify_certificates));
+    ok = ok &&
+         put(tls, "verifyCertificates", cJSON_CreateBool(t->enabled && t->verify_certificates));
     ok = ok && put(tls, "verifyHostnames", cJSON_CreateBool(t->enabled && t->verify_hostnames));
     ok = ok && put(tls, "revocation", cJSON_CreateString(mongouri_revocation_name(t->revocation)));
     ok = ok && put(tls, "source", tsrc = cJSON_CreateObject());

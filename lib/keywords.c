@@ -32,8 +32,8 @@ mongouri_status mongouri_keywords_new(mongouri_keywords **out, mongouri_error *e
 {
     mongouri__error_clear(err);
     if (out == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "out must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "out must not be NULL");
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
         return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
@@ -145,8 +145,8 @@ static bool context_error(const mongouri_error *e)
 /* 1 true, 0 false (canonical and legacy forms), -1 neither. */
 static int bool_word(const char *v)
 {
-    static const char *const t[] = { "true", "1", "yes", "y", "t", NULL };
-    static const char *const f[] = { "false", "0", "-1", "no", "n", "f", NULL };
+    static const char *const t[] = {"true", "1", "yes", "y", "t", NULL};
+    static const char *const f[] = {"false", "0", "-1", "no", "n", "f", NULL};
 
     for (size_t i = 0; t[i] != NULL; i++)
         if (mongouri__strcasecmp(v, t[i]) == 0)
@@ -168,8 +168,8 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
 
     mongouri__error_clear(err);
     if (kw == NULL || key == NULL || value == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "keywords, key and value must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "keywords, key and value must not be NULL");
     {
         size_t bad;
         if (!mongouri__utf8_valid(key, strlen(key), &bad) ||
@@ -200,9 +200,8 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
         for (size_t i = 0; mongouri__options[k.id].choices[i] != NULL; i++)
             known = known || mongouri__strcasecmp(value, mongouri__options[k.id].choices[i]) == 0;
         if (!known) {
-            rc = mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "authMechanism", -1,
-                                     0, "authMechanism '%.40s' is not a supported mechanism",
-                                     value);
+            rc = mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "authMechanism", -1, 0,
+                                     "authMechanism '%.40s' is not a supported mechanism", value);
             mongouri__error_hint(err, "use one of %s", mongouri__options[k.id].info.values);
             if (err != NULL)
                 err->source = MONGOURI_SOURCE_KEYWORD;
@@ -222,14 +221,14 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
         mongouri__strcasecmp(kw->items[replaced].key, key) != 0) {
         int a = bool_word(kw->items[replaced].value), b = bool_word(value);
         if (a >= 0 && b >= 0 && a != b) {
-            rc = mongouri__error_set(err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls", -1,
-                                     0, "keyword %s=%s contradicts keyword %s=%s: every tls and "
-                                     "ssl option must have the same value",
-                                     k.spelled, b ? "true" : "false",
-                                     mongouri__option_lookup(kw->items[replaced].key,
-                                                             strlen(kw->items[replaced].key))
-                                         .spelled,
-                                     a ? "true" : "false");
+            rc = mongouri__error_set(
+                err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls", -1, 0,
+                "keyword %s=%s contradicts keyword %s=%s: every tls and "
+                "ssl option must have the same value",
+                k.spelled, b ? "true" : "false",
+                mongouri__option_lookup(kw->items[replaced].key, strlen(kw->items[replaced].key))
+                    .spelled,
+                a ? "true" : "false");
             mongouri__error_hint(err, "keep one of tls and ssl");
             if (err != NULL)
                 err->source = MONGOURI_SOURCE_KEYWORD;
@@ -286,13 +285,13 @@ mongouri_status mongouri_keywords_set_bool(mongouri_keywords *kw, const char *ke
                                            mongouri_error *err)
 {
     mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
-                                  : (mongouri__key){ -1, false, false, NULL, 0 };
+                                  : (mongouri__key){-1, false, false, NULL, 0};
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_BOOL) {
         mongouri__error_clear(err);
         mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
-                            mongouri__options[k.id].info.name, -1, 0,
-                            "%s is not a boolean option", mongouri__options[k.id].info.name);
+                            mongouri__options[k.id].info.name, -1, 0, "%s is not a boolean option",
+                            mongouri__options[k.id].info.name);
         if (err != NULL)
             err->source = MONGOURI_SOURCE_KEYWORD;
         return MONGOURI_E_OPTION;
@@ -305,14 +304,14 @@ mongouri_status mongouri_keywords_set_int(mongouri_keywords *kw, const char *key
 {
     char buf[32];
     mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
-                                  : (mongouri__key){ -1, false, false, NULL, 0 };
+                                  : (mongouri__key){-1, false, false, NULL, 0};
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_INT &&
         mongouri__options[k.id].info.type != MONGOURI_TYPE_W) {
         mongouri__error_clear(err);
         mongouri__error_set(err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE,
-                            mongouri__options[k.id].info.name, -1, 0,
-                            "%s is not an integer option", mongouri__options[k.id].info.name);
+                            mongouri__options[k.id].info.name, -1, 0, "%s is not an integer option",
+                            mongouri__options[k.id].info.name);
         if (err != NULL)
             err->source = MONGOURI_SOURCE_KEYWORD;
         return MONGOURI_E_OPTION;

@@ -29,7 +29,7 @@
 #include "tls_int.h"
 
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
-#define PROBE_REPLY_MIN_MS 250   /* for the reply to hello, once accepted */
+#define PROBE_REPLY_MIN_MS 250 /* for the reply to hello, once accepted */
 
 /* ------------------------------------------------------------------------ */
 /* Names                                                                     */
@@ -38,9 +38,18 @@
 const char *mongouri_tls_category_name(mongouri_tls_category category)
 {
     static const char *const names[] = {
-        "ok", "connect-failed", "unknown-ca", "expired", "not-yet-valid",
-        "hostname-mismatch", "revoked", "ocsp-invalid", "must-staple-missing",
-        "client-certificate", "protocol-version", "handshake-failed",
+        "ok",
+        "connect-failed",
+        "unknown-ca",
+        "expired",
+        "not-yet-valid",
+        "hostname-mismatch",
+        "revoked",
+        "ocsp-invalid",
+        "must-staple-missing",
+        "client-certificate",
+        "protocol-version",
+        "handshake-failed",
     };
 
     if ((unsigned)category < sizeof names / sizeof names[0])
@@ -62,45 +71,78 @@ const char *mongouri_tls_revocation_source_name(mongouri_tls_revocation_source s
 static const char *alert_name(int desc)
 {
     switch (desc) {
-    case 0: return "close_notify";
-    case 10: return "unexpected_message";
-    case 20: return "bad_record_mac";
-    case 22: return "record_overflow";
-    case 40: return "handshake_failure";
-    case 42: return "bad_certificate";
-    case 43: return "unsupported_certificate";
-    case 44: return "certificate_revoked";
-    case 45: return "certificate_expired";
-    case 46: return "certificate_unknown";
-    case 47: return "illegal_parameter";
-    case 48: return "unknown_ca";
-    case 49: return "access_denied";
-    case 50: return "decode_error";
-    case 51: return "decrypt_error";
-    case 70: return "protocol_version";
-    case 71: return "insufficient_security";
-    case 80: return "internal_error";
-    case 86: return "inappropriate_fallback";
-    case 90: return "user_canceled";
-    case 109: return "missing_extension";
-    case 110: return "unsupported_extension";
-    case 112: return "unrecognized_name";
-    case 113: return "bad_certificate_status_response";
-    case 116: return "certificate_required";
-    case 120: return "no_application_protocol";
-    default: return "unknown alert";
+    case 0:
+        return "close_notify";
+    case 10:
+        return "unexpected_message";
+    case 20:
+        return "bad_record_mac";
+    case 22:
+        return "record_overflow";
+    case 40:
+        return "handshake_failure";
+    case 42:
+        return "bad_certificate";
+    case 43:
+        return "unsupported_certificate";
+    case 44:
+        return "certificate_revoked";
+    case 45:
+        return "certificate_expired";
+    case 46:
+        return "certificate_unknown";
+    case 47:
+        return "illegal_parameter";
+    case 48:
+        return "unknown_ca";
+    case 49:
+        return "access_denied";
+    case 50:
+        return "decode_error";
+    case 51:
+        return "decrypt_error";
+    case 70:
+        return "protocol_version";
+    case 71:
+        return "insufficient_security";
+    case 80:
+        return "internal_error";
+    case 86:
+        return "inappropriate_fallback";
+    case 90:
+        return "user_canceled";
+    case 109:
+        return "missing_extension";
+    case 110:
+        return "unsupported_extension";
+    case 112:
+        return "unrecognized_name";
+    case 113:
+        return "bad_certificate_status_response";
+    case 116:
+        return "certificate_required";
+    case 120:
+        return "no_application_protocol";
+    default:
+        return "unknown alert";
     }
 }
 
 static const char *version_name(int v)
 {
     switch (v) {
-    case SSL3_VERSION: return "SSLv3";
-    case TLS1_VERSION: return "TLSv1";
-    case TLS1_1_VERSION: return "TLSv1.1";
-    case TLS1_2_VERSION: return "TLSv1.2";
-    case TLS1_3_VERSION: return "TLSv1.3";
-    default: return "";
+    case SSL3_VERSION:
+        return "SSLv3";
+    case TLS1_VERSION:
+        return "TLSv1";
+    case TLS1_1_VERSION:
+        return "TLSv1.1";
+    case TLS1_2_VERSION:
+        return "TLSv1.2";
+    case TLS1_3_VERSION:
+        return "TLSv1.3";
+    default:
+        return "";
     }
 }
 
@@ -187,8 +229,7 @@ static void san_text(X509 *x, char *buf, size_t cap)
             escaped_item(item, sizeof item, "URI:", g->d.uniformResourceIdentifier);
         }
         if (item[0] != '\0' && used + 1 < cap)
-            used += (size_t)snprintf(buf + used, cap - used, "%s%s", used == 0 ? "" : ", ",
-                                     item);
+            used += (size_t)snprintf(buf + used, cap - used, "%s%s", used == 0 ? "" : ", ", item);
         if (used >= cap)
             used = cap - 1;
     }
@@ -283,11 +324,8 @@ mongouri_status mongouri_tls_options_init(mongouri_tls_options *opts, unsigned i
 {
     const mongouri_tls_options defaults = MONGOURI_TLS_OPTIONS_INIT;
 
-    if (opts == NULL || version == 0 || version > MONGOURI_TLS_OPTIONS_VERSION)
-        return MONGOURI_E_INVALID_ARG;
-    *opts = defaults;
-    opts->version = version;
-    return MONGOURI_OK;
+    return mongouri__opts_init(opts, &defaults, sizeof defaults, version,
+                               MONGOURI_TLS_OPTIONS_VERSION);
 }
 
 static mongouri_status options_load(mongouri_tls_options *dst, const mongouri_tls_options *src,
@@ -297,10 +335,11 @@ static mongouri_status options_load(mongouri_tls_options *dst, const mongouri_tl
 
     *dst = defaults;
     if (src != NULL) {
-        if (src->version == 0 || src->version > MONGOURI_TLS_OPTIONS_VERSION)
-            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
-                                       -1, 0, "mongouri_tls_options version %u not supported",
-                                       src->version);
+        mongouri_status rc = mongouri__opts_check("mongouri_tls_options", src->version,
+                                                  MONGOURI_TLS_OPTIONS_VERSION, err);
+
+        if (rc != MONGOURI_OK)
+            return rc;
         dst->ocsp_timeout_ms = src->ocsp_timeout_ms;
         dst->ocsp_cache_size = src->ocsp_cache_size;
     }
@@ -474,8 +513,8 @@ static mongouri_status read_whole(const char *path, const char *option, unsigned
             close(fd);
             free_wiped(buf, len);
             return file_error(err, MONGOURI_D_FILE_UNREADABLE, option,
-                              "Check the permissions of the file.",
-                              "%s: %s cannot be read (%s)", option, path, strerror(e));
+                              "Check the permissions of the file.", "%s: %s cannot be read (%s)",
+                              option, path, strerror(e));
         }
         if (r == 0)
             break;
@@ -561,7 +600,7 @@ static int count_tag(const unsigned char *buf, size_t len, const char *tag)
  * so is a failed allocation (MONGOURI_E_NOMEM), never a shorter list.
  */
 static mongouri_status read_certificates(const unsigned char *buf, size_t len, const char *path,
-                                         const char *option, STACK_OF(X509) **out,
+                                         const char *option, STACK_OF(X509) * *out,
                                          mongouri_error *err)
 {
     int blocks = count_tag(buf, len, "-----BEGIN CERTIFICATE-----") +
@@ -598,8 +637,8 @@ static mongouri_status read_certificates(const unsigned char *buf, size_t len, c
         return file_error(err, MONGOURI_D_FILE_NO_CERTIFICATE, option,
                           "Each -----BEGIN CERTIFICATE----- block must hold one certificate "
                           "in PEM form.",
-                          "%s: certificate %d of the %d in %s does not decode (%s)", option,
-                          bad, blocks, path, why);
+                          "%s: certificate %d of the %d in %s does not decode (%s)", option, bad,
+                          blocks, path, why);
     }
     ERR_clear_error();
     BIO_free(b);
@@ -613,7 +652,7 @@ oom:
     return out_of_memory(err, option, "reading the certificates");
 }
 
-static mongouri_status load_ca_file(const char *path, STACK_OF(X509) **out, mongouri_error *err)
+static mongouri_status load_ca_file(const char *path, STACK_OF(X509) * *out, mongouri_error *err)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -664,7 +703,7 @@ static int same_public_key(EVP_PKEY *a, EVP_PKEY *b)
 /* The certificate (+chain) and private key of tlsCertificateKeyFile. */
 typedef struct client_identity {
     X509 *leaf;
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
     EVP_PKEY *key;
 } client_identity;
 
@@ -683,7 +722,7 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
     unsigned char *buf = NULL;
     size_t len = 0;
     STACK_OF(X509) *certs = NULL;
-    password_state ps = { password, false };
+    password_state ps = {password, false};
     BIO *b = NULL;
     mongouri_status st;
     char why[128], subject[256], when[32];
@@ -760,15 +799,15 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
         }
         st = file_error(err, MONGOURI_D_KEY_MISMATCH, opt,
                         "Put the private key that belongs to the certificate in the file.",
-                        "%s: the private key in %s does not match its certificate (%s)", opt,
-                        path, subject);
+                        "%s: the private key in %s does not match its certificate (%s)", opt, path,
+                        subject);
         goto fail;
     }
     if (X509_cmp_current_time(X509_get0_notAfter(id->leaf)) < 0) {
         mongouri__asn1_time_text(X509_get0_notAfter(id->leaf), when, sizeof when);
         st = file_error(err, MONGOURI_D_CERT_EXPIRED, opt, "Renew the client certificate.",
-                        "%s: the client certificate in %s (%s) expired on %s", opt, path,
-                        subject, when);
+                        "%s: the client certificate in %s (%s) expired on %s", opt, path, subject,
+                        when);
         goto fail;
     }
     if (X509_cmp_current_time(X509_get0_notBefore(id->leaf)) > 0) {
@@ -776,8 +815,8 @@ static mongouri_status load_key_file(const char *path, const char *password, cli
         st = file_error(err, MONGOURI_D_CERT_NOT_YET_VALID, opt,
                         "Check the clock of this machine, or wait until the certificate is "
                         "valid.",
-                        "%s: the client certificate in %s (%s) is not valid before %s", opt,
-                        path, subject, when);
+                        "%s: the client certificate in %s (%s) is not valid before %s", opt, path,
+                        subject, when);
         goto fail;
     }
     BIO_free(b);
@@ -797,7 +836,7 @@ fail:
  * Every CRL of tlsCRLFile, PEM (any number, each block must decode) or
  * DER (one). A failed allocation is MONGOURI_E_NOMEM, never fewer CRLs.
  */
-static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
+static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) * *out,
                                      mongouri_error *err)
 {
     const char *opt = "tlsCRLFile";
@@ -820,8 +859,8 @@ static mongouri_status load_crl_file(const char *path, STACK_OF(X509_CRL) **out,
         return out_of_memory(err, opt, "reading the CRLs");
     }
     ERR_clear_error();
-    pem = len > 0 && memchr(buf, '-', len) != NULL &&
-          strstr((const char *)buf, "-----BEGIN") != NULL;
+    pem =
+        len > 0 && memchr(buf, '-', len) != NULL && strstr((const char *)buf, "-----BEGIN") != NULL;
     if (pem) {
         int blocks = count_tag(buf, len, "-----BEGIN X509 CRL-----");
         BIO *b = BIO_new_mem_buf(buf, (int)len);
@@ -926,8 +965,7 @@ static int compare_now(const ASN1_TIME *t)
  * anchor today: a CA certificate, or a self-signed one (a pinned server
  * certificate), current. When none is, the first one says why.
  */
-static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
-                                      mongouri_error *err)
+static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) * certs, mongouri_error *err)
 {
     const char *opt = "tlsCAFile";
     int i, n = sk_X509_num(certs), why = 0;
@@ -1015,9 +1053,8 @@ static mongouri_status check_ca_certs(const char *path, STACK_OF(X509) *certs,
 }
 
 /* Every CRL must be current and, with tlsCAFile, issued and signed by one of its CAs. */
-static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
-                                  const char *ca_path, STACK_OF(X509) *cas, bool unknown_ok,
-                                  mongouri_error *err)
+static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) * crls, const char *ca_path,
+                                  STACK_OF(X509) * cas, bool unknown_ok, mongouri_error *err)
 {
     const char *opt = "tlsCRLFile";
     int i, j;
@@ -1078,15 +1115,15 @@ static mongouri_status check_crls(const char *path, STACK_OF(X509_CRL) *crls,
             return file_error(err, MONGOURI_D_CRL_EXPIRED, opt,
                               "Download the current CRL from the CA into tlsCRLFile; OpenSSL "
                               "refuses every certificate checked against an expired CRL.",
-                              "%s: the CRL in %s (issuer %s) expired on %s (its nextUpdate)",
-                              opt, path, issuer, when);
+                              "%s: the CRL in %s (issuer %s) expired on %s (its nextUpdate)", opt,
+                              path, issuer, when);
         }
         if (last_cmp > 0) {
             mongouri__asn1_time_text(last, when, sizeof when);
             return file_error(err, MONGOURI_D_CRL_NOT_YET_VALID, opt,
                               "Check the clock of this machine; the CRL is not valid yet.",
-                              "%s: the CRL in %s (issuer %s) is not valid before %s", opt,
-                              path, issuer, when);
+                              "%s: the CRL in %s (issuer %s) is not valid before %s", opt, path,
+                              issuer, when);
         }
     }
     return MONGOURI_OK;
@@ -1201,25 +1238,27 @@ mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error 
         snprintf(buf, cap, "%s; %s", ftext, dtext[0] != '\0' ? dtext : "no directory");
     if (file_bad) {
         /* ferr.message is "tlsCAFile: <why>"; no tlsCAFile was given. */
-        const char *why = strncmp(ferr.message, "tlsCAFile: ", 11) == 0 ? ferr.message + 11
-                                                                        : ferr.message;
+        const char *why =
+            strncmp(ferr.message, "tlsCAFile: ", 11) == 0 ? ferr.message + 11 : ferr.message;
 
         mongouri__error_set(err, ferr.status, ferr.code, "tlsCAFile", -1, 0,
                             "no tlsCAFile, and the system trust store %s: %s", ftext, why);
         if (ferr.status != MONGOURI_E_NOMEM)
-            mongouri__error_hint(err, "Repair or replace the system's CA bundle (Debian: "
-                                      "update-ca-certificates), point %s at a readable PEM "
-                                      "bundle, or give the CA certificate with tlsCAFile.",
+            mongouri__error_hint(err,
+                                 "Repair or replace the system's CA bundle (Debian: "
+                                 "update-ca-certificates), point %s at a readable PEM "
+                                 "bundle, or give the CA certificate with tlsCAFile.",
                                  fenv);
         return ferr.status;
     }
     if (ncerts == 0 && nhashed == 0) {
-        mongouri__error_set(err, MONGOURI_E_FILE, MONGOURI_D_TRUST_STORE_EMPTY, "tlsCAFile", -1,
-                            0, "no tlsCAFile, and the system trust store is empty: %s; %s",
-                            ftext, dtext[0] != '\0' ? dtext : "no directory");
-        mongouri__error_hint(err, "Give the CA certificate with tlsCAFile, install the "
-                                  "system's CA certificates (Debian: ca-certificates), or point "
-                                  "%s at a PEM bundle.",
+        mongouri__error_set(err, MONGOURI_E_FILE, MONGOURI_D_TRUST_STORE_EMPTY, "tlsCAFile", -1, 0,
+                            "no tlsCAFile, and the system trust store is empty: %s; %s", ftext,
+                            dtext[0] != '\0' ? dtext : "no directory");
+        mongouri__error_hint(err,
+                             "Give the CA certificate with tlsCAFile, install the "
+                             "system's CA certificates (Debian: ca-certificates), or point "
+                             "%s at a PEM bundle.",
                              fenv);
         return MONGOURI_E_FILE;
     }
@@ -1233,10 +1272,10 @@ static void error_source(mongouri_error *err, const mongouri_tls_settings *tls)
         const char *option;
         mongouri_tls_field field;
     } map[] = {
-        { "tlsCAFile", MONGOURI_TLS_CA_FILE },
-        { "tlsCertificateKeyFile", MONGOURI_TLS_CERTIFICATE_KEY_FILE },
-        { "tlsCertificateKeyFilePassword", MONGOURI_TLS_CERTIFICATE_KEY_FILE_PASSWORD },
-        { "tlsCRLFile", MONGOURI_TLS_CRL_FILE },
+        {"tlsCAFile", MONGOURI_TLS_CA_FILE},
+        {"tlsCertificateKeyFile", MONGOURI_TLS_CERTIFICATE_KEY_FILE},
+        {"tlsCertificateKeyFilePassword", MONGOURI_TLS_CERTIFICATE_KEY_FILE_PASSWORD},
+        {"tlsCRLFile", MONGOURI_TLS_CRL_FILE},
     };
     size_t i;
 
@@ -1264,8 +1303,8 @@ static mongouri_status check_files(const mongouri_tls_settings *tls, bool before
 
     mongouri__error_clear(err);
     if (tls == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "no TLS settings given");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "no TLS settings given");
     ca = mongouri_tls_ca_file(tls);
     key = mongouri_tls_certificate_key_file(tls);
     crl = mongouri_tls_crl_file(tls);
@@ -1336,7 +1375,7 @@ static char *dup_or_null(const char *s)
  */
 static bool key_too_small_but_is_not(SSL_CTX *ctx, const error_scan *es, EVP_PKEY *key)
 {
-    static const int level_bits[] = { 0, 80, 112, 128, 192, 256 };
+    static const int level_bits[] = {0, 80, 112, 128, 192, 256};
     int level = SSL_CTX_get_security_level(ctx);
     int bits;
 
@@ -1365,8 +1404,8 @@ static mongouri_status store_error(mongouri_error *err, const char *option, cons
 }
 
 /* Every certificate of `certs` into `store` (duplicates are harmless). */
-static mongouri_status add_certificates(X509_STORE *store, STACK_OF(X509) *certs,
-                                        const char *path, mongouri_error *err)
+static mongouri_status add_certificates(X509_STORE *store, STACK_OF(X509) * certs, const char *path,
+                                        mongouri_error *err)
 {
     int i;
 
@@ -1444,7 +1483,7 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
     X509_STORE *store;
     STACK_OF(X509) *cas = NULL;
     STACK_OF(X509_CRL) *crls = NULL;
-    client_identity id = { NULL, NULL, NULL };
+    client_identity id = {NULL, NULL, NULL};
     const char *ca, *key, *crl;
     mongouri_status st;
     int i;
@@ -1453,8 +1492,8 @@ mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings 
         *out = NULL;
     mongouri__error_clear(err);
     if (out == NULL || tls == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_tls_ctx_new needs an out-pointer and settings");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_tls_ctx_new needs an out-pointer and settings");
     st = options_load(&o, opts, err);
     if (st != MONGOURI_OK)
         return st;
@@ -1705,8 +1744,8 @@ static int guard_verify_cb(X509_STORE_CTX *xs, void *arg)
 static bool install_prepare_guard(SSL_CTX *ctx)
 {
     SSL_CTX_set_cert_verify_callback(ctx, guard_verify_cb, NULL);
-    return SSL_CTX_add_custom_ext(ctx, PREPARE_GUARD_EXT_TYPE, SSL_EXT_CLIENT_HELLO,
-                                  guard_add_cb, NULL, NULL, NULL, NULL) == 1;
+    return SSL_CTX_add_custom_ext(ctx, PREPARE_GUARD_EXT_TYPE, SSL_EXT_CLIENT_HELLO, guard_add_cb,
+                                  NULL, NULL, NULL, NULL) == 1;
 }
 
 static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
@@ -1724,8 +1763,7 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
         else if (!write_p && st->alert_received < 0)
             st->alert_received = p[1];
     } else if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
-        if (!write_p && p[0] == SSL3_MT_SERVER_HELLO && len >= 6 &&
-            st->server_hello_version == 0)
+        if (!write_p && p[0] == SSL3_MT_SERVER_HELLO && len >= 6 && st->server_hello_version == 0)
             st->server_hello_version = (p[4] << 8) | p[5];
         else if (!write_p && p[0] == SSL3_MT_CERTIFICATE_REQUEST)
             st->certificate_requested = true;
@@ -1746,12 +1784,12 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
 
     mongouri__error_clear(err);
     if (ssl == NULL || host == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_tls_ssl_prepare needs an SSL and a host");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_tls_ssl_prepare needs an SSL and a host");
     cs = mongouri__tls_ctx_state_get(SSL_get_SSL_CTX(ssl));
     if (cs == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "the SSL was not made from a mongouri_tls_ctx_new context");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "the SSL was not made from a mongouri_tls_ctx_new context");
     {
         /* An empty name would make SSL_set1_host check nothing, and a cut one
          * would check another name: refuse both. */
@@ -1789,8 +1827,7 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
     if (!st->host_is_ip && st->host[0] != '\0' && !SSL_set_tlsext_host_name(ssl, st->host)) {
         ERR_pop_to_mark();
         return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                                   "out of memory sending %s as the server name (SNI)",
-                                   st->host);
+                                   "out of memory sending %s as the server name (SNI)", st->host);
     }
     SSL_set_verify(ssl, cs->verify_certificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
     if (cs->verify_certificates && cs->verify_hostnames) {
@@ -1818,8 +1855,7 @@ mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_er
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri_tls_ssl_new(SSL **out, SSL_CTX *ctx, const char *host,
-                                     mongouri_error *err)
+mongouri_status mongouri_tls_ssl_new(SSL **out, SSL_CTX *ctx, const char *host, mongouri_error *err)
 {
     SSL *ssl;
     mongouri_status st;
@@ -1828,9 +1864,9 @@ mongouri_status mongouri_tls_ssl_new(SSL **out, SSL_CTX *ctx, const char *host,
         *out = NULL;
     mongouri__error_clear(err);
     if (out == NULL || ctx == NULL || host == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_tls_ssl_new needs an out-pointer, a context "
-                                      "and a host");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_tls_ssl_new needs an out-pointer, a context "
+                                   "and a host");
     ERR_set_mark();
     ssl = SSL_new(ctx);
     ERR_pop_to_mark();
@@ -1879,14 +1915,12 @@ static bool is_protocol_reason(int reason)
 {
     return reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_NO_PROTOCOLS_AVAILABLE ||
            reason == SSL_R_VERSION_TOO_LOW || reason == SSL_R_WRONG_SSL_VERSION ||
-           reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
-           reason == SSL_R_UNSUPPORTED_SSL_VERSION;
+           reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION || reason == SSL_R_UNSUPPORTED_SSL_VERSION;
 }
 
 static bool is_client_cert_alert(int a)
 {
-    return a == 42 || a == 43 || a == 44 || a == 45 || a == 46 || a == 48 || a == 49 ||
-           a == 116;
+    return a == 42 || a == 43 || a == 44 || a == 45 || a == 46 || a == 48 || a == 49 || a == 116;
 }
 
 /* The verify errors that mean "this chain does not lead to a trusted CA". */
@@ -1959,8 +1993,8 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
         return MONGOURI_TLS_EXPIRED;
     }
     if (e == X509_V_ERR_CERT_HAS_EXPIRED) {
-        set_text(r->detail, sizeof r->detail, "the certificate of %s (depth %d) expired on %s",
-                 who, r->verify_depth, st->verify_time);
+        set_text(r->detail, sizeof r->detail, "the certificate of %s (depth %d) expired on %s", who,
+                 r->verify_depth, st->verify_time);
         set_text(r->hint, sizeof r->hint,
                  "Renew the server's certificate (and check the clocks); "
                  "tlsAllowInvalidCertificates=true hides this, insecurely.");
@@ -1977,9 +2011,8 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     if (e == X509_V_ERR_HOSTNAME_MISMATCH || e == X509_V_ERR_IP_ADDRESS_MISMATCH) {
         set_text(r->detail, sizeof r->detail,
                  "%s %s is not among the certificate's names (%s; subject %s)",
-                 e == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP address" : "host name",
-                 r->expected_name, r->peer_names[0] != '\0' ? r->peer_names : "no subjectAltName",
-                 r->peer_subject);
+                 e == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP address" : "host name", r->expected_name,
+                 r->peer_names[0] != '\0' ? r->peer_names : "no subjectAltName", r->peer_subject);
         set_text(r->hint, sizeof r->hint,
                  "Connect with a name the certificate lists, or reissue the server's "
                  "certificate with a subjectAltName for %s; tlsAllowInvalidHostnames=true "
@@ -1997,20 +2030,17 @@ static mongouri_tls_category classify_verify(const mongouri__tls_ssl_state *st,
     }
     if (e == X509_V_ERR_UNABLE_TO_GET_CRL) {
         set_text(r->detail, sizeof r->detail,
-                 "revocation: tlsCRLFile %s has no CRL from the issuer of %s", cs->crl_file,
-                 who);
+                 "revocation: tlsCRLFile %s has no CRL from the issuer of %s", cs->crl_file, who);
         set_text(r->hint, sizeof r->hint,
                  "Give the CRL published by the CA that issued the server's certificate in "
                  "tlsCRLFile.");
         return MONGOURI_TLS_HANDSHAKE_FAILED;
     }
     if (e == X509_V_ERR_CRL_HAS_EXPIRED || e == X509_V_ERR_CRL_NOT_YET_VALID ||
-        e == X509_V_ERR_CRL_SIGNATURE_FAILURE ||
-        e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE) {
+        e == X509_V_ERR_CRL_SIGNATURE_FAILURE || e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE) {
         set_text(r->detail, sizeof r->detail, "revocation: the CRL in tlsCRLFile %s: %s",
                  cs->crl_file, text);
-        set_text(r->hint, sizeof r->hint,
-                 "Download a current CRL from the CA into tlsCRLFile.");
+        set_text(r->hint, sizeof r->hint, "Download a current CRL from the CA into tlsCRLFile.");
         return MONGOURI_TLS_HANDSHAKE_FAILED;
     }
     set_text(r->detail, sizeof r->detail, "certificate verify failed (%d: %s) for %s at depth %d",
@@ -2073,21 +2103,22 @@ static void offered_text(const SSL *ssl, char *buf, size_t cap)
                 const char *g = SSL_group_to_name((SSL *)ssl, ids[i]);
 
                 if (g != NULL && ug + strlen(g) + 2 < sizeof groups)
-                    ug += (size_t)snprintf(groups + ug, sizeof groups - ug, "%s%s",
-                                           ug ? ":" : "", g);
+                    ug +=
+                        (size_t)snprintf(groups + ug, sizeof groups - ug, "%s%s", ug ? ":" : "", g);
             }
         }
         OPENSSL_free(ids);
     }
-    snprintf(buf, cap, "the client offered TLS 1.3 suites %s, %d TLS 1.2 ciphers (%s%s), "
-                       "groups %s",
+    snprintf(buf, cap,
+             "the client offered TLS 1.3 suites %s, %d TLS 1.2 ciphers (%s%s), "
+             "groups %s",
              v13[0] != '\0' ? v13 : "none", n12, v12, n12 > 3 ? ":..." : "",
              groups[0] != '\0' ? groups : "OpenSSL's defaults");
 }
 
 static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
-                                            const mongouri__tls_ctx_state *cs,
-                                            const SSL *ssl, mongouri_tls_report *r)
+                                            const mongouri__tls_ctx_state *cs, const SSL *ssl,
+                                            mongouri_tls_report *r)
 {
     int a = r->alert_received;
 
@@ -2100,8 +2131,9 @@ static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
                  "TLS 1.2 or 1.3 on the server.");
         return MONGOURI_TLS_PROTOCOL_VERSION;
     }
-    if (a == 116 || (a == 40 && st->certificate_requested &&
-                     (!st->certificate_sent || st->certificate_sent_empty)) ||
+    if (a == 116 ||
+        (a == 40 && st->certificate_requested &&
+         (!st->certificate_sent || st->certificate_sent_empty)) ||
         (is_client_cert_alert(a) && !cs->has_client_certificate && st->certificate_requested)) {
         set_text(r->detail, sizeof r->detail,
                  "the server requires a client certificate and none was sent (alert %s)",
@@ -2137,9 +2169,8 @@ static mongouri_tls_category classify_alert(const mongouri__tls_ssl_state *st,
     return MONGOURI_TLS_HANDSHAKE_FAILED;
 }
 
-static void describe_success(const mongouri__tls_ssl_state *st,
-                             const mongouri__tls_ctx_state *cs, const SSL *ssl,
-                             mongouri_tls_report *r)
+static void describe_success(const mongouri__tls_ssl_state *st, const mongouri__tls_ctx_state *cs,
+                             const SSL *ssl, mongouri_tls_report *r)
 {
     const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
     char trust[300], name[300], rev[300];
@@ -2245,8 +2276,7 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
         mongouri__asn1_time_text(X509_get0_notAfter(peer), r->peer_not_after,
                                  sizeof r->peer_not_after);
     }
-    r->verify_error = st->verify_error != 0 ? st->verify_error
-                                            : (int)SSL_get_verify_result(ssl);
+    r->verify_error = st->verify_error != 0 ? st->verify_error : (int)SSL_get_verify_result(ssl);
     r->verify_depth = st->verify_error != 0 ? st->verify_depth : -1;
     set_text(r->verify_subject, sizeof r->verify_subject, "%s", st->verify_subject);
     r->alert_received = st->alert_received;
@@ -2265,8 +2295,8 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
         finished && cs->verify_certificates) {
         r->revocation_source = MONGOURI_TLS_REV_CRL;
         set_text(r->revocation_status, sizeof r->revocation_status, "good");
-        set_text(r->revocation_detail, sizeof r->revocation_detail,
-                 "not revoked per tlsCRLFile %s", cs->crl_file);
+        set_text(r->revocation_detail, sizeof r->revocation_detail, "not revoked per tlsCRLFile %s",
+                 cs->crl_file);
     } else {
         r->revocation_source = st->rev_source;
         set_text(r->revocation_status, sizeof r->revocation_status, "%s",
@@ -2284,8 +2314,8 @@ mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret, mongouri_tl
         /* The CRL check ran and could not conclude: say so, not "not-checked". */
         r->revocation_source = MONGOURI_TLS_REV_CRL;
         set_text(r->revocation_detail, sizeof r->revocation_detail, "tlsCRLFile %s: %s",
-                 cs->crl_file != NULL ? cs->crl_file : "", X509_verify_cert_error_string(
-                                                                 r->verify_error));
+                 cs->crl_file != NULL ? cs->crl_file : "",
+                 X509_verify_cert_error_string(r->verify_error));
     }
     ssl_err = ret > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, ret);
     if (ssl_err == SSL_ERROR_NONE && finished) {
@@ -2424,8 +2454,7 @@ static int unix_connect(const char *path, char *why, size_t cap)
     memcpy(a.sun_path, path, strlen(path) + 1);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        snprintf(why, cap, "cannot connect to the Unix socket %.100s: %s", path,
-                 strerror(errno));
+        snprintf(why, cap, "cannot connect to the Unix socket %.100s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -2474,24 +2503,24 @@ static int handshake(SSL *ssl, int fd, int64_t deadline, bool *timed_out)
  */
 #define HELLO_REQUEST_ID 0x6d6f6e67 /* "mong" */
 static const unsigned char hello_msg[] = {
-    52, 0, 0, 0,                   /* messageLength */
-    0x67, 0x6e, 0x6f, 0x6d,        /* requestID = HELLO_REQUEST_ID */
-    0, 0, 0, 0,                    /* responseTo */
-    0xdd, 0x07, 0, 0,              /* opCode 2013: OP_MSG */
-    0, 0, 0, 0,                    /* flagBits */
-    0,                             /* section kind 0: body */
-    31, 0, 0, 0,                   /* BSON document length */
-    0x10, 'h', 'e', 'l', 'l', 'o', 0, 1, 0, 0, 0,           /* hello: int32 1 */
-    0x02, '$', 'd', 'b', 0, 6, 0, 0, 0, 'a', 'd', 'm', 'i', 'n', 0, /* $db: "admin" */
-    0                              /* end of document */
+    52,   0,    0,    0,                               /* messageLength */
+    0x67, 0x6e, 0x6f, 0x6d,                            /* requestID = HELLO_REQUEST_ID */
+    0,    0,    0,    0,                               /* responseTo */
+    0xdd, 0x07, 0,    0,                               /* opCode 2013: OP_MSG */
+    0,    0,    0,    0,                               /* flagBits */
+    0,                                                 /* section kind 0: body */
+    31,   0,    0,    0,                               /* BSON document length */
+    0x10, 'h',  'e',  'l',  'l', 'o', 0, 1, 0, 0,   0, /* hello: int32 1 */
+    0x02, '$',  'd',  'b',  0,   6,   0, 0, 0, 'a', 'd', 'm', 'i', 'n', 0, /* $db: "admin" */
+    0                                                                      /* end of document */
 };
 
 typedef enum after_outcome {
-    AFTER_REPLY = 0,    /* a MongoDB reply to hello */
-    AFTER_OTHER_REPLY,  /* bytes that are no MongoDB reply */
-    AFTER_NO_REPLY,     /* nothing within the wait (TLS accepted, server silent) */
-    AFTER_CLOSED,       /* the server closed the connection */
-    AFTER_REFUSED       /* an alert: the server refused us after all */
+    AFTER_REPLY = 0,   /* a MongoDB reply to hello */
+    AFTER_OTHER_REPLY, /* bytes that are no MongoDB reply */
+    AFTER_NO_REPLY,    /* nothing within the wait (TLS accepted, server silent) */
+    AFTER_CLOSED,      /* the server closed the connection */
+    AFTER_REFUSED      /* an alert: the server refused us after all */
 } after_outcome;
 
 static uint32_t le32(const unsigned char *p)
@@ -2514,8 +2543,8 @@ static after_outcome after_handshake(SSL *ssl, int fd, int64_t deadline, int rep
                                      int *fail_ret, bool *close_notify, size_t *got_out)
 {
     const mongouri__tls_ssl_state *st = mongouri__tls_ssl_state_get(ssl);
-    bool need_ack = st != NULL && st->certificate_requested &&
-                    SSL_version(ssl) == TLS1_3_VERSION && !st->ticket_received;
+    bool need_ack = st != NULL && st->certificate_requested && SSL_version(ssl) == TLS1_3_VERSION &&
+                    !st->ticket_received;
     int64_t until = need_ack ? deadline : mongouri__now_ms() + reply_ms;
     unsigned char head[16];
     size_t got = 0, sent = 0;
@@ -2586,8 +2615,8 @@ static after_outcome after_handshake(SSL *ssl, int fd, int64_t deadline, int rep
 }
 
 /* What happened after a good handshake, appended to the success detail. */
-static void describe_after(mongouri_tls_report *r, after_outcome o, bool close_notify,
-                           size_t got, int waited_ms)
+static void describe_after(mongouri_tls_report *r, after_outcome o, bool close_notify, size_t got,
+                           int waited_ms)
 {
     size_t n = strlen(r->detail);
 
@@ -2627,8 +2656,8 @@ static void describe_after(mongouri_tls_report *r, after_outcome o, bool close_n
  * offering all that OpenSSL knows (no certificate check, nothing is sent
  * over it) and say what the server picks.
  */
-static void learn_server_choice(const char *host, uint16_t port, bool unix_path,
-                                int64_t deadline, mongouri_tls_report *r)
+static void learn_server_choice(const char *host, uint16_t port, bool unix_path, int64_t deadline,
+                                mongouri_tls_report *r)
 {
     char why[160];
     int fd = unix_path ? unix_connect(host, why, sizeof why)
@@ -2729,8 +2758,8 @@ static void file_category(const mongouri_error *ferr, mongouri_tls_report *r)
         r->category = MONGOURI_TLS_HANDSHAKE_FAILED;
     if (strcmp(ferr->option, "tlsCRLFile") == 0) {
         r->revocation_source = MONGOURI_TLS_REV_CRL;
-        set_text(r->revocation_detail, sizeof r->revocation_detail,
-                 "not checked: %s (%s)", mongouri_diag_name(ferr->code), ferr->message);
+        set_text(r->revocation_detail, sizeof r->revocation_detail, "not checked: %s (%s)",
+                 mongouri_diag_name(ferr->code), ferr->message);
     }
 }
 
@@ -2771,7 +2800,7 @@ mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
     st = probe_settings(tls, opts, host, port, timeout_ms, report, err);
     sigpending(&pending);
     if (!pending_before && sigismember(&pending, SIGPIPE) == 1) {
-        struct timespec zero = { 0, 0 };
+        struct timespec zero = {0, 0};
 
         sigtimedwait(&pipe_set, NULL, &zero);
     }
@@ -2798,8 +2827,8 @@ static mongouri_status probe_settings(const mongouri_tls_settings *tls,
     report_init(r);
     mongouri__error_clear(err);
     if (tls == NULL || host == NULL || host[0] == '\0')
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_tls_probe needs settings and a host");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_tls_probe needs settings and a host");
     st = options_load(&o, opts, err);
     if (st != MONGOURI_OK)
         return st;
@@ -2854,8 +2883,8 @@ static mongouri_status probe_settings(const mongouri_tls_settings *tls,
             set_text(r->detail, sizeof r->detail, "connection to the Unix socket %s; TLS is off",
                      name);
         else
-            set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off",
-                     name, (unsigned)port);
+            set_text(r->detail, sizeof r->detail, "TCP connection to %s port %u; TLS is off", name,
+                     (unsigned)port);
         r->elapsed_ms = (long)(mongouri__now_ms() - start);
         close(fd);
         return MONGOURI_OK;
@@ -2900,8 +2929,7 @@ static mongouri_status probe_settings(const mongouri_tls_settings *tls,
                 reply_wait = remaining_ms(deadline);
             /* What the handshake showed, before the exchange changes the state. */
             mongouri_tls_diagnose(ssl, 1, r);
-            o = after_handshake(ssl, fd, deadline, (int)reply_wait,
-                                &fail_ret, &close_notify, &got);
+            o = after_handshake(ssl, fd, deadline, (int)reply_wait, &fail_ret, &close_notify, &got);
             if (o == AFTER_REFUSED) {
                 ret = fail_ret;
             } else {
@@ -2977,17 +3005,16 @@ out:
 }
 
 mongouri_status mongouri_tls_probe(const mongouri_uri *uri, const char *host, uint16_t port,
-                                   int timeout_ms, mongouri_tls_report *report,
-                                   mongouri_error *err)
+                                   int timeout_ms, mongouri_tls_report *report, mongouri_error *err)
 {
     if (uri == NULL) {
         if (report != NULL) {
             report_init(report);
             report->category = MONGOURI_TLS_HANDSHAKE_FAILED;
         }
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_tls_probe needs a parsed URI");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "mongouri_tls_probe needs a parsed URI");
     }
-    return mongouri_tls_probe_settings(mongouri_uri_tls(uri), NULL, host, port, timeout_ms,
-                                       report, err);
+    return mongouri_tls_probe_settings(mongouri_uri_tls(uri), NULL, host, port, timeout_ms, report,
+                                       err);
 }

@@ -26,14 +26,14 @@
 
 #include "internal.h"
 
-#define DNS_NAME_MAX 253                /* longest domain name, in text form */
+#define DNS_NAME_MAX 253                   /* longest domain name, in text form */
 #define QUERY_NAME_CAP (DNS_NAME_MAX + 80) /* "_service._tcp." + host + NUL */
 #define SERVERS_CAP 512
 
-#define MAX_SERVERS 8                /* DNS servers tried in order */
+#define MAX_SERVERS 8 /* DNS servers tried in order */
 #define ATTEMPTS_CAP 400
-#define MAX_CNAMES 8                 /* links followed from the queried name */
-#define MIN_RESCAN_S 60              /* SRV polling: never faster than this */
+#define MAX_CNAMES 8    /* links followed from the queried name */
+#define MIN_RESCAN_S 60 /* SRV polling: never faster than this */
 
 enum { Q_SRV = 0, Q_TXT = 1, Q_COUNT = 2 };
 
@@ -45,22 +45,22 @@ enum {
 };
 
 struct report_query {
-    char type[4];               /* "SRV" or "TXT" */
-    char name[QUERY_NAME_CAP];  /* without the trailing dot */
+    char type[4];              /* "SRV" or "TXT" */
+    char name[QUERY_NAME_CAP]; /* without the trailing dot */
     const char *outcome;
-    char outcome_buf[16];       /* "RCODE 6" and the like */
-    size_t records;             /* records of the queried name */
-    size_t ignored;             /* records of other names, not used */
+    char outcome_buf[16]; /* "RCODE 6" and the like */
+    size_t records;       /* records of the queried name */
+    size_t ignored;       /* records of other names, not used */
     double ms;
-    int status;                 /* ARES_* or ST_*, after parsing */
-    int detail;                 /* ST_TRUNCATED: the TCP retry's ARES_* status */
-    int rcode;                  /* ST_RCODE: the RCODE */
+    int status; /* ARES_* or ST_*, after parsing */
+    int detail; /* ST_TRUNCATED: the TCP retry's ARES_* status */
+    int rcode;  /* ST_RCODE: the RCODE */
     int timeouts;
-    bool truncated;             /* the UDP answer was truncated; TCP was used */
+    bool truncated; /* the UDP answer was truncated; TCP was used */
     bool done;
-    char server[64];            /* the server whose answer (or failure) is the outcome */
-    char attempts[ATTEMPTS_CAP];/* every attempt, in order: "IP:PORT OUTCOME, ..." */
-    char bad[256];              /* why an answer is malformed */
+    char server[64];             /* the server whose answer (or failure) is the outcome */
+    char attempts[ATTEMPTS_CAP]; /* every attempt, in order: "IP:PORT OUTCOME, ..." */
+    char bad[256];               /* why an answer is malformed */
 };
 
 struct mongouri_resolve_report {
@@ -69,14 +69,14 @@ struct mongouri_resolve_report {
     size_t nqueries;
     struct report_query q[Q_COUNT];
 
-    size_t nsrv;                /* the SRV answer (records of the queried name), sorted */
+    size_t nsrv; /* the SRV answer (records of the queried name), sorted */
     char **srv_targets;
     uint16_t *srv_ports;
-    uint32_t srv_min_ttl;       /* lowest TTL of those records; 0 when none */
-    char *txt;                  /* the first TXT record, joined (raw bytes) */
+    uint32_t srv_min_ttl; /* lowest TTL of those records; 0 when none */
+    char *txt;            /* the first TXT record, joined (raw bytes) */
     size_t txt_len;
-    char *txt_shown;            /* the same, always valid UTF-8 (\xHH escapes) */
-    bool oom;                   /* memory ran out inside a callback */
+    char *txt_shown; /* the same, always valid UTF-8 (\xHH escapes) */
+    bool oom;        /* memory ran out inside a callback */
 };
 
 /* The effective options: the caller's, over the defaults. */
@@ -88,7 +88,6 @@ typedef struct resolve_cfg {
     uint32_t (*random)(void *ctx, uint32_t bound);
     void *random_ctx;
 } resolve_cfg;
-
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                             */
@@ -141,9 +140,8 @@ static _Thread_local unsigned long alloc_failures;
 
 static void *rmalloc(size_t n)
 {
-    void *p = mongouri__resolve_fail_alloc != NULL && mongouri__resolve_fail_alloc(n)
-                  ? NULL
-                  : malloc(n);
+    void *p =
+        mongouri__resolve_fail_alloc != NULL && mongouri__resolve_fail_alloc(n) ? NULL : malloc(n);
 
     if (p == NULL && n > 0)
         alloc_failures++;
@@ -250,16 +248,12 @@ static uint32_t checked_random(void *ctx, uint32_t bound)
 /* Options                                                                   */
 /* ------------------------------------------------------------------------ */
 
-mongouri_status mongouri_resolve_options_init(mongouri_resolve_options *opts,
-                                              unsigned int version)
+mongouri_status mongouri_resolve_options_init(mongouri_resolve_options *opts, unsigned int version)
 {
     const mongouri_resolve_options defaults = MONGOURI_RESOLVE_OPTIONS_INIT;
 
-    if (opts == NULL || version == 0 || version > MONGOURI_RESOLVE_OPTIONS_VERSION)
-        return MONGOURI_E_INVALID_ARG;
-    *opts = defaults;
-    opts->version = version;
-    return MONGOURI_OK;
+    return mongouri__opts_init(opts, &defaults, sizeof defaults, version,
+                               MONGOURI_RESOLVE_OPTIONS_VERSION);
 }
 
 static mongouri_status load_options(resolve_cfg *cfg, const mongouri_resolve_options *opts,
@@ -274,18 +268,16 @@ static mongouri_status load_options(resolve_cfg *cfg, const mongouri_resolve_opt
     if (opts == NULL)
         return MONGOURI_OK;
     if (opts->version == 0 || opts->version > MONGOURI_RESOLVE_OPTIONS_VERSION)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "mongouri_resolve_options version %u is not supported "
-                                   "(this library knows 1 to %u)",
-                                   opts->version, (unsigned)MONGOURI_RESOLVE_OPTIONS_VERSION);
+        return mongouri__opts_check("mongouri_resolve_options", opts->version,
+                                    MONGOURI_RESOLVE_OPTIONS_VERSION, err);
     /* Version 1 fields; later versions append theirs below a version test. */
     if (opts->timeout_ms < 0 || opts->tries < 0 || opts->deadline_ms < 0)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "resolver timeout_ms, tries and deadline_ms must not be "
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "resolver timeout_ms, tries and deadline_ms must not be "
                                    "negative (0 means the default)");
     if (opts->dns_servers != NULL && opts->dns_servers[0] == '\0')
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "dns_servers is empty; pass NULL for the system's "
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "dns_servers is empty; pass NULL for the system's "
                                    "resolvers or a list of IP:PORT");
     cfg->dns_servers = opts->dns_servers;
     if (opts->timeout_ms > 0)
@@ -354,8 +346,7 @@ const char *mongouri_resolve_report_query_name(const mongouri_resolve_report *re
     return q == NULL ? NULL : q->name;
 }
 
-const char *mongouri_resolve_report_query_outcome(const mongouri_resolve_report *report,
-                                                  size_t i)
+const char *mongouri_resolve_report_query_outcome(const mongouri_resolve_report *report, size_t i)
 {
     const struct report_query *q = report_query(report, i);
 
@@ -396,16 +387,14 @@ const char *mongouri_resolve_report_txt(const mongouri_resolve_report *report)
     return report == NULL ? NULL : report->txt_shown;
 }
 
-const char *mongouri_resolve_report_query_server(const mongouri_resolve_report *report,
-                                                 size_t i)
+const char *mongouri_resolve_report_query_server(const mongouri_resolve_report *report, size_t i)
 {
     const struct report_query *q = report_query(report, i);
 
     return q == NULL ? NULL : q->server;
 }
 
-const char *mongouri_resolve_report_query_attempts(const mongouri_resolve_report *report,
-                                                   size_t i)
+const char *mongouri_resolve_report_query_attempts(const mongouri_resolve_report *report, size_t i)
 {
     const struct report_query *q = report_query(report, i);
 
@@ -439,9 +428,9 @@ int64_t mongouri_resolve_report_rescan_ms(const mongouri_resolve_report *report)
 
 static const char *rcode_name(int rcode)
 {
-    static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                         "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
-                                         "NXRRSET", "NOTAUTH", "NOTZONE" };
+    static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                        "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+                                        "NXRRSET", "NOTAUTH", "NOTZONE"};
 
     return rcode >= 0 && rcode < (int)(sizeof names / sizeof names[0]) ? names[rcode] : NULL;
 }
@@ -449,22 +438,37 @@ static const char *rcode_name(int rcode)
 static const char *outcome_of(int status)
 {
     switch (status) {
-    case ARES_SUCCESS: return "NOERROR";
-    case ARES_ENODATA: return "NODATA";
-    case ARES_ENOTFOUND: return "NXDOMAIN";
-    case ARES_ESERVFAIL: return "SERVFAIL";
-    case ARES_EREFUSED: return "REFUSED";
-    case ARES_ENOTIMP: return "NOTIMP";
-    case ARES_EFORMERR: return "FORMERR";
-    case ARES_ETIMEOUT: return "timeout";
-    case ARES_ECONNREFUSED: return "unreachable";
+    case ARES_SUCCESS:
+        return "NOERROR";
+    case ARES_ENODATA:
+        return "NODATA";
+    case ARES_ENOTFOUND:
+        return "NXDOMAIN";
+    case ARES_ESERVFAIL:
+        return "SERVFAIL";
+    case ARES_EREFUSED:
+        return "REFUSED";
+    case ARES_ENOTIMP:
+        return "NOTIMP";
+    case ARES_EFORMERR:
+        return "FORMERR";
+    case ARES_ETIMEOUT:
+        return "timeout";
+    case ARES_ECONNREFUSED:
+        return "unreachable";
     case ARES_ECANCELLED:
-    case ARES_EDESTRUCTION: return "deadline";
-    case ARES_EBADRESP: return "malformed";
-    case ARES_ENOMEM: return "out-of-memory";
-    case ST_NOT_RESPONSE: return "not-a-response";
-    case ST_TRUNCATED: return "truncated";
-    default: return "error";
+    case ARES_EDESTRUCTION:
+        return "deadline";
+    case ARES_EBADRESP:
+        return "malformed";
+    case ARES_ENOMEM:
+        return "out-of-memory";
+    case ST_NOT_RESPONSE:
+        return "not-a-response";
+    case ST_TRUNCATED:
+        return "truncated";
+    default:
+        return "error";
     }
 }
 
@@ -502,7 +506,7 @@ static int seed_cmp(const void *a, const void *b)
 
 /* One resource record of the answer section. */
 struct rr {
-    char *owner;             /* lower case, no trailing dot (c-ares' escaped text) */
+    char *owner; /* lower case, no trailing dot (c-ares' escaped text) */
     unsigned type;
     uint32_t ttl;
     const unsigned char *rdata;
@@ -622,8 +626,7 @@ static int walk_answer(walk *w, struct report_query *q, const unsigned char *abu
     at += QFIXEDSZ;
     /* Every record takes at least 11 bytes: no count can make us allocate more. */
     if (an > (n - at) / 11) {
-        snprintf(q->bad, sizeof q->bad, "it claims %u answer records in %zu bytes", an,
-                 n - at);
+        snprintf(q->bad, sizeof q->bad, "it claims %u answer records in %zu bytes", an, n - at);
         return ARES_EBADRESP;
     }
     w->rrs = rcalloc(an ? an : 1, sizeof *w->rrs);
@@ -640,8 +643,7 @@ static int walk_answer(walk *w, struct report_query *q, const unsigned char *abu
 
         rc = expand_name(abuf + at, abuf, alen, &r->owner, &len);
         if (rc != ARES_SUCCESS) {
-            snprintf(q->bad, sizeof q->bad, "the owner name of answer record %u is invalid",
-                     i + 1);
+            snprintf(q->bad, sizeof q->bad, "the owner name of answer record %u is invalid", i + 1);
             return rc;
         }
         w->n++;
@@ -655,8 +657,10 @@ static int walk_answer(walk *w, struct report_query *q, const unsigned char *abu
         r->rdlen = DNS_RR_LEN(abuf + at);
         at += RRFIXEDSZ;
         if (r->rdlen > n - at) {
-            snprintf(q->bad, sizeof q->bad, "answer record %u has %zu bytes of data past the "
-                     "end of the message", i + 1, r->rdlen - (n - at));
+            snprintf(q->bad, sizeof q->bad,
+                     "answer record %u has %zu bytes of data past the "
+                     "end of the message",
+                     i + 1, r->rdlen - (n - at));
             return ARES_EBADRESP;
         }
         if (DNS_RR_CLASS(abuf + at - RRFIXEDSZ) != ns_c_in)
@@ -701,8 +705,8 @@ static uint32_t min_ttl(uint32_t cur, uint32_t ttl, bool first)
     return first || ttl < cur ? ttl : cur;
 }
 
-static int parse_srv(mongouri_resolve_report *r, struct report_query *q,
-                     const unsigned char *abuf, int alen)
+static int parse_srv(mongouri_resolve_report *r, struct report_query *q, const unsigned char *abuf,
+                     int alen)
 {
     struct seed *seeds = NULL;
     size_t n = 0, i;
@@ -728,8 +732,10 @@ static int parse_srv(mongouri_resolve_report *r, struct report_query *q,
             continue;
         }
         if (x->rdlen < 7) {
-            snprintf(q->bad, sizeof q->bad, "an SRV record of \"%.100s\" has %zu bytes of data "
-                     "(at least 7 needed)", x->owner, x->rdlen);
+            snprintf(q->bad, sizeof q->bad,
+                     "an SRV record of \"%.100s\" has %zu bytes of data "
+                     "(at least 7 needed)",
+                     x->owner, x->rdlen);
             rc = ARES_EBADRESP;
             goto out;
         }
@@ -740,8 +746,10 @@ static int parse_srv(mongouri_resolve_report *r, struct report_query *q,
         }
         if (rc != ARES_SUCCESS) {
             if (rc == ARES_EBADRESP)
-                snprintf(q->bad, sizeof q->bad, "the target of an SRV record of \"%.100s\" is "
-                         "not a valid encoded name", x->owner);
+                snprintf(q->bad, sizeof q->bad,
+                         "the target of an SRV record of \"%.100s\" is "
+                         "not a valid encoded name",
+                         x->owner);
             goto out;
         }
         seeds[n].port = (uint16_t)DNS__16BIT(x->rdata + 4);
@@ -813,8 +821,8 @@ static char *shown_txt(const char *s, size_t n)
     return out;
 }
 
-static int parse_txt(mongouri_resolve_report *r, struct report_query *q,
-                     const unsigned char *abuf, int alen)
+static int parse_txt(mongouri_resolve_report *r, struct report_query *q, const unsigned char *abuf,
+                     int alen)
 {
     size_t records = 0, len = 0, i;
     const struct rr *first = NULL;
@@ -839,8 +847,10 @@ static int parse_txt(mongouri_resolve_report *r, struct report_query *q,
             size_t k = x->rdata[at];
 
             if (k > x->rdlen - at - 1) {
-                snprintf(q->bad, sizeof q->bad, "a character-string of a TXT record of "
-                         "\"%.80s\" runs past its record", x->owner);
+                snprintf(q->bad, sizeof q->bad,
+                         "a character-string of a TXT record of "
+                         "\"%.80s\" runs past its record",
+                         x->owner);
                 rc = ARES_EBADRESP;
                 goto out;
             }
@@ -889,13 +899,13 @@ typedef struct engine engine;
 
 struct qstate {
     engine *e;
-    int k;                 /* Q_SRV or Q_TXT */
-    unsigned char *qbuf;   /* the query message (ares_create_query) */
+    int k;               /* Q_SRV or Q_TXT */
+    unsigned char *qbuf; /* the query message (ares_create_query) */
     int qlen;
-    bool active;           /* sent to the current server, no outcome yet */
-    bool final;            /* outcome settled */
-    bool tcp;              /* the current attempt is over TCP */
-    int servfails;         /* SERVFAIL answers from the current server */
+    bool active;   /* sent to the current server, no outcome yet */
+    bool final;    /* outcome settled */
+    bool tcp;      /* the current attempt is over TCP */
+    int servfails; /* SERVFAIL answers from the current server */
     double t0;
 };
 
@@ -915,8 +925,9 @@ static void server_name(char *dst, size_t cap, const struct ares_addr_port_node 
 {
     char ip[INET6_ADDRSTRLEN];
 
-    if (inet_ntop(p->family, p->family == AF_INET6 ? (const void *)&p->addr.addr6
-                                                  : (const void *)&p->addr.addr4,
+    if (inet_ntop(p->family,
+                  p->family == AF_INET6 ? (const void *)&p->addr.addr6
+                                        : (const void *)&p->addr.addr4,
                   ip, sizeof ip) == NULL)
         snprintf(ip, sizeof ip, "?");
     snprintf(dst, cap, p->family == AF_INET6 ? "[%s]:%d" : "%s:%d", ip,
@@ -928,8 +939,8 @@ static void add_attempt(struct report_query *q, const char *server, const char *
     size_t used = strlen(q->attempts);
 
     if (used + 1 < sizeof q->attempts)
-        snprintf(q->attempts + used, sizeof q->attempts - used, "%s%s %s",
-                 used > 0 ? ", " : "", server, what);
+        snprintf(q->attempts + used, sizeof q->attempts - used, "%s%s %s", used > 0 ? ", " : "",
+                 server, what);
 }
 
 static void send_query(struct qstate *qs);
@@ -949,8 +960,8 @@ static void query_ends(struct qstate *qs, int status, int rcode)
     /* An answer (records, NODATA, NXDOMAIN), no memory or no time left
      * settles it; any other failure is this server's: ask the next one. */
     settles = status == ARES_SUCCESS || status == ARES_ENODATA || status == ARES_ENOTFOUND ||
-              status == ARES_ENOMEM || status == ARES_ECANCELLED ||
-              status == ARES_EDESTRUCTION || e->cur + 1 >= e->nservers;
+              status == ARES_ENOMEM || status == ARES_ECANCELLED || status == ARES_EDESTRUCTION ||
+              e->cur + 1 >= e->nservers;
     qs->final = settles;
 }
 
@@ -965,8 +976,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
     q->ms = now_ms() - qs->t0;
     q->timeouts += timeouts;
     if (status != ARES_SUCCESS) {
-        if (qs->tcp && q->truncated && status != ARES_ECANCELLED &&
-            status != ARES_EDESTRUCTION && status != ARES_ENOMEM) {
+        if (qs->tcp && q->truncated && status != ARES_ECANCELLED && status != ARES_EDESTRUCTION &&
+            status != ARES_ENOMEM) {
             q->detail = status;
             status = ST_TRUNCATED;
         }
@@ -1008,11 +1019,21 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
         }
         query_ends(qs, ARES_ESERVFAIL, rcode);
         return;
-    case NXDOMAIN: query_ends(qs, ARES_ENOTFOUND, rcode); return;
-    case REFUSED: query_ends(qs, ARES_EREFUSED, rcode); return;
-    case NOTIMP: query_ends(qs, ARES_ENOTIMP, rcode); return;
-    case FORMERR: query_ends(qs, ARES_EFORMERR, rcode); return;
-    default: query_ends(qs, ST_RCODE, rcode); return;
+    case NXDOMAIN:
+        query_ends(qs, ARES_ENOTFOUND, rcode);
+        return;
+    case REFUSED:
+        query_ends(qs, ARES_EREFUSED, rcode);
+        return;
+    case NOTIMP:
+        query_ends(qs, ARES_ENOTIMP, rcode);
+        return;
+    case FORMERR:
+        query_ends(qs, ARES_EFORMERR, rcode);
+        return;
+    default:
+        query_ends(qs, ST_RCODE, rcode);
+        return;
     }
 }
 
@@ -1063,8 +1084,9 @@ static mongouri_status load_servers(engine *e, char *names, size_t cap, mongouri
     if (e->cfg->dns_servers != NULL) {
         rc = ares_set_servers_ports_csv(ch, e->cfg->dns_servers);
         if (rc == ARES_EBADSTR || rc == ARES_ENODATA) {
-            st = mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
-                                     -1, 0, "DNS servers \"%.100s\" are not a comma-separated "
+            st = mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                     0,
+                                     "DNS servers \"%.100s\" are not a comma-separated "
                                      "list of IP or IP:PORT (host names are not accepted)",
                                      e->cfg->dns_servers);
             goto out;
@@ -1082,8 +1104,8 @@ static mongouri_status load_servers(engine *e, char *names, size_t cap, mongouri
         char name[64];
 
         if (e->nservers == MAX_SERVERS) {
-            st = mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
-                                     -1, 0, "more than %d DNS servers", MAX_SERVERS);
+            st = mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                                     0, "more than %d DNS servers", MAX_SERVERS);
             goto out;
         }
         e->servers[e->nservers] = *p;
@@ -1091,8 +1113,7 @@ static mongouri_status load_servers(engine *e, char *names, size_t cap, mongouri
         e->nservers++;
         server_name(name, sizeof name, p);
         if (used < cap)
-            used += (size_t)snprintf(names + used, cap - used, "%s%s", used > 0 ? ", " : "",
-                                     name);
+            used += (size_t)snprintf(names + used, cap - used, "%s%s", used > 0 ? ", " : "", name);
     }
     if (e->nservers == 0) {
         snprintf(names, cap, "(none)");
@@ -1156,7 +1177,7 @@ static bool memory_ran_out(const engine *e)
  */
 static bool run_channels(engine *e, double deadline)
 {
-    ares_channel chs[2] = { e->udp, e->tcp };
+    ares_channel chs[2] = {e->udp, e->tcp};
 
     while (any_active(e)) {
         ares_socket_t socks[2][ARES_GETSOCK_MAXNUM];
@@ -1252,14 +1273,15 @@ static mongouri_status run_engine(engine *e, double t0, mongouri_error *err)
         r->q[k].outcome = "deadline";
         /* Absolute names: never a search domain appended. */
         snprintf(qname, sizeof qname, "%s.", r->q[k].name);
-        rc = ares_create_query(qname, ns_c_in, k == Q_SRV ? ns_t_srv : ns_t_txt, 0, 1,
-                               &qs->qbuf, &qs->qlen, 0);
+        rc = ares_create_query(qname, ns_c_in, k == Q_SRV ? ns_t_srv : ns_t_txt, 0, 1, &qs->qbuf,
+                               &qs->qlen, 0);
         if (rc != ARES_SUCCESS) {
-            st = rc == ARES_ENOMEM ? setup_error(err, rc)
-                                   : mongouri__error_set(err, MONGOURI_E_SYNTAX,
-                                                         MONGOURI_D_SRV_HOST, NULL, -1, 0,
-                                                         "\"%.100s\" is not a name DNS can "
-                                                         "ask for", r->q[k].name);
+            st = rc == ARES_ENOMEM
+                     ? setup_error(err, rc)
+                     : mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_SRV_HOST, NULL, -1, 0,
+                                           "\"%.100s\" is not a name DNS can "
+                                           "ask for",
+                                           r->q[k].name);
             goto out;
         }
     }
@@ -1325,16 +1347,20 @@ out:
 static const char *detail_of(int status)
 {
     switch (status) {
-    case ARES_ECONNREFUSED: return "the connection was refused or reset";
-    case ARES_ETIMEOUT: return "no answer over TCP either";
-    case ARES_EBADRESP: return "the TCP answer was malformed";
-    default: return ares_strerror(status);
+    case ARES_ECONNREFUSED:
+        return "the connection was refused or reset";
+    case ARES_ETIMEOUT:
+        return "no answer over TCP either";
+    case ARES_EBADRESP:
+        return "the TCP answer was malformed";
+    default:
+        return ares_strerror(status);
     }
 }
 
 static mongouri_status query_error(mongouri_error *err, const mongouri__host *h,
-                                   const mongouri_resolve_report *r, int i,
-                                   const resolve_cfg *cfg, bool several_servers)
+                                   const mongouri_resolve_report *r, int i, const resolve_cfg *cfg,
+                                   bool several_servers)
 {
     const struct report_query *q = &r->q[i];
     const char *t = q->type, *name = q->name, *srv = q->server;
@@ -1346,28 +1372,31 @@ static mongouri_status query_error(mongouri_error *err, const mongouri__host *h,
     case ARES_ENOTFOUND:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_NXDOMAIN, NULL, off, len,
                                  "%s query for \"%s\" against %s: NXDOMAIN, the name does not "
-                                 "exist (%.0f ms)", t, name, srv, ms);
+                                 "exist (%.0f ms)",
+                                 t, name, srv, ms);
         mongouri__error_hint(err, "check the host name: a mongodb+srv host needs SRV records "
                                   "at _<srvServiceName>._tcp.<host>");
         break;
     case ARES_ENODATA:
         if (q->ignored > 0)
-            st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_NO_RECORDS, NULL, off,
-                                     len, "%s query for \"%s\" against %s: no %s record of "
+            st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_NO_RECORDS, NULL, off, len,
+                                     "%s query for \"%s\" against %s: no %s record of "
                                      "that name; %zu record(s) of other names in the answer "
-                                     "are ignored (%.0f ms)", t, name, srv, t, q->ignored, ms);
+                                     "are ignored (%.0f ms)",
+                                     t, name, srv, t, q->ignored, ms);
         else
-            st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_NO_RECORDS, NULL, off,
-                                     len, "%s query for \"%s\" against %s: the name has no %s "
-                                     "records (NODATA, %.0f ms)", t, name, srv, t, ms);
+            st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_NO_RECORDS, NULL, off, len,
+                                     "%s query for \"%s\" against %s: the name has no %s "
+                                     "records (NODATA, %.0f ms)",
+                                     t, name, srv, t, ms);
         mongouri__error_hint(err, "check the host name and srvServiceName, or use mongodb:// "
                                   "with the host list");
         break;
     case ARES_ETIMEOUT:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_TIMEOUT, NULL, off, len,
                                  "%s query for \"%s\" against %s: no answer, timed out after "
-                                 "%.0f ms (%d tries, first-try timeout %d ms)", t, name, srv, ms,
-                                 cfg->tries, cfg->timeout_ms);
+                                 "%.0f ms (%d tries, first-try timeout %d ms)",
+                                 t, name, srv, ms, cfg->tries, cfg->timeout_ms);
         mongouri__error_hint(err, "check that the DNS server is reachable, or raise the "
                                   "timeout or the tries");
         break;
@@ -1375,76 +1404,83 @@ static mongouri_status query_error(mongouri_error *err, const mongouri__host *h,
     case ARES_EDESTRUCTION:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_TIMEOUT, NULL, off, len,
                                  "%s query for \"%s\" against %s: no answer within the %d ms "
-                                 "deadline (timed out after %.0f ms)", t, name, srv,
-                                 cfg->deadline_ms, ms);
+                                 "deadline (timed out after %.0f ms)",
+                                 t, name, srv, cfg->deadline_ms, ms);
         mongouri__error_hint(err, "check that the DNS server is reachable, or raise the "
                                   "deadline");
         break;
     case ARES_ECONNREFUSED:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_REFUSED, NULL, off, len,
                                  "%s query for \"%s\" against %s: connection refused, no DNS "
-                                 "server is listening there (%.0f ms)", t, name, srv, ms);
+                                 "server is listening there (%.0f ms)",
+                                 t, name, srv, ms);
         mongouri__error_hint(err, "check the DNS server address and port");
         break;
     case ST_TRUNCATED:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
                                  "%s query for \"%s\" against %s: the UDP answer was truncated "
-                                 "and the retry over TCP failed: %s (%.0f ms)", t, name, srv,
-                                 detail_of(q->detail), ms);
+                                 "and the retry over TCP failed: %s (%.0f ms)",
+                                 t, name, srv, detail_of(q->detail), ms);
         mongouri__error_hint(err, "the answer is too large for UDP: the DNS server (or a "
                                   "firewall) must accept DNS over TCP on port 53");
         break;
     case ST_NOT_RESPONSE:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
                                  "%s query for \"%s\" against %s: the reply is not a response "
-                                 "(QR bit clear), so it is not used (%.0f ms)", t, name, srv,
-                                 ms);
+                                 "(QR bit clear), so it is not used (%.0f ms)",
+                                 t, name, srv, ms);
         mongouri__error_hint(err, "something other than a DNS server answers on that port");
         break;
     case ARES_EBADRESP:
-        st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
-                                 "%s query for \"%s\" against %s: malformed answer, %s; it is "
-                                 "not used (%.0f ms)", t, name, srv,
-                                 q->bad[0] != '\0' ? q->bad : "it does not parse", ms);
+        st =
+            mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
+                                "%s query for \"%s\" against %s: malformed answer, %s; it is "
+                                "not used (%.0f ms)",
+                                t, name, srv, q->bad[0] != '\0' ? q->bad : "it does not parse", ms);
         break;
     case ARES_EREFUSED:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_REFUSED, NULL, off, len,
                                  "%s query for \"%s\" against %s: the server refused the query "
-                                 "(REFUSED, %.0f ms)", t, name, srv, ms);
+                                 "(REFUSED, %.0f ms)",
+                                 t, name, srv, ms);
         mongouri__error_hint(err, "this server does not answer for that name; use a resolver "
                                   "that does");
         break;
     case ARES_ESERVFAIL:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
                                  "%s query for \"%s\" against %s: SERVFAIL twice, the server "
-                                 "could not answer (%.0f ms)", t, name, srv, ms);
+                                 "could not answer (%.0f ms)",
+                                 t, name, srv, ms);
         mongouri__error_hint(err, "a DNS failure upstream of that server; try again later or "
                                   "ask another resolver");
         break;
     case ARES_EFORMERR:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
                                  "%s query for \"%s\" against %s: FORMERR, the server could "
-                                 "not read the query (%.0f ms)", t, name, srv, ms);
+                                 "not read the query (%.0f ms)",
+                                 t, name, srv, ms);
         break;
     case ARES_ENOTIMP:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
                                  "%s query for \"%s\" against %s: NOTIMP, the server does not "
-                                 "implement %s queries (%.0f ms)", t, name, srv, t, ms);
+                                 "implement %s queries (%.0f ms)",
+                                 t, name, srv, t, ms);
         break;
     case ST_RCODE:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
                                  "%s query for \"%s\" against %s: RCODE %d (%s), not an answer "
-                                 "(%.0f ms)", t, name, srv, q->rcode,
-                                 rcode_name(q->rcode) != NULL ? rcode_name(q->rcode)
-                                                              : "unassigned", ms);
+                                 "(%.0f ms)",
+                                 t, name, srv, q->rcode,
+                                 rcode_name(q->rcode) != NULL ? rcode_name(q->rcode) : "unassigned",
+                                 ms);
         break;
     case ARES_ENOMEM:
         return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
                                    "out of memory while handling the DNS answers");
     default:
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE, NULL, off, len,
-                                 "%s query for \"%s\" against %s failed: %s (%s, %.0f ms)", t,
-                                 name, srv, ares_strerror(q->status), q->outcome, ms);
+                                 "%s query for \"%s\" against %s failed: %s (%s, %.0f ms)", t, name,
+                                 srv, ares_strerror(q->status), q->outcome, ms);
         break;
     }
     if (several_servers && err != NULL && st != MONGOURI_E_NOMEM) {
@@ -1489,8 +1525,7 @@ static bool in_domain(const char *target, const char *domain)
  * the trailing dot a URI host may have), inside the parent domain. On
  * refusal `why` says why and the result is the diagnosis.
  */
-static mongouri_diag check_target(const char *target, const char *domain, char *why,
-                                  size_t cap)
+static mongouri_diag check_target(const char *target, const char *domain, char *why, size_t cap)
 {
     mongouri_error e;
     size_t n = strlen(target);
@@ -1511,8 +1546,7 @@ static mongouri_diag check_target(const char *target, const char *domain, char *
 }
 
 /* Unique seeds of the sorted SRV answer; port 0 means the default port. */
-static size_t collect_seeds(const mongouri_resolve_report *r, const char **hosts,
-                            uint16_t *ports)
+static size_t collect_seeds(const mongouri_resolve_report *r, const char **hosts, uint16_t *ports)
 {
     size_t i, n = 0;
 
@@ -1551,8 +1585,10 @@ static mongouri_status prepare(mongouri_resolve_report *r, const mongouri_uri *u
                                    "out of memory");
     if ((*host)[0] == '\0' || strlen(*host) > DNS_NAME_MAX)
         return mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_SRV_HOST, NULL, h->offset,
-                                   h->length, "the mongodb+srv host \"%.100s\" is not a DNS "
-                                   "name of 1 to %d characters", h->host, DNS_NAME_MAX);
+                                   h->length,
+                                   "the mongodb+srv host \"%.100s\" is not a DNS "
+                                   "name of 1 to %d characters",
+                                   h->host, DNS_NAME_MAX);
     if (mongouri_uri_get_string(uri, "srvServiceName", &service) != MONGOURI_OK ||
         service == NULL || service[0] == '\0')
         service = "mongodb";
@@ -1612,13 +1648,15 @@ static mongouri_status resolve_with(mongouri_uri **out, mongouri_resolve_report 
             goto oom;
         st = mongouri__error_set(err, MONGOURI_E_DNS, d, NULL, h->offset, h->length,
                                  "SRV record \"%s\" port %u (from %s) is refused: %.140s; "
-                                 "target \"%.120s%s\"; no seed is used", r->q[Q_SRV].name,
-                                 (unsigned)r->srv_ports[i], r->q[Q_SRV].server, why,
-                                 shown_target(r->srv_targets[i]),
+                                 "target \"%.120s%s\"; no seed is used",
+                                 r->q[Q_SRV].name, (unsigned)r->srv_ports[i], r->q[Q_SRV].server,
+                                 why, shown_target(r->srv_targets[i]),
                                  strlen(r->srv_targets[i]) > 120 ? "..." : "");
         if (d == MONGOURI_D_SRV_PARENT_DOMAIN)
-            mongouri__error_hint(err, "every SRV target must end with \".%s\"; fix the SRV "
-                                      "records", domain);
+            mongouri__error_hint(err,
+                                 "every SRV target must end with \".%s\"; fix the SRV "
+                                 "records",
+                                 domain);
         else
             mongouri__error_hint(err, "an SRV target must be a plain DNS host name (letters, "
                                       "digits, '-', '.'); fix the SRV records");
@@ -1637,9 +1675,10 @@ static mongouri_status resolve_with(mongouri_uri **out, mongouri_resolve_report 
     }
     if (r->q[Q_TXT].records > 1) {
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_TXT_MULTIPLE, NULL, h->offset,
-                                 h->length, "TXT query for \"%s\" against %s returned %zu "
-                                 "records; at most one is allowed", r->q[Q_TXT].name,
-                                 r->q[Q_TXT].server, r->q[Q_TXT].records);
+                                 h->length,
+                                 "TXT query for \"%s\" against %s returned %zu "
+                                 "records; at most one is allowed",
+                                 r->q[Q_TXT].name, r->q[Q_TXT].server, r->q[Q_TXT].records);
         mongouri__error_hint(err, "merge the options into one TXT record (k=v&k=v)");
         if (err != NULL)
             err->source = MONGOURI_SOURCE_TXT;
@@ -1655,10 +1694,11 @@ static mongouri_status resolve_with(mongouri_uri **out, mongouri_resolve_report 
     }
     if (r->txt != NULL && !mongouri__utf8_valid(r->txt, r->txt_len, &bad)) {
         st = mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, h->offset,
-                                 h->length, "the TXT record of \"%s\" is not valid UTF-8 "
+                                 h->length,
+                                 "the TXT record of \"%s\" is not valid UTF-8 "
                                  "(byte 0x%02X at offset %zu); it is refused, and shown with "
-                                 "\\xHH escapes", r->q[Q_TXT].name,
-                                 (unsigned char)r->txt[bad], bad);
+                                 "\\xHH escapes",
+                                 r->q[Q_TXT].name, (unsigned char)r->txt[bad], bad);
         mongouri__error_hint(err, "a TXT record holds URI options: percent-encode any byte "
                                   "that is not UTF-8 text");
         if (err != NULL)
@@ -1692,11 +1732,11 @@ out:
 static mongouri_status check_srv_uri(const mongouri_uri *uri, mongouri_error *err)
 {
     if (uri->scheme != MONGOURI_SCHEME_MONGODB_SRV)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "only a mongodb+srv:// connection string is resolved");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "only a mongodb+srv:// connection string is resolved");
     if (uri->resolved)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "this connection string is already resolved; resolve "
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "this connection string is already resolved; resolve "
                                    "the parsed one");
     if (uri->nhosts != 1 || uri->hosts[0].type != MONGOURI_HOST_HOSTNAME)
         return mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_SRV_HOST, NULL, -1, 0,
@@ -1726,8 +1766,8 @@ mongouri_status mongouri_uri_resolve_ex(mongouri_uri **out, mongouri_resolve_rep
     if (report != NULL)
         *report = NULL;
     if (out == NULL || uri == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "out and uri must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "out and uri must not be NULL");
     *out = NULL;
     st = check_srv_uri(uri, err);
     if (st != MONGOURI_OK)
@@ -1791,12 +1831,11 @@ static bool seed_push(mongouri_seed *list, size_t *n, const mongouri_seed *s)
     return true;
 }
 
-mongouri_status mongouri_srv_apply(mongouri_seed **out, size_t *nout,
-                                   const mongouri_seed *current, size_t ncurrent,
-                                   const mongouri_seed *answer, size_t nanswer,
+mongouri_status mongouri_srv_apply(mongouri_seed **out, size_t *nout, const mongouri_seed *current,
+                                   size_t ncurrent, const mongouri_seed *answer, size_t nanswer,
                                    uint32_t srv_max_hosts,
-                                   uint32_t (*random)(void *ctx, uint32_t bound),
-                                   void *random_ctx, mongouri_error *err)
+                                   uint32_t (*random)(void *ctx, uint32_t bound), void *random_ctx,
+                                   mongouri_error *err)
 {
     mongouri_seed *list = NULL;
     const mongouri_seed **fresh = NULL;
@@ -1806,19 +1845,19 @@ mongouri_status mongouri_srv_apply(mongouri_seed **out, size_t *nout,
     mongouri__error_clear(err);
     if (out == NULL || nout == NULL || (current == NULL && ncurrent > 0) ||
         (answer == NULL && nanswer > 0))
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "out, nout, and the lists given a count must not be "
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "out, nout, and the lists given a count must not be "
                                    "NULL");
     *out = NULL;
     *nout = 0;
     for (i = 0; i < ncurrent; i++)
         if (current[i].host == NULL)
-            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG,
-                                       NULL, -1, 0, "current seed %zu has no host", i);
+            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
+                                       -1, 0, "current seed %zu has no host", i);
     for (i = 0; i < nanswer; i++)
         if (answer[i].host == NULL)
-            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG,
-                                       NULL, -1, 0, "answer seed %zu has no host", i);
+            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
+                                       -1, 0, "answer seed %zu has no host", i);
     list = calloc(ncurrent + nanswer + 1, sizeof *list);
     fresh = calloc(nanswer + 1, sizeof *fresh);
     if (list == NULL || fresh == NULL)
@@ -1876,12 +1915,12 @@ oom:
 }
 
 struct mongouri_srv_poll_result {
-    mongouri_seed *seeds;   /* the new list: the current one when nothing applied */
+    mongouri_seed *seeds; /* the new list: the current one when nothing applied */
     size_t nseeds;
-    bool changed;           /* the list differs from the current one */
-    int64_t rescan_ms;      /* next rescan */
-    size_t ignored;         /* records left out */
-    mongouri_error reason;  /* why the list was left alone, or the first record left out */
+    bool changed;                    /* the list differs from the current one */
+    int64_t rescan_ms;               /* next rescan */
+    size_t ignored;                  /* records left out */
+    mongouri_error reason;           /* why the list was left alone, or the first record left out */
     mongouri_resolve_report *report; /* the SRV query; NULL for loadBalanced */
 };
 
@@ -1931,14 +1970,13 @@ size_t mongouri_srv_poll_result_ignored(const mongouri_srv_poll_result *res)
 
 const mongouri_error *mongouri_srv_poll_result_reason(const mongouri_srv_poll_result *res)
 {
-    static const mongouri_error none = { MONGOURI_OK, MONGOURI_D_NONE, MONGOURI_SOURCE_DEFAULT,
-                                         -1, 0, "", "", "" };
+    static const mongouri_error none = {
+        MONGOURI_OK, MONGOURI_D_NONE, MONGOURI_SOURCE_DEFAULT, -1, 0, "", "", ""};
 
     return res != NULL ? &res->reason : &none;
 }
 
-const mongouri_resolve_report *mongouri_srv_poll_result_report(
-    const mongouri_srv_poll_result *res)
+const mongouri_resolve_report *mongouri_srv_poll_result_report(const mongouri_srv_poll_result *res)
 {
     return res != NULL ? res->report : NULL;
 }
@@ -1977,8 +2015,8 @@ static mongouri_status srv_poll(mongouri_srv_poll_result *res, const mongouri_ur
 
     cfg = *cfg_in;
     if (mongouri_uri_get_bool(uri, "loadBalanced", &lb) == MONGOURI_OK && lb) {
-        mongouri__error_set(&res->reason, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
-                            -1, 0, "loadBalanced=true: SRV records are not polled");
+        mongouri__error_set(&res->reason, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
+                            0, "loadBalanced=true: SRV records are not polled");
         return poll_unchanged(res, uri, current, ncurrent, err);
     }
     r = report_new();
@@ -2028,8 +2066,9 @@ static mongouri_status srv_poll(mongouri_srv_poll_result *res, const mongouri_ur
             if (res->ignored++ == 0)
                 mongouri__error_set(&res->reason, MONGOURI_E_DNS, d, NULL, -1, 0,
                                     "SRV record \"%s\" port %u is left out: %.140s; target "
-                                    "\"%.120s\"", r->q[Q_SRV].name, (unsigned)r->srv_ports[i],
-                                    why, shown_target(r->srv_targets[i]));
+                                    "\"%.120s\"",
+                                    r->q[Q_SRV].name, (unsigned)r->srv_ports[i], why,
+                                    shown_target(r->srv_targets[i]));
             continue;
         }
         answer[nanswer].host = r->srv_targets[i];
@@ -2040,8 +2079,8 @@ static mongouri_status srv_poll(mongouri_srv_poll_result *res, const mongouri_ur
     if (nanswer == 0) {
         free(answer);
         if (res->ignored == 0)
-            mongouri__error_set(&res->reason, MONGOURI_E_DNS, MONGOURI_D_DNS_NO_RECORDS, NULL,
-                                -1, 0, "no SRV record");
+            mongouri__error_set(&res->reason, MONGOURI_E_DNS, MONGOURI_D_DNS_NO_RECORDS, NULL, -1,
+                                0, "no SRV record");
         return poll_unchanged(res, uri, current, ncurrent, err);
     }
     if (mongouri_uri_get_int(uri, "srvMaxHosts", &max) != MONGOURI_OK || max < 0)
@@ -2073,8 +2112,8 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result **out, const mongouri
     if (out != NULL)
         *out = NULL;
     if (out == NULL || uri == NULL || (current == NULL && ncurrent > 0))
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "out and uri must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "out and uri must not be NULL");
     st = check_srv_uri(uri, err);
     if (st == MONGOURI_OK)
         st = load_options(&cfg, opts, err);
@@ -2098,10 +2137,8 @@ mongouri_status mongouri_srv_poll(mongouri_srv_poll_result **out, const mongouri
 /* For the SRV fuzz harness                                                  */
 /* ------------------------------------------------------------------------ */
 
-int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt,
-                                const char *host,
-                                void (*each)(void *ctx, const char *text, bool accepted),
-                                void *ctx)
+int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt, const char *host,
+                                void (*each)(void *ctx, const char *text, bool accepted), void *ctx)
 {
     mongouri_resolve_report *r;
     struct report_query *q;
@@ -2133,7 +2170,7 @@ int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt,
         }
     }
     if (rc == ARES_SUCCESS && txt && r->txt_shown != NULL)
-        each(ctx, r->txt_shown, mongouri__utf8_valid(r->txt, r->txt_len, &(size_t){ 0 }));
+        each(ctx, r->txt_shown, mongouri__utf8_valid(r->txt, r->txt_len, &(size_t){0}));
     free(h);
     mongouri_resolve_report_destroy(r);
     return rc;

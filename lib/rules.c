@@ -40,8 +40,10 @@ static mongouri_status pair_error(mongouri_uri *uri, mongouri_error *err, mongou
 {
     const mongouri__value *va = mongouri__val(uri, a), *vb = mongouri__val(uri, b);
     const mongouri__value *later = off(vb) >= off(va) ? vb : va;
-    const char *na = va->present ? mongouri__key_spelled(va->spelling) : mongouri__options[a].info.name;
-    const char *nb = vb->present ? mongouri__key_spelled(vb->spelling) : mongouri__options[b].info.name;
+    const char *na =
+        va->present ? mongouri__key_spelled(va->spelling) : mongouri__options[a].info.name;
+    const char *nb =
+        vb->present ? mongouri__key_spelled(vb->spelling) : mongouri__options[b].info.name;
     int culprit = later == vb ? b : a;
 
     mongouri__error_set(err, status, code, mongouri__options[culprit].info.name, off(later),
@@ -57,31 +59,31 @@ static const struct {
     int a, b;
     const char *why;
 } tls_pairs[] = {
-    { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
-      "both decide whether certificates are checked, and the specification forbids giving "
-      "both, whatever their values" },
-    { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES,
-      "both decide whether host names are checked, and the specification forbids giving "
-      "both, whatever their values" },
-    { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
-      "tlsInsecure already turns OCSP off" },
-    { MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
-      "tlsInsecure already turns revocation checking off" },
-    { MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
-      "with invalid certificates allowed there is no revocation checking to configure" },
-    { MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
-      "with invalid certificates allowed there is no revocation checking to configure" },
-    { MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
-      "disabling revocation checking already disables OCSP" },
+    {MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
+     "both decide whether certificates are checked, and the specification forbids giving "
+     "both, whatever their values"},
+    {MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES,
+     "both decide whether host names are checked, and the specification forbids giving "
+     "both, whatever their values"},
+    {MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
+     "tlsInsecure already turns OCSP off"},
+    {MONGOURI_OPT_TLSINSECURE, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
+     "tlsInsecure already turns revocation checking off"},
+    {MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
+     "with invalid certificates allowed there is no revocation checking to configure"},
+    {MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
+     "with invalid certificates allowed there is no revocation checking to configure"},
+    {MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
+     "disabling revocation checking already disables OCSP"},
     /* One handshake uses one revocation source: a CRL file replaces OCSP. */
-    { MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSINSECURE,
-      "a CRL is only checked when certificates are verified" },
-    { MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
-      "a CRL is only checked when certificates are verified" },
-    { MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
-      "tlsCRLFile turns revocation checking on" },
-    { MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
-      "with tlsCRLFile revocation is checked against the CRL, never by OCSP" },
+    {MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSINSECURE,
+     "a CRL is only checked when certificates are verified"},
+    {MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
+     "a CRL is only checked when certificates are verified"},
+    {MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
+     "tlsCRLFile turns revocation checking on"},
+    {MONGOURI_OPT_TLSCRLFILE, MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
+     "with tlsCRLFile revocation is checked against the CRL, never by OCSP"},
 };
 
 static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
@@ -96,15 +98,16 @@ static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
     uint64_t seen = uri->present & relaxing;
 
     /* every pair needs two of these options */
-    for (size_t i = 0; (seen & (seen - 1)) != 0 && i < sizeof tls_pairs / sizeof tls_pairs[0]; i++) {
+    for (size_t i = 0; (seen & (seen - 1)) != 0 && i < sizeof tls_pairs / sizeof tls_pairs[0];
+         i++) {
         int a = tls_pairs[i].a, b = tls_pairs[i].b;
         uint64_t pair = MONGOURI__BIT(a) | MONGOURI__BIT(b);
         if ((uri->present & pair) == pair) {
-            mongouri_status rc = pair_error(uri, err, MONGOURI_E_CONFLICT,
-                                            a == MONGOURI_OPT_TLSCRLFILE
-                                                ? MONGOURI_D_REVOCATION_CONFLICT
-                                                : MONGOURI_D_TLS_CONFLICT,
-                                            a, b, tls_pairs[i].why);
+            mongouri_status rc =
+                pair_error(uri, err, MONGOURI_E_CONFLICT,
+                           a == MONGOURI_OPT_TLSCRLFILE ? MONGOURI_D_REVOCATION_CONFLICT
+                                                        : MONGOURI_D_TLS_CONFLICT,
+                           a, b, tls_pairs[i].why);
             mongouri__error_hint(err, "remove one of %s and %s", mongouri__options[a].info.name,
                                  mongouri__options[b].info.name);
             return rc;
@@ -119,7 +122,8 @@ static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
             if (!(mongouri__options[i].info.flags & MONGOURI_OPTION_TLS) || !v->present)
                 continue;
             rc = mongouri__warn(uri, err, MONGOURI_D_TLS_IGNORED, mongouri__options[i].info.name,
-                                (mongouri_source)v->present_source, off(v), off(v) >= 0 ? v->present_length : 0,
+                                (mongouri_source)v->present_source, off(v),
+                                off(v) >= 0 ? v->present_length : 0,
                                 "%s is ignored because tls=false", mongouri__options[i].info.name);
             if (rc != MONGOURI_OK)
                 return rc;
@@ -128,9 +132,8 @@ static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
     return MONGOURI_OK;
 }
 
-static mongouri_status single_error(mongouri_uri *uri, mongouri_error *err,
-                                    mongouri_status status, mongouri_diag code, int id,
-                                    const char *fmt, const char *arg)
+static mongouri_status single_error(mongouri_uri *uri, mongouri_error *err, mongouri_status status,
+                                    mongouri_diag code, int id, const char *fmt, const char *arg)
 {
     const mongouri__value *v = mongouri__val(uri, id);
     char msg[256];
@@ -211,12 +214,13 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
     const mongouri__value *host = OPT(uri, PROXYHOST);
     const mongouri__value *user = OPT(uri, PROXYUSERNAME);
     const mongouri__value *pass = OPT(uri, PROXYPASSWORD);
-    static const int deps[] = { MONGOURI_OPT_PROXYPORT, MONGOURI_OPT_PROXYUSERNAME,
-                                MONGOURI_OPT_PROXYPASSWORD };
+    static const int deps[] = {MONGOURI_OPT_PROXYPORT, MONGOURI_OPT_PROXYUSERNAME,
+                               MONGOURI_OPT_PROXYPASSWORD};
 
-    if ((uri->present & (MONGOURI__BIT(MONGOURI_OPT_PROXYHOST) | MONGOURI__BIT(MONGOURI_OPT_PROXYPORT) |
-                         MONGOURI__BIT(MONGOURI_OPT_PROXYUSERNAME) |
-                         MONGOURI__BIT(MONGOURI_OPT_PROXYPASSWORD))) == 0)
+    if ((uri->present &
+         (MONGOURI__BIT(MONGOURI_OPT_PROXYHOST) | MONGOURI__BIT(MONGOURI_OPT_PROXYPORT) |
+          MONGOURI__BIT(MONGOURI_OPT_PROXYUSERNAME) | MONGOURI__BIT(MONGOURI_OPT_PROXYPASSWORD))) ==
+        0)
         return MONGOURI_OK;
 
     if (!host->present) {
@@ -319,8 +323,8 @@ static mongouri_status auth_error(mongouri_uri *uri, mongouri_error *err, const 
     const mongouri__value *mech = OPT(uri, AUTHMECHANISM);
 
     if (mech->present)
-        return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                            MONGOURI_OPT_AUTHMECHANISM, msg, arg);
+        return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHMECHANISM,
+                            msg, arg);
     {
         char m[256];
         snprintf(m, sizeof m, msg, arg);
@@ -358,16 +362,18 @@ static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const
             char m[160];
             /* as the tokenizer reads the value: all after a secret item is secret */
             if (after_secret)
-                snprintf(m, sizeof m, "authMechanismProperties: a property after a secret one is "
-                         "not a property of %s", mech);
+                snprintf(m, sizeof m,
+                         "authMechanismProperties: a property after a secret one is "
+                         "not a property of %s",
+                         mech);
             else
                 snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
                          uri->props[i].key, mech);
             return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                 MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
         }
-        after_secret = after_secret ||
-                       mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
+        after_secret =
+            after_secret || mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
     }
     return MONGOURI_OK;
 }
@@ -380,14 +386,14 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
     const char *m = mech->set ? mech->v.s : NULL;
     const char *user = uri->username;
     bool external;
-    static const char *const gssapi_props[] = { "SERVICE_NAME", "CANONICALIZE_HOST_NAME",
-                                                "SERVICE_REALM", "SERVICE_HOST", NULL };
-    static const char *const canon_values[] = { "true", "false", "none", "forward",
-                                                "forwardAndReverse", NULL };
-    static const char *const aws_props[] = { "AWS_SESSION_TOKEN", NULL };
-    static const char *const oidc_props[] = { "ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS",
-                                              NULL };
-    static const char *const oidc_envs[] = { "test", "azure", "gcp", "k8s", NULL };
+    static const char *const gssapi_props[] = {"SERVICE_NAME", "CANONICALIZE_HOST_NAME",
+                                               "SERVICE_REALM", "SERVICE_HOST", NULL};
+    static const char *const canon_values[] = {
+        "true", "false", "none", "forward", "forwardAndReverse", NULL};
+    static const char *const aws_props[] = {"AWS_SESSION_TOKEN", NULL};
+    static const char *const oidc_props[] = {"ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS",
+                                             NULL};
+    static const char *const oidc_envs[] = {"test", "azure", "gcp", "k8s", NULL};
     mongouri_status rc;
 
     uri->has_credential = uri->has_userinfo || m != NULL;
@@ -402,9 +408,8 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
                              strcmp(m, "MONGODB-AWS") == 0 || strcmp(m, "MONGODB-OIDC") == 0);
     if (external) {
         if (src->set && strcmp(src->v.s, "$external") != 0)
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHSOURCE, "authSource must be $external for %s",
-                                m);
+            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHSOURCE,
+                                "authSource must be $external for %s", m);
         uri->auth_source = "$external";
     } else if (src->set) {
         uri->auth_source = src->v.s;
@@ -417,8 +422,7 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
     if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0 ||
         strcmp(m, "GSSAPI") == 0) {
         if (user == NULL || user[0] == '\0') {
-            rc = auth_error(uri, err, "%s needs a user name",
-                            m != NULL ? m : "authentication");
+            rc = auth_error(uri, err, "%s needs a user name", m != NULL ? m : "authentication");
             mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host, or remove the '@'");
             return rc;
         }
@@ -462,13 +466,12 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
         if (uri->gssapi_service_name != NULL) {
             const char *sn = prop(uri->props, uri->nprops, "SERVICE_NAME");
             if (sn != NULL && strcmp(sn, uri->gssapi_service_name) != 0) {
-                mongouri__error_set(err, MONGOURI_E_CONFLICT, MONGOURI_D_AUTH, "gssapiServiceName",
-                                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset
-                                                                              : -1,
-                                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length
-                                                                              : 0,
-                                    "gssapiServiceName and the SERVICE_NAME of "
-                                    "authMechanismProperties name different services");
+                mongouri__error_set(
+                    err, MONGOURI_E_CONFLICT, MONGOURI_D_AUTH, "gssapiServiceName",
+                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
+                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
+                    "gssapiServiceName and the SERVICE_NAME of "
+                    "authMechanismProperties name different services");
                 mongouri__error_hint(err, "keep only authMechanismProperties=SERVICE_NAME:...");
                 if (err != NULL)
                     err->source = (mongouri_source)uri->gssapi_source;
@@ -476,16 +479,15 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
             }
         }
         if (prop(uri->props, uri->nprops, "SERVICE_NAME") == NULL) {
-            mongouri__kv *np = mongouri__arena_alloc(&uri->arena,
-                                                     (uri->nprops + 1) * sizeof *np);
+            mongouri__kv *np = mongouri__arena_alloc(&uri->arena, (uri->nprops + 1) * sizeof *np);
             if (np == NULL)
                 return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
                                            "out of memory");
             if (uri->nprops > 0)
                 memcpy(np, uri->props, uri->nprops * sizeof *np);
             np[uri->nprops].key = "SERVICE_NAME";
-            np[uri->nprops].value = uri->gssapi_service_name != NULL ? uri->gssapi_service_name
-                                                                     : "mongodb";
+            np[uri->nprops].value =
+                uri->gssapi_service_name != NULL ? uri->gssapi_service_name : "mongodb";
             uri->props = np;
             uri->nprops++;
         }
@@ -493,14 +495,15 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
     }
     if (strcmp(m, "MONGODB-X509") == 0) {
         if (uri->password != NULL)
-            return auth_error(uri, err, "%s takes no password: the certificate authenticates",
-                              m);
+            return auth_error(uri, err, "%s takes no password: the certificate authenticates", m);
         return check_props(uri, err, m, NULL);
     }
     if (strcmp(m, "MONGODB-AWS") == 0) {
         if (user != NULL || uri->password != NULL) {
-            rc = auth_error(uri, err, "%s takes no user name or password in the connection "
-                                      "string", m);
+            rc = auth_error(uri, err,
+                            "%s takes no user name or password in the connection "
+                            "string",
+                            m);
             mongouri__error_hint(err, "give AWS credentials through the environment or the "
                                       "driver's credential provider");
             return rc;
@@ -508,7 +511,8 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
         if (prop(uri->props, uri->nprops, "AWS_SESSION_TOKEN") != NULL)
             return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                 MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
-                                "AWS_SESSION_TOKEN may not be given as an option: the driver's AWS credential provider supplies it");
+                                "AWS_SESSION_TOKEN may not be given as an option: the driver's AWS "
+                                "credential provider supplies it");
         return check_props(uri, err, m, aws_props);
     }
     /* MONGODB-OIDC */
@@ -529,8 +533,10 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
         if (env == NULL && props->present && !props->set)
             return MONGOURI_OK;
         if (env == NULL)
-            return auth_error(uri, err, "%s needs ENVIRONMENT in authMechanismProperties (test, "
-                                        "azure, gcp or k8s)", m);
+            return auth_error(uri, err,
+                              "%s needs ENVIRONMENT in authMechanismProperties (test, "
+                              "azure, gcp or k8s)",
+                              m);
         if (!one_of(env, oidc_envs))
             return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                 MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
@@ -597,16 +603,17 @@ void mongouri__tls_normalize(mongouri_uri *uri)
         if (!(mongouri__options[i].info.flags & MONGOURI_OPTION_TLS) || !v->set)
             continue;
         /* keyword options first, then the earliest in the URI */
-        if (first < 0 || (v->source == MONGOURI_SOURCE_KEYWORD &&
-                          mongouri__val(uri, first)->source != MONGOURI_SOURCE_KEYWORD) ||
-            (v->source == mongouri__val(uri, first)->source && v->offset < mongouri__val(uri, first)->offset))
+        if (first < 0 ||
+            (v->source == MONGOURI_SOURCE_KEYWORD &&
+             mongouri__val(uri, first)->source != MONGOURI_SOURCE_KEYWORD) ||
+            (v->source == mongouri__val(uri, first)->source &&
+             v->offset < mongouri__val(uri, first)->offset))
             first = i;
     }
 
     if (tls->set) {
         t->enabled = tls->v.b;
-        set_field(t, MONGOURI_TLS_ENABLED, (mongouri_source)tls->source,
-                  detail_of(tls));
+        set_field(t, MONGOURI_TLS_ENABLED, (mongouri_source)tls->source, detail_of(tls));
     } else if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
         t->enabled = true;
         set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_IMPLIED, "implied by mongodb+srv");
@@ -662,19 +669,15 @@ void mongouri__tls_normalize(mongouri_uri *uri)
         set_field(t, MONGOURI_TLS_REVOCATION, MONGOURI_SOURCE_IMPLIED, "implied by tlsCRLFile");
     } else if (is_true(crc)) {
         t->revocation = MONGOURI_REVOCATION_NONE;
-        set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source,
-                  detail_of(crc));
+        set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source, detail_of(crc));
     } else if (is_true(ocsp)) {
         t->revocation = MONGOURI_REVOCATION_OCSP_STAPLE_ONLY;
-        set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source,
-                  detail_of(ocsp));
+        set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source, detail_of(ocsp));
     } else {
         t->revocation = MONGOURI_REVOCATION_OCSP;
         if (crc->set)
-            set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source,
-                      detail_of(crc));
+            set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source, detail_of(crc));
         else if (ocsp->set)
-            set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source,
-                      detail_of(ocsp));
+            set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source, detail_of(ocsp));
     }
 }

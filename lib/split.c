@@ -43,8 +43,7 @@ void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__spl
         }
         hend = (size_t)(qm - t);
     }
-    for (size_t i = start; (at = memchr(t + i, '@', hend - i)) != NULL;
-         i = (size_t)(at - t) + 1) {
+    for (size_t i = start; (at = memchr(t + i, '@', hend - i)) != NULL; i = (size_t)(at - t) + 1) {
         out->has_userinfo = true;
         out->at = (size_t)(at - t);
     }
@@ -90,9 +89,8 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
 static bool says_secret(const char *k, size_t n)
 {
     /* "pass" also covers a cut or misspelled password (keyPass, passw0rd) */
-    return contains_ci(k, n, "pass") || contains_ci(k, n, "secret") ||
-           contains_ci(k, n, "token") || contains_ci(k, n, "pwd") ||
-           contains_ci(k, n, "cred");
+    return contains_ci(k, n, "pass") || contains_ci(k, n, "secret") || contains_ci(k, n, "token") ||
+           contains_ci(k, n, "pwd") || contains_ci(k, n, "cred");
 }
 
 int mongouri__key_kind(const char *k, size_t n)
@@ -138,8 +136,7 @@ bool mongouri__property_secret(const char *k, size_t n)
         return false;
     return contains_ci(k, n, "session") || contains_ci(k, n, "token") ||
            contains_ci(k, n, "secret") || contains_ci(k, n, "password") ||
-           contains_ci(k, n, "aws_") ||
-           mongouri__edit_distance(k, n, "AWS_SESSION_TOKEN", 4) <= 4;
+           contains_ci(k, n, "aws_") || mongouri__edit_distance(k, n, "AWS_SESSION_TOKEN", 4) <= 4;
 }
 
 /* Length of the separator `ch` (raw, or as %XX when `esc`) at v[i], or 0. */
@@ -158,8 +155,8 @@ static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *esc
  * The value of an item whose name is a secret one, or a near miss of it (the
  * whole item when it has no ':'), is secret, and so is everything after it.
  */
-bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc,
-                              mongouri__span_fn fn, void *ctx)
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mongouri__span_fn fn,
+                              void *ctx)
 {
     size_t i = 0;
 
@@ -206,8 +203,8 @@ static bool name_char(char ch)
            ch == '_';
 }
 
-bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base,
-                          bool esc, mongouri__span_fn fn, void *ctx)
+bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base, bool esc,
+                          mongouri__span_fn fn, void *ctx)
 {
     int kind = mongouri__key_kind(k, kn);
 
@@ -273,7 +270,7 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
     const char *se = find_scheme_end(t, len);
     size_t p = se != NULL ? (size_t)(se - t) : 0;
     mongouri__split sp;
-    reach r = { user_fn, user_ctx, 0 };
+    reach r = {user_fn, user_ctx, 0};
     mongouri__span_fn fn = reach_cb;
     void *ctx = &r;
 
@@ -343,8 +340,8 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
             if (vstart < amp && !fn(ctx, vstart, amp))
                 return false;
         } else if ((e != NULL || eq > i) &&
-                   !mongouri__pair_spans(t + i, eq - i, t + vstart, amp - vstart, vstart, true,
-                                         fn, ctx)) {
+                   !mongouri__pair_spans(t + i, eq - i, t + vstart, amp - vstart, vstart, true, fn,
+                                         ctx)) {
             return false;
         }
         i = amp + 1;

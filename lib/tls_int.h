@@ -34,7 +34,7 @@ typedef struct mongouri__tls_ctx_state {
     bool verify_certificates;
     bool verify_hostnames;
     bool has_client_certificate;
-    char *ca_file;  /* copies, for hints; NULL when not given */
+    char *ca_file; /* copies, for hints; NULL when not given */
     char *crl_file;
     char *verify_certificates_source; /* "URI option tlsInsecure", ... */
     char *verify_hostnames_source;
@@ -75,7 +75,7 @@ typedef struct mongouri__tls_ssl_state {
     /* OCSP or CRL outcome. */
     mongouri__rev_outcome rev;
     mongouri_tls_revocation_source rev_source;
-    int rev_reason;          /* OCSP_REVOKED_STATUS_*, -1 when none */
+    int rev_reason; /* OCSP_REVOKED_STATUS_*, -1 when none */
     bool staple_received;
     char rev_detail[256];
 
@@ -112,8 +112,8 @@ typedef enum mongouri__net_state {
     MONGOURI__NET_CONNECT,
     MONGOURI__NET_SEND,
     MONGOURI__NET_RECEIVE,
-    MONGOURI__NET_DONE,   /* finished: response received, or connected (connect-only) */
-    MONGOURI__NET_FAILED  /* `error` says why */
+    MONGOURI__NET_DONE,  /* finished: response received, or connected (connect-only) */
+    MONGOURI__NET_FAILED /* `error` says why */
 } mongouri__net_state;
 
 /*
@@ -127,11 +127,11 @@ typedef struct mongouri__net_job {
     char port[8];
     const unsigned char *request; /* borrowed; NULL = connect only */
     size_t request_len;
-    size_t response_max;          /* cap on the response size */
+    size_t response_max; /* cap on the response size */
     /* out */
     mongouri__net_state state;
-    int fd;                       /* connect-only: the connected socket; else -1 */
-    unsigned char *response;      /* malloc'ed; freed by mongouri__net_job_clear */
+    int fd;                  /* connect-only: the connected socket; else -1 */
+    unsigned char *response; /* malloc'ed; freed by mongouri__net_job_clear */
     size_t response_len;
     char error[160];
     /* private */

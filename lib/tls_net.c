@@ -106,8 +106,7 @@ static void job_connect_next(mongouri__net_job *job)
             job->state = MONGOURI__NET_CONNECT;
             return;
         }
-        snprintf(job->last_connect_error, sizeof job->last_connect_error, "%s",
-                 strerror(errno));
+        snprintf(job->last_connect_error, sizeof job->last_connect_error, "%s", strerror(errno));
         close(fd);
         job->fd = -1;
     }
@@ -145,7 +144,6 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
     job_connect_next(job);
 }
 
-
 /* Numeric hosts resolve at once; names go to c-ares (channel made on demand). */
 /* "localhost", "LOCALHOST.", "db.localhost": names RFC 6761 reserves for loopback. */
 static bool is_localhost(const char *host)
@@ -177,7 +175,7 @@ static void job_start(mongouri__net_job *job, ares_channel *ch, int budget_ms)
     if (is_localhost(job->host)) {
         /* RFC 6761: localhost names are the loopback addresses, with or
          * without /etc/hosts and whatever the DNS servers say. */
-        static const char *const loopback[] = { "127.0.0.1", "::1" };
+        static const char *const loopback[] = {"127.0.0.1", "::1"};
         for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
             if (getaddrinfo(loopback[i], job->port, &hints, &res) == 0) {
                 for (ai = res; ai != NULL; ai = ai->ai_next)
@@ -232,16 +230,15 @@ static void job_io(mongouri__net_job *job, short revents)
         }
         if (soerr == 0)
             soerr = ECONNREFUSED;
-        snprintf(job->last_connect_error, sizeof job->last_connect_error, "%s",
-                 strerror(soerr));
+        snprintf(job->last_connect_error, sizeof job->last_connect_error, "%s", strerror(soerr));
         close(job->fd);
         job->fd = -1;
         job_connect_next(job);
         return;
     }
     if (job->state == MONGOURI__NET_SEND) {
-        ssize_t w = send(job->fd, job->request + job->sent, job->request_len - job->sent,
-                         MSG_NOSIGNAL);
+        ssize_t w =
+            send(job->fd, job->request + job->sent, job->request_len - job->sent, MSG_NOSIGNAL);
 
         if (w < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -274,8 +271,8 @@ static void job_io(mongouri__net_job *job, short revents)
             job->response = p;
             job->response_cap = cap;
         }
-        r = recv(job->fd, job->response + job->response_len,
-                 job->response_cap - job->response_len, 0);
+        r = recv(job->fd, job->response + job->response_len, job->response_cap - job->response_len,
+                 0);
         if (r < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 job_fail(job, "cannot read from %s: %s", job->host, strerror(errno));
@@ -386,9 +383,9 @@ void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
                 job_io(&jobs[owner[i]], pfd[i].revents);
             } else {
                 ares_socket_t r = (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) != 0
-                                      ? pfd[i].fd : ARES_SOCKET_BAD;
-                ares_socket_t w = (pfd[i].revents & POLLOUT) != 0 ? pfd[i].fd
-                                                                  : ARES_SOCKET_BAD;
+                                      ? pfd[i].fd
+                                      : ARES_SOCKET_BAD;
+                ares_socket_t w = (pfd[i].revents & POLLOUT) != 0 ? pfd[i].fd : ARES_SOCKET_BAD;
 
                 ares_process_fd(ch, r, w);
             }
@@ -398,12 +395,11 @@ void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
     }
 
     for (i = 0; i < n; i++) {
-        static const char *const what[] = { "resolving", "connecting to", "sending to",
-                                             "waiting for the answer of" };
+        static const char *const what[] = {"resolving", "connecting to", "sending to",
+                                           "waiting for the answer of"};
 
         if (job_running(&jobs[i]))
-            job_fail(&jobs[i], "deadline passed while %s %s", what[jobs[i].state],
-                     jobs[i].host);
+            job_fail(&jobs[i], "deadline passed while %s %s", what[jobs[i].state], jobs[i].host);
     }
     if (ch != NULL)
         ares_destroy(ch);

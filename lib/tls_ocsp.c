@@ -18,7 +18,7 @@
 #include "tls_int.h"
 
 #define OCSP_MAX_RESPONDERS 8
-#define OCSP_SKEW_SECONDS 300L   /* tolerated clock skew for thisUpdate */
+#define OCSP_SKEW_SECONDS 300L                /* tolerated clock skew for thisUpdate */
 #define OCSP_MAX_AGE_SECONDS (7L * 24 * 3600) /* an answer without nextUpdate */
 #define OCSP_RESPONSE_MAX (256 * 1024)
 #define TLS_FEATURE_STATUS_REQUEST 5
@@ -26,9 +26,9 @@
 const char *mongouri__crl_reason_name(int reason)
 {
     static const char *const names[] = {
-        "unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
-        "superseded", "cessationOfOperation", "certificateHold", "(unused)",
-        "removeFromCRL", "privilegeWithdrawn", "aACompromise",
+        "unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
+        "superseded",    "cessationOfOperation", "certificateHold", "(unused)",
+        "removeFromCRL", "privilegeWithdrawn",   "aACompromise",
     };
 
     if (reason >= 0 && (size_t)reason < sizeof names / sizeof names[0])
@@ -43,7 +43,7 @@ const char *mongouri__crl_reason_name(int reason)
 typedef struct cache_entry {
     unsigned char *key; /* DER of the SHA-1 CertID */
     int key_len;
-    int status;         /* V_OCSP_CERTSTATUS_GOOD or _REVOKED */
+    int status; /* V_OCSP_CERTSTATUS_GOOD or _REVOKED */
     int reason;
     time_t this_update;
     time_t next_update;
@@ -103,8 +103,7 @@ static ptrdiff_t cache_find(mongouri__ocsp_cache *c, const unsigned char *key, i
 }
 
 /* A valid entry (thisUpdate <= now < nextUpdate) for `key`: true and its fields. */
-static bool cache_get(mongouri__ocsp_cache *c, const unsigned char *key, int len,
-                      cache_entry *out)
+static bool cache_get(mongouri__ocsp_cache *c, const unsigned char *key, int len, cache_entry *out)
 {
     time_t now = time(NULL);
     ptrdiff_t i;
@@ -131,8 +130,7 @@ static bool cache_get(mongouri__ocsp_cache *c, const unsigned char *key, int len
 
 /* Remember a conclusive answer that has a nextUpdate in the future. */
 static void cache_put(mongouri__ocsp_cache *c, const unsigned char *key, int len, int status,
-                      int reason, time_t this_update, time_t next_update,
-                      const char *revoked_at)
+                      int reason, time_t this_update, time_t next_update, const char *revoked_at)
 {
     time_t now = time(NULL);
     cache_entry *e;
@@ -184,12 +182,12 @@ out:
 /* ------------------------------------------------------------------------ */
 
 typedef struct ocsp_answer {
-    int status;           /* V_OCSP_CERTSTATUS_*, -1 when the response is unusable */
-    int reason;           /* OCSP_REVOKED_STATUS_* */
+    int status; /* V_OCSP_CERTSTATUS_*, -1 when the response is unusable */
+    int reason; /* OCSP_REVOKED_STATUS_* */
     time_t this_update;
-    time_t next_update;   /* 0 when the response has none */
+    time_t next_update; /* 0 when the response has none */
     char revoked_at[32];
-    char problem[160];    /* why it is unusable */
+    char problem[160]; /* why it is unusable */
 } ocsp_answer;
 
 static time_t wall_time(const ASN1_GENERALIZEDTIME *t)
@@ -215,11 +213,11 @@ static void last_error_text(char *buf, size_t cap)
  * OCSP_basic_verify does: first in `chain`, then among the response's own
  * certificates. NULL when neither holds it.
  */
-static X509 *find_signer(OCSP_BASICRESP *bs, STACK_OF(X509) *chain)
+static X509 *find_signer(OCSP_BASICRESP *bs, STACK_OF(X509) * chain)
 {
     const ASN1_OCTET_STRING *key_hash = NULL;
     const X509_NAME *name = NULL;
-    const STACK_OF(X509) *lists[2];
+    const STACK_OF(X509) * lists[2];
     int l, i;
 
     if (!OCSP_resp_get0_id(bs, &key_hash, &name))
@@ -263,8 +261,8 @@ static const char *signer_not_authorized(OCSP_BASICRESP *bs, X509 *signer, X509 
     const OCSP_RESPDATA *tbs = OCSP_resp_get0_respdata(bs);
 
     if (pkey == NULL || ca_key == NULL || alg == NULL || sig == NULL || tbs == NULL ||
-        ASN1_item_verify(ASN1_ITEM_rptr(OCSP_RESPDATA), (X509_ALGOR *)alg,
-                         (ASN1_BIT_STRING *)sig, (void *)tbs, pkey) != 1)
+        ASN1_item_verify(ASN1_ITEM_rptr(OCSP_RESPDATA), (X509_ALGOR *)alg, (ASN1_BIT_STRING *)sig,
+                         (void *)tbs, pkey) != 1)
         return "the signature does not verify with the responder's key";
     if (X509_NAME_cmp(X509_get_subject_name(signer), X509_get_subject_name(issuer)) == 0 &&
         EVP_PKEY_eq(pkey, ca_key) == 1)
@@ -286,7 +284,7 @@ static const char *signer_not_authorized(OCSP_BASICRESP *bs, X509 *signer, X509 
  * sign without putting its certificate in the response. Fills `ans`.
  */
 static void check_response(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *leaf, X509 *issuer,
-                           STACK_OF(X509) *chain, X509_STORE *store, ocsp_answer *ans)
+                           STACK_OF(X509) * chain, X509_STORE *store, ocsp_answer *ans)
 {
     OCSP_BASICRESP *bs = NULL;
     X509 *signer;
@@ -398,7 +396,7 @@ static bool must_staple(X509 *leaf)
 
 typedef struct responder {
     char url[256];
-    unsigned char *http;  /* the HTTP request */
+    unsigned char *http; /* the HTTP request */
     size_t http_len;
     char problem[160];
 } responder;
@@ -408,10 +406,10 @@ typedef struct fetch {
     mongouri__net_job *jobs;
     OCSP_REQUEST *req;
     X509 *leaf, *issuer;
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
     X509_STORE *store;
-    ocsp_answer answer;   /* the first conclusive one */
-    int winner;           /* index of its responder, -1 */
+    ocsp_answer answer; /* the first conclusive one */
+    int winner;         /* index of its responder, -1 */
 } fetch;
 
 static const char *find_header(const char *head, size_t len, const char *name)
@@ -473,8 +471,7 @@ static bool on_answer(mongouri__net_job *job, void *arg)
     OCSP_RESPONSE *resp;
     ocsp_answer ans;
 
-    body = http_body(job->response, job->response_len, &body_len, r->problem,
-                     sizeof r->problem);
+    body = http_body(job->response, job->response_len, &body_len, r->problem, sizeof r->problem);
     if (body == NULL)
         return false;
     resp = d2i_OCSP_RESPONSE(NULL, &body, (long)body_len);
@@ -512,10 +509,9 @@ static void append_problem(char *out, size_t cap, const char *url, const char *p
  * answer wins. `ans->status` stays -1 when nothing conclusive came back
  * before the deadline, and `summary` lists what each responder did.
  */
-static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) *chain,
-                             X509_STORE *store, int timeout_ms, ocsp_answer *ans,
-                             char *winner_url, size_t winner_cap, char *summary,
-                             size_t summary_cap)
+static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) * chain, X509_STORE *store,
+                             int timeout_ms, ocsp_answer *ans, char *winner_url, size_t winner_cap,
+                             char *summary, size_t summary_cap)
 {
     STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(leaf);
     unsigned char *der = NULL;
@@ -567,19 +563,20 @@ static void query_responders(X509 *leaf, X509 *issuer, STACK_OF(X509) *chain,
             size_t hl = strlen(host);
 
             /* OSSL_HTTP_parse_url keeps the brackets of an IPv6 literal. */
-            head_len = snprintf(head, sizeof head,
-                                "POST %s%s%s HTTP/1.0\r\nHost: %s:%s\r\n"
-                                "Content-Type: application/ocsp-request\r\n"
-                                "Accept: application/ocsp-response\r\n"
-                                "Content-Length: %d\r\nConnection: close\r\n\r\n",
-                                path, has_query ? "?" : "", has_query ? query : "", host, port,
-                                der_len);
+            head_len =
+                snprintf(head, sizeof head,
+                         "POST %s%s%s HTTP/1.0\r\nHost: %s:%s\r\n"
+                         "Content-Type: application/ocsp-request\r\n"
+                         "Accept: application/ocsp-response\r\n"
+                         "Content-Length: %d\r\nConnection: close\r\n\r\n",
+                         path, has_query ? "?" : "", has_query ? query : "", host, port, der_len);
             if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
                 memmove(host, host + 1, hl - 2);
                 host[hl - 2] = '\0';
             }
             r->http = head_len > 0 && (size_t)head_len < sizeof head
-                          ? malloc((size_t)head_len + (size_t)der_len) : NULL;
+                          ? malloc((size_t)head_len + (size_t)der_len)
+                          : NULL;
             if (r->http == NULL) {
                 append_problem(summary, summary_cap, url, "cannot build the request");
             } else {
@@ -637,8 +634,8 @@ static void describe(mongouri__tls_ssl_state *st, const char *verdict, const cha
                      const ocsp_answer *ans)
 {
     if (ans != NULL && ans->status == V_OCSP_CERTSTATUS_REVOKED)
-        snprintf(st->rev_detail, sizeof st->rev_detail, "%s per %s (%s, since %s)", verdict,
-                 source, mongouri__crl_reason_name(ans->reason),
+        snprintf(st->rev_detail, sizeof st->rev_detail, "%s per %s (%s, since %s)", verdict, source,
+                 mongouri__crl_reason_name(ans->reason),
                  ans->revoked_at[0] != '\0' ? ans->revoked_at : "unknown time");
     else
         snprintf(st->rev_detail, sizeof st->rev_detail, "%s per %s", verdict, source);
@@ -764,8 +761,8 @@ int mongouri__ocsp_status_cb(SSL *ssl, void *arg)
             if (share < timeout_ms)
                 timeout_ms = share < 1 ? 1 : (int)share;
         }
-        query_responders(leaf, issuer, chain, store, timeout_ms, &ans, url,
-                         sizeof url, summary, sizeof summary);
+        query_responders(leaf, issuer, chain, store, timeout_ms, &ans, url, sizeof url, summary,
+                         sizeof summary);
         if (ans.status >= 0) {
             if (key_len > 0)
                 cache_put(cs->cache, key, key_len, ans.status, ans.reason, ans.this_update,

@@ -19,13 +19,13 @@ typedef struct ctx {
     mongouri_error *err;
     const char *text; /* the input */
     size_t len;
-    long srv_offset;  /* the SRV host in the input: where TXT errors point */
+    long srv_offset; /* the SRV host in the input: where TXT errors point */
     long srv_length;
     /* The secret ranges of the input (the tokenizer's), found on the first
      * message that would show input text; sorted and merged. */
     bool query_semicolon; /* the query holds a ';' (raw or %3B) somewhere */
     bool spans_ready;
-    bool spans_failed;   /* out of memory: every range counts as secret */
+    bool spans_failed; /* out of memory: every range counts as secret */
     size_t nspans, capspans;
     size_t (*spans)[2];
 } ctx;
@@ -38,7 +38,7 @@ static bool span_add(void *vc, size_t start, size_t end)
         return true;
     if (c->nspans == c->capspans) {
         size_t cap = c->capspans == 0 ? 8 : c->capspans * 2;
-        size_t (*grown)[2] = realloc(c->spans, cap * sizeof *grown);
+        size_t(*grown)[2] = realloc(c->spans, cap * sizeof *grown);
         if (grown == NULL)
             return false;
         c->spans = grown;
@@ -117,7 +117,7 @@ static mongouri_status nomem(mongouri_error *err)
                                "out of memory");
 }
 
-const mongouri__value mongouri__unset = { .offset = -1, .present_offset = -1 };
+const mongouri__value mongouri__unset = {.offset = -1, .present_offset = -1};
 
 mongouri__value *mongouri__slot(mongouri_uri *u, int id)
 {
@@ -128,9 +128,10 @@ mongouri__value *mongouri__slot(mongouri_uri *u, int id)
     if (u->nvals == u->capvals) {
         /* Values move when the array grows: callers hold no value pointer
          * across the creation of another. */
-        uint8_t cap = u->capvals == 0 ? 8 : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT
-                                                           ? MONGOURI_OPT__COUNT
-                                                           : u->capvals * 2);
+        uint8_t cap = u->capvals == 0
+                          ? 8
+                          : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT ? MONGOURI_OPT__COUNT
+                                                                           : u->capvals * 2);
         mongouri__value *grown = mongouri__arena_alloc(&u->arena, cap * sizeof *grown);
         if (grown == NULL)
             return NULL;
@@ -157,16 +158,15 @@ static bool is_secret(int id)
 /* ------------------------------------------------------------------------ */
 
 mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_diag code,
-                               const char *option, mongouri_source source, long offset,
-                               long length, const char *fmt, ...)
+                               const char *option, mongouri_source source, long offset, long length,
+                               const char *fmt, ...)
 {
     mongouri_error *w;
     va_list ap;
 
     if (uri->flags & MONGOURI_PARSE_STRICT) {
         if (err != NULL) {
-            mongouri__error_set(err, MONGOURI_E_OPTION, code, option, offset, length, "%s",
-                                "");
+            mongouri__error_set(err, MONGOURI_E_OPTION, code, option, offset, length, "%s", "");
             err->source = source;
             char *tail;
             va_start(ap, fmt);
@@ -244,8 +244,8 @@ static int parse_bool(const char *s, size_t n)
 
 static int parse_bool_other(const char *s, size_t n)
 {
-    static const char *const legacy_true[] = { "1", "yes", "y", "t" };
-    static const char *const legacy_false[] = { "0", "-1", "no", "n", "f" };
+    static const char *const legacy_true[] = {"1", "yes", "y", "t"};
+    static const char *const legacy_false[] = {"0", "-1", "no", "n", "f"};
 
     if (mongouri__ieq(s, n, "true"))
         return 1;
@@ -307,8 +307,8 @@ static bool valid_service_name(const char *s, size_t n)
 }
 
 static const char *const auth_properties[] = {
-    "SERVICE_NAME", "CANONICALIZE_HOST_NAME", "SERVICE_REALM", "SERVICE_HOST",
-    "AWS_SESSION_TOKEN", "ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS", NULL,
+    "SERVICE_NAME", "CANONICALIZE_HOST_NAME", "SERVICE_REALM", "SERVICE_HOST", "AWS_SESSION_TOKEN",
+    "ENVIRONMENT",  "TOKEN_RESOURCE",         "ALLOWED_HOSTS", NULL,
 };
 
 static const char *canonical_property(const char *k, size_t n)
@@ -368,7 +368,6 @@ static void show_value(ctx *c, const pair *p, char *buf, size_t cap, int id, con
         snprintf(buf, cap, "'%.*s'", (int)n, v);
 }
 
-
 static mongouri_status invalid_value(ctx *c, int id, const pair *p, const char *why)
 {
     char shown[64];
@@ -399,8 +398,8 @@ static size_t count_pieces(const char *v, size_t n, char sep)
 }
 
 /* Parse k:v,k:v into *out; false (with *bad set) when an element lacks ':'. */
-static mongouri_status parse_kv(ctx *c, char *v, size_t n, bool properties,
-                                mongouri__kv **out, size_t *count, bool *bad)
+static mongouri_status parse_kv(ctx *c, char *v, size_t n, bool properties, mongouri__kv **out,
+                                size_t *count, bool *bad)
 {
     size_t k = n == 0 ? 0 : count_pieces(v, n, ',');
     mongouri__kv *items;
@@ -465,8 +464,7 @@ static int rank(mongouri_source s)
  * Type the value of one option occurrence and store it. `slot` already
  * knows the occurrence is the winner; invalid values leave it unchanged.
  */
-static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
-                                   uint8_t spelling)
+static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias, uint8_t spelling)
 {
     const mongouri__optdef *def = &mongouri__options[id];
     mongouri__value *slot = mongouri__slot(c->uri, id);
@@ -532,8 +530,8 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             if (id == MONGOURI_OPT_AUTHMECHANISM) {
                 char shown[64];
                 show_value(c, p, shown, sizeof shown, id, v, n);
-                mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                    def->info.name, p->offset, p->length,
+                mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, def->info.name,
+                                    p->offset, p->length,
                                     "authMechanism %s is not a supported mechanism", shown);
                 mongouri__error_hint(c->err, "use one of %s", def->info.values);
                 if (c->err != NULL)
@@ -551,10 +549,9 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         size_t m = 0;
         char *s = v;
         if (k > MONGOURI_MAX_LIST_ITEMS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT,
-                                       def->info.name, p->offset, p->length,
-                                       "more than %u items in %s", MONGOURI_MAX_LIST_ITEMS,
-                                       def->info.name);
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, def->info.name,
+                                       p->offset, p->length, "more than %u items in %s",
+                                       MONGOURI_MAX_LIST_ITEMS, def->info.name);
         items = mongouri__arena_alloc(&c->uri->arena, k * sizeof *items);
         if (items == NULL)
             return nomem(c->err);
@@ -570,8 +567,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
                 show_value(c, p, shown, sizeof shown, id, s, len);
                 rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
                                     p->source, p->offset, p->length,
-                                    "%s: unknown compressor %s is ignored", def->info.name,
-                                    shown);
+                                    "%s: unknown compressor %s is ignored", def->info.name, shown);
                 if (rc != MONGOURI_OK)
                     return rc;
             } else {
@@ -597,8 +593,8 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         if (rc != MONGOURI_OK)
             return rc;
         if (bad) {
-            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
-                                p->source, p->offset, p->length,
+            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name, p->source,
+                                p->offset, p->length,
                                 "%s: every item must be KEY:value (a value cannot contain a "
                                 "comma); the option is ignored",
                                 def->info.name);
@@ -620,17 +616,17 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
         if (bad) {
             char shown[64];
             show_value(c, p, shown, sizeof shown, id, v, n);
-            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name,
-                                p->source, p->offset, p->length,
+            rc = mongouri__warn(c->uri, c->err, MONGOURI_D_INVALID_VALUE, def->info.name, p->source,
+                                p->offset, p->length,
                                 "readPreferenceTags: tag set %s is not key:value,key:value; it "
                                 "is ignored",
                                 shown);
             return rc;
         }
         if (have >= MONGOURI_MAX_TAG_SETS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT,
-                                       def->info.name, p->offset, p->length,
-                                       "more than %u readPreferenceTags", MONGOURI_MAX_TAG_SETS);
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, def->info.name,
+                                       p->offset, p->length, "more than %u readPreferenceTags",
+                                       MONGOURI_MAX_TAG_SETS);
         if (slot->set && have < slot->v.tags.cap) {
             sets = slot->v.tags.sets;
         } else {
@@ -654,8 +650,8 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             if (parse_int(v, n, &i) && i < 0) {
                 /* read/write-concern spec: a negative w is an error, not ignored */
                 mongouri_status e = mongouri__error_set(
-                    c->err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE, def->info.name,
-                    p->offset, p->length, "w=%s: a number of acknowledgements cannot be negative",
+                    c->err, MONGOURI_E_OPTION, MONGOURI_D_INVALID_VALUE, def->info.name, p->offset,
+                    p->length, "w=%s: a number of acknowledgements cannot be negative",
                     value_text(c, p));
                 mongouri__error_hint(c->err, "allowed: %s", def->info.values);
                 if (c->err != NULL)
@@ -705,8 +701,8 @@ static mongouri_status semicolon_check(ctx *c, const pair *p, const mongouri__ke
             mongouri__key next = mongouri__option_lookup(name, (size_t)(eq - name));
             if (next.id >= 0) {
                 mongouri_status rc = mongouri__warn(
-                    c->uri, c->err, MONGOURI_D_MALFORMED_OPTION,
-                    mongouri__options[k->id].info.name, p->source, p->offset, p->length,
+                    c->uri, c->err, MONGOURI_D_MALFORMED_OPTION, mongouri__options[k->id].info.name,
+                    p->source, p->offset, p->length,
                     "the value of %s contains ';%s=': ';' does not separate options, so %s is "
                     "part of the value",
                     k->spelled, next.spelled, next.spelled);
@@ -734,15 +730,15 @@ static mongouri_status apply_service_name(ctx *c, const pair *p, const mongouri_
                                  "replicaSet and loadBalanced may come from DNS");
         return txt_error(c, rc);
     }
-    rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, "gssapiServiceName",
-                        p->source, p->offset, (long)p->klen,
+    rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, "gssapiServiceName", p->source,
+                        p->offset, (long)p->klen,
                         "%s is deprecated; use authMechanismProperties=SERVICE_NAME:<name>",
                         k->spelled);
     if (rc != MONGOURI_OK)
         return rc;
     if (p->vlen == 0)
-        return mongouri__warn(uri, c->err, MONGOURI_D_EMPTY_VALUE, "gssapiServiceName",
-                              p->source, p->offset, p->length,
+        return mongouri__warn(uri, c->err, MONGOURI_D_EMPTY_VALUE, "gssapiServiceName", p->source,
+                              p->offset, p->length,
                               "gssapiServiceName has an empty value; the option is ignored");
     if (uri->gssapi_service_name != NULL) {
         if (rank(uri->gssapi_source) > rank(p->source))
@@ -795,8 +791,8 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         if (p->offset >= 0 && p->source == MONGOURI_SOURCE_URI &&
             secret_at(c, (size_t)p->offset, (size_t)p->offset + p->klen)) {
             /* the name lies where the tokenizer sees a secret: never shown */
-            rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, NULL, p->source,
-                                p->offset, (long)p->klen, "%s",
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, NULL, p->source, p->offset,
+                                (long)p->klen, "%s",
                                 "an unknown option is ignored (its name is not shown: it may "
                                 "hold a secret)");
             return rc;
@@ -804,10 +800,11 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         memcpy(key, p->key, kl);
         key[kl] = '\0';
         if (p->source == MONGOURI_SOURCE_TXT) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, key, -1,
-                                     0, "the TXT record sets '%s', which is not an option "
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, key, -1, 0,
+                                     "the TXT record sets '%s', which is not an option "
                                      "(only authSource, replicaSet and loadBalanced may come "
-                                     "from DNS)", key);
+                                     "from DNS)",
+                                     key);
             return txt_error(c, rc);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, key, p->source, p->offset,
@@ -833,19 +830,21 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         return nomem(c->err);
 
     if (p->source == MONGOURI_SOURCE_TXT && !(def->info.flags & MONGOURI_OPTION_TXT_ALLOWED)) {
-        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
-                                 def->info.name, -1, 0,
+        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, def->info.name,
+                                 -1, 0,
                                  "the TXT record sets %s; only authSource, replicaSet and "
                                  "loadBalanced may come from DNS%s",
-                                 k.spelled, k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
-                                                                        "changed by DNS)" : "");
+                                 k.spelled,
+                                 k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
+                                                            "changed by DNS)"
+                                                          : "");
         return txt_error(c, rc);
     }
 
     if (k.deprecated) {
-        rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, def->info.name,
-                            p->source, p->offset, (long)p->klen,
-                            "%s is deprecated; use %s", k.spelled, def->info.name);
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, def->info.name, p->source,
+                            p->offset, (long)p->klen, "%s is deprecated; use %s", k.spelled,
+                            def->info.name);
         if (rc != MONGOURI_OK)
             return rc;
     }
@@ -865,14 +864,14 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         !same_bool_text(slot->v.b ? "true" : "false", slot->v.b ? 4 : 5, p->val, p->vlen)) {
         /* tls and ssl must agree across keyword, URI and TXT too */
         const char *prev = slot->v.b ? "true" : "false";
-        rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
-                                 p->offset >= 0 ? p->offset : slot->offset,
-                                 p->offset >= 0 ? p->length : slot->length,
-                                 "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
-                                 "must have the same value",
-                                 k.spelled, value_text(c, p), p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
-                                 mongouri__key_spelled(slot->set_spelling), prev,
-                                 slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
+        rc = mongouri__error_set(
+            c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
+            p->offset >= 0 ? p->offset : slot->offset, p->offset >= 0 ? p->length : slot->length,
+            "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
+            "must have the same value",
+            k.spelled, value_text(c, p), p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
+            mongouri__key_spelled(slot->set_spelling), prev,
+            slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
         mongouri__error_hint(c->err, "keep one of them, or give both the same value");
         if (c->err != NULL)
             c->err->source = (mongouri_source)p->source;
@@ -889,37 +888,37 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
              * empty one is a warning like any other (below) */
             const char *prev = slot->v.b ? "true" : "false";
             if (!same_bool_text(prev, strlen(prev), p->val, p->vlen)) {
-                rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE,
-                                         "tls", p->offset, p->length,
-                                         "%s=%s contradicts the earlier %s=%s: every tls and ssl "
-                                         "option must have the same value",
-                                         k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : value_text(c, p),
-                                         mongouri__key_spelled(slot->spelling), prev);
+                rc = mongouri__error_set(
+                    c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls", p->offset,
+                    p->length,
+                    "%s=%s contradicts the earlier %s=%s: every tls and ssl "
+                    "option must have the same value",
+                    k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : value_text(c, p),
+                    mongouri__key_spelled(slot->spelling), prev);
                 mongouri__error_hint(c->err, "keep one of tls and ssl");
                 return rc;
             }
             /* agreeing repeats are silent, but a legacy form is still one */
             if (parse_bool(p->val, p->vlen) >= 2)
-                return mongouri__warn(uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, "tls", p->source,
-                                      p->offset, p->length,
-                                      "%s=%s is a deprecated boolean form; write %s=%s",
-                                      k.spelled, value_text(c, p), k.spelled,
-                                      parse_bool(p->val, p->vlen) == 2 ? "true" : "false");
+                return mongouri__warn(
+                    uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, "tls", p->source, p->offset, p->length,
+                    "%s=%s is a deprecated boolean form; write %s=%s", k.spelled, value_text(c, p),
+                    k.spelled, parse_bool(p->val, p->vlen) == 2 ? "true" : "false");
             return MONGOURI_OK;
         }
         if (def->info.type == MONGOURI_TYPE_TAGSETS || k.id == MONGOURI_OPT_TLS)
             return store_value(c, k.id, p, k.alias, k.index); /* tls: invalid, warned there */
         if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
-                                     def->info.name, p->offset, p->length,
-                                     "%s is given more than once", def->info.name);
+            rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY, def->info.name,
+                                     p->offset, p->length, "%s is given more than once",
+                                     def->info.name);
             mongouri__error_hint(c->err, "give each proxy option once");
             return rc;
         }
         if (slot->by_alias != k.alias && (k.deprecated || slot->by_alias)) {
             /* A deprecated alias beside its replacement: the replacement wins. */
-            rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name,
-                                p->source, p->offset, p->length,
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
+                                p->offset, p->length,
                                 "%s and its deprecated alias are both given; %s is used",
                                 def->info.name, def->info.name);
             if (rc != MONGOURI_OK || k.deprecated)
@@ -927,8 +926,8 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
             return store_value(c, k.id, p, k.alias, k.index);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
-                            p->offset, p->length, "%s is given more than once; the last value is used",
-                            def->info.name);
+                            p->offset, p->length,
+                            "%s is given more than once; the last value is used", def->info.name);
         if (rc != MONGOURI_OK)
             return rc;
     } else if (slot->set && def->info.type == MONGOURI_TYPE_TAGSETS) {
@@ -943,8 +942,8 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
 /* Splitting the connection string                                           */
 /* ------------------------------------------------------------------------ */
 
-static mongouri_status syntax(ctx *c, mongouri_diag code, size_t at, size_t len,
-                              const char *fmt, const char *arg)
+static mongouri_status syntax(ctx *c, mongouri_diag code, size_t at, size_t len, const char *fmt,
+                              const char *arg)
 {
     char msg[256];
 
@@ -984,14 +983,14 @@ static bool is_ipv4(const char *s, size_t n)
 
 /* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
 static const uint8_t host_ascii[256] = {
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
-        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
 /* Characters allowed in a host name: host_ascii and UTF-8 bytes. */
@@ -1009,8 +1008,7 @@ static mongouri_status bad_host_char(ctx *c, size_t at, unsigned char ch)
         snprintf(shown, sizeof shown, "0x%02x", ch);
     else
         snprintf(shown, sizeof shown, "'%c'", ch);
-    rc = syntax(c, MONGOURI_D_BAD_HOST, at, 1, "character %s is not allowed in a host name",
-                shown);
+    rc = syntax(c, MONGOURI_D_BAD_HOST, at, 1, "character %s is not allowed in a host name", shown);
     if (ch == ' ' || ch == '/')
         mongouri__error_hint(c->err, "percent-encode a unix socket path: "
                                      "%%2Ftmp%%2Fmongodb-27017.sock");
@@ -1026,8 +1024,8 @@ static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
         return syntax(c, MONGOURI_D_BAD_PORT, at - 1, 1, "%s", "a ':' must be followed by a port");
     for (size_t i = 0; i < n; i++) {
         if (!is_digit(s[i])) {
-            mongouri_status rc = syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
-                                        "the port is not a number");
+            mongouri_status rc =
+                syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s", "the port is not a number");
             mongouri__error_hint(c->err, "a port is 1 to 65535; an IPv6 address goes in "
                                          "brackets, [::1]:27017");
             return rc;
@@ -1057,8 +1055,8 @@ static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
  * and the drivers accept it) is allowed and not counted. Lengths are of the
  * decoded bytes; the error points at the offending label.
  */
-static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t hl,
-                                      const char *dec, size_t dlen)
+static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t hl, const char *dec,
+                                      size_t dlen)
 {
     size_t n = dlen > 1 && dec[dlen - 1] == '.' ? dlen - 1 : dlen;
     size_t start = 0, end = 0, from, to;
@@ -1072,11 +1070,14 @@ static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t h
         start = end;
         end = i + 1;
         if (i == start)
-            snprintf(msg, sizeof msg, "%s", "the host name has an empty label (a '.' at the "
+            snprintf(msg, sizeof msg, "%s",
+                     "the host name has an empty label (a '.' at the "
                      "start or two in a row)");
         else if (i - start > 63)
-            snprintf(msg, sizeof msg, "a label of the host name has %zu characters (1 to 63 "
-                     "allowed)", i - start);
+            snprintf(msg, sizeof msg,
+                     "a label of the host name has %zu characters (1 to 63 "
+                     "allowed)",
+                     i - start);
     }
     if (msg[0] == '\0' && n > 253) {
         /* the label that holds the 254th character */
@@ -1086,8 +1087,10 @@ static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t h
         while (end < n && dec[end] != '.')
             end++;
         end++;
-        snprintf(msg, sizeof msg, "the host name has %zu characters, longer than a DNS name "
-                 "(253)", n);
+        snprintf(msg, sizeof msg,
+                 "the host name has %zu characters, longer than a DNS name "
+                 "(253)",
+                 n);
     }
     if (msg[0] == '\0')
         return MONGOURI_OK;
@@ -1190,9 +1193,9 @@ static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h
                     return syntax(c, diag, at + bad, 1, "%s",
                                   diag == MONGOURI_D_BAD_ESCAPE
                                       ? "'%' must be followed by two hex digits in a host"
-                                      : diag == MONGOURI_D_BAD_UTF8
-                                            ? "the host name is not valid UTF-8"
-                                            : "the host decodes to an invalid byte");
+                                  : diag == MONGOURI_D_BAD_UTF8
+                                      ? "the host name is not valid UTF-8"
+                                      : "the host decodes to an invalid byte");
                 /* A unix socket path (percent-encoded '/') may hold any
                  * character; a host name only those of DNS names and UTF-8. */
                 if (memchr(dec, '/', dlen) == NULL) {
@@ -1276,11 +1279,16 @@ static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
             colon = i;
         } else if (ch == '@' || ch == '[' || ch == ']' || ch == '#' || ch == '?' || ch == ' ' ||
                    ch < 0x20 || ch == 0x7f) {
-            static const char *const names[] = { "@", "[", "]", "#", "?", "space" };
-            const char *what = ch == '@' ? names[0] : ch == '[' ? names[1] : ch == ']' ? names[2]
-                               : ch == '#' ? names[3] : ch == '?' ? names[4] : names[5];
+            static const char *const names[] = {"@", "[", "]", "#", "?", "space"};
+            const char *what = ch == '@'   ? names[0]
+                               : ch == '[' ? names[1]
+                               : ch == ']' ? names[2]
+                               : ch == '#' ? names[3]
+                               : ch == '?' ? names[4]
+                                           : names[5];
             rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1,
-                        "the %s contains an unescaped reserved character", colon == n ? "user name" : "password");
+                        "the %s contains an unescaped reserved character",
+                        colon == n ? "user name" : "password");
             if (ch == '@')
                 mongouri__error_hint(c->err, "percent-encode '@' in a user name or password as "
                                              "%%40");
@@ -1390,20 +1398,18 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
             continue;
         }
         if (++count > MONGOURI_MAX_OPTIONS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i,
-                                       0, "more than %u options", MONGOURI_MAX_OPTIONS);
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i, 0,
+                                       "more than %u options", MONGOURI_MAX_OPTIONS);
         {
             const char *e = memchr(c->text + i, '=', amp - i);
             eq = e != NULL ? (size_t)(e - c->text) : amp;
         }
         if (eq == amp) {
             mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
-            rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i,
-                        "option '%s' has no '=value'",
+            rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "option '%s' has no '=value'",
                         k.id >= 0 ? mongouri__options[k.id].info.name : "?");
             if (k.id < 0 && c->err != NULL)
-                snprintf(c->err->message, sizeof c->err->message,
-                         "an option has no '=value'");
+                snprintf(c->err->message, sizeof c->err->message, "an option has no '=value'");
             mongouri__error_hint(c->err, "write options as key=value, separated by '&'");
             return rc;
         }
@@ -1418,15 +1424,13 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
         if (!mongouri__pct_decode(c->text + eq + 1, amp - eq - 1, val, &p.vlen, &bad, &diag)) {
             mongouri__key k = mongouri__option_lookup(p.key, p.klen);
             c->uri->has_secret = true; /* a partly decoded value stays in the arena */
-            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, diag,
-                                     k.id >= 0 ? mongouri__options[k.id].info.name : NULL,
-                                     (long)(eq + 1 + bad), 1, "%s",
-                                     diag == MONGOURI_D_BAD_ESCAPE
-                                         ? "an option value has a '%' that is not followed by "
-                                           "two hex digits"
-                                         : diag == MONGOURI_D_NUL_BYTE
-                                               ? "an option value decodes to a NUL byte"
-                                               : "an option value decodes to invalid UTF-8");
+            rc = mongouri__error_set(
+                c->err, MONGOURI_E_SYNTAX, diag,
+                k.id >= 0 ? mongouri__options[k.id].info.name : NULL, (long)(eq + 1 + bad), 1, "%s",
+                diag == MONGOURI_D_BAD_ESCAPE ? "an option value has a '%' that is not followed by "
+                                                "two hex digits"
+                : diag == MONGOURI_D_NUL_BYTE ? "an option value decodes to a NUL byte"
+                                              : "an option value decodes to invalid UTF-8");
             if (diag == MONGOURI_D_BAD_ESCAPE)
                 mongouri__error_hint(c->err, "write a literal '%%' as %%25");
             return rc;
@@ -1548,7 +1552,8 @@ static mongouri_status parse_text(ctx *c)
         /* an empty label, which cannot be looked up, parse_host refused */
         if (h->port != 0) {
             const char *colon = memchr(s + h->offset, ':', (size_t)h->length);
-            rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)(colon - s), (size_t)(h->offset + h->length - (colon - s)), "%s",
+            rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)(colon - s),
+                        (size_t)(h->offset + h->length - (colon - s)), "%s",
                         "mongodb+srv:// takes no port: the ports come from the SRV records");
             return rc;
         }
@@ -1626,16 +1631,16 @@ static mongouri_status apply_txt(ctx *c, const char *txt)
                                        MONGOURI_MAX_OPTIONS);
         eq = strchr(s, '=');
         if (eq == NULL || eq == s) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1,
-                                     0, "the TXT record has an option without '=value'");
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1, 0,
+                                     "the TXT record has an option without '=value'");
             return txt_error(c, rc);
         }
         val = mongouri__arena_alloc(&c->uri->arena, strlen(eq + 1) + 1);
         if (val == NULL)
             return nomem(c->err);
         if (!mongouri__pct_decode(eq + 1, strlen(eq + 1), val, &vlen, &bad, &diag)) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1,
-                                     0, "the TXT record has a badly encoded value");
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1, 0,
+                                     "the TXT record has a badly encoded value");
             return txt_error(c, rc);
         }
         p.key = s;
@@ -1770,7 +1775,8 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     mongouri__tls_normalize(uri);
     if (srv != NULL)
         select_seeds(uri, srv);
-    if (kw != NULL && kw->n > 0 && (rc = mongouri__keywords_clone(&uri->keywords, kw)) != MONGOURI_OK) {
+    if (kw != NULL && kw->n > 0 &&
+        (rc = mongouri__keywords_clone(&uri->keywords, kw)) != MONGOURI_OK) {
         nomem(err);
         goto fail;
     }
@@ -1787,10 +1793,8 @@ mongouri_status mongouri_parse_options_init(mongouri_parse_options *opts, unsign
 {
     const mongouri_parse_options defaults = MONGOURI_PARSE_OPTIONS_INIT;
 
-    if (opts == NULL || version == 0 || version > MONGOURI_PARSE_OPTIONS_VERSION)
-        return MONGOURI_E_INVALID_ARG;
-    *opts = defaults;
-    return MONGOURI_OK;
+    return mongouri__opts_init(opts, &defaults, sizeof defaults, version,
+                               MONGOURI_PARSE_OPTIONS_VERSION);
 }
 
 /* `terminated`: text[0..len) is known to hold no NUL (it was measured by strnlen). */
@@ -1804,17 +1808,18 @@ static mongouri_status parse_checked(mongouri_uri **out, const char *text, size_
 
     mongouri__error_clear(err);
     if (out == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "out must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "out must not be NULL");
     *out = NULL;
     if (text == NULL)
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "text must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "text must not be NULL");
     if (opts != NULL) {
-        if (opts->version == 0 || opts->version > MONGOURI_PARSE_OPTIONS_VERSION)
-            return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL,
-                                       -1, 0, "mongouri_parse_options version %u is not "
-                                       "supported", opts->version);
+        mongouri_status rc = mongouri__opts_check("mongouri_parse_options", opts->version,
+                                                  MONGOURI_PARSE_OPTIONS_VERSION, err);
+
+        if (rc != MONGOURI_OK)
+            return rc;
         flags = opts->flags;
         kw = opts->keywords;
     }
@@ -1843,8 +1848,8 @@ mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *text,
         mongouri__error_clear(err);
         if (out != NULL)
             *out = NULL;
-        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1,
-                                   0, "text must not be NULL");
+        return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
+                                   "text must not be NULL");
     }
     return parse_checked(out, text, strnlen(text, MONGOURI_MAX_URI_LENGTH + 1), opts, err, true);
 }
@@ -1894,8 +1899,9 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
     if (rc == MONGOURI_OK)
         rc = parse_host(&c, 0, n, &h);
     if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
-        rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s", "an SRV target must be a host name, "
-                                                        "not an IP address");
+        rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s",
+                    "an SRV target must be a host name, "
+                    "not an IP address");
     mongouri__arena_free(&tmp.arena);
     return rc;
 }

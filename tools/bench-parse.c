@@ -391,9 +391,8 @@ static bool sb_fmt(sbuf *b, const char *fmt, unsigned long a)
 
 enum shape { S_HOSTS, S_TAGS, S_PASSWORD, S_REPEATED, S_UNKNOWN, S__COUNT };
 
-static const char *const shape_names[S__COUNT] = {
-    "hosts", "tag-sets", "password", "repeated-options", "unknown-options"
-};
+static const char *const shape_names[S__COUNT] = {"hosts", "tag-sets", "password",
+                                                  "repeated-options", "unknown-options"};
 
 /* One connection string of about `size` bytes (never more) in `shape`. */
 static bool generate(sbuf *b, enum shape shape, size_t size)
@@ -407,10 +406,12 @@ static bool generate(sbuf *b, enum shape shape, size_t size)
         if (!sb_add(b, "mongodb://", 10))
             return false;
         while (b->len + 120 < size) {
-            if (!sb_fmt(b, i == 0 ? "h%06lu.member-of-a-rather-large-replica-set-with-long"
-                                    "-names.datacenter-one.region-eu-west.example.com:27017"
-                                  : ",h%06lu.member-of-a-rather-large-replica-set-with-long"
-                                    "-names.datacenter-one.region-eu-west.example.com:27017", i))
+            if (!sb_fmt(b,
+                        i == 0 ? "h%06lu.member-of-a-rather-large-replica-set-with-long"
+                                 "-names.datacenter-one.region-eu-west.example.com:27017"
+                               : ",h%06lu.member-of-a-rather-large-replica-set-with-long"
+                                 "-names.datacenter-one.region-eu-west.example.com:27017",
+                        i))
                 return false;
             i++;
         }
@@ -439,8 +440,10 @@ static bool generate(sbuf *b, enum shape shape, size_t size)
         if (!sb_add(b, "mongodb://db.example.com/?appName=first", 39))
             return false;
         while (b->len + 130 < size) {
-            if (!sb_fmt(b, "&appName=service-%06lu-with-a-long-application-name-that-"
-                           "identifies-the-client-in-the-server-logs-and-in-the-profiler", i))
+            if (!sb_fmt(b,
+                        "&appName=service-%06lu-with-a-long-application-name-that-"
+                        "identifies-the-client-in-the-server-logs-and-in-the-profiler",
+                        i))
                 return false;
             i++;
         }
@@ -449,10 +452,12 @@ static bool generate(sbuf *b, enum shape shape, size_t size)
         if (!sb_add(b, "mongodb://db.example.com/?", 26))
             return false;
         while (b->len + 130 < size) {
-            if (!sb_fmt(b, i == 0 ? "customSetting%06lu=value-of-a-setting-that-this-library"
-                                    "-does-not-know-about-at-all-00000000000000000000000000"
-                                  : "&customSetting%06lu=value-of-a-setting-that-this-libra"
-                                    "ry-does-not-know-about-at-all-00000000000000000000000000", i))
+            if (!sb_fmt(b,
+                        i == 0 ? "customSetting%06lu=value-of-a-setting-that-this-library"
+                                 "-does-not-know-about-at-all-00000000000000000000000000"
+                               : "&customSetting%06lu=value-of-a-setting-that-this-libra"
+                                 "ry-does-not-know-about-at-all-00000000000000000000000000",
+                        i))
                 return false;
             i++;
         }
@@ -475,7 +480,7 @@ NOINLINE void measure_one(const char *text, size_t len, unsigned long iterations
 
 static int bench_linear(size_t max_bytes)
 {
-    sbuf b = { NULL, 0, 0 };
+    sbuf b = {NULL, 0, 0};
     int rc = 0;
 
     printf("max_bytes=%zu\n", max_bytes);
@@ -510,8 +515,8 @@ static int bench_linear(size_t max_bytes)
             ns = (now_ns() - t0) / (double)iterations;
             per_byte = ns / (double)b.len;
             printf("shape=%s bytes=%zu warnings=%zu iterations=%lu ns_per_uri=%.0f "
-                   "ns_per_byte=%.3f\n", shape_names[s], b.len, warnings, iterations, ns,
-                   per_byte);
+                   "ns_per_byte=%.3f\n",
+                   shape_names[s], b.len, warnings, iterations, ns, per_byte);
             fflush(stdout);
             if (size == 1024)
                 first = per_byte;
@@ -522,8 +527,8 @@ static int bench_linear(size_t max_bytes)
         /* Growth of the per-byte cost: ~1 means linear (16 KiB removes the
          * fixed cost that dominates 1 KiB). */
         printf("shape=%s ns_per_byte_1KiB=%.3f ns_per_byte_16KiB=%.3f ns_per_byte_max=%.3f "
-               "growth_max_vs_16KiB=%.2f\n", shape_names[s], first, mid, last,
-               mid > 0 ? last / mid : 0.0);
+               "growth_max_vs_16KiB=%.2f\n",
+               shape_names[s], first, mid, last, mid > 0 ? last / mid : 0.0);
     }
 out:
     free(b.p);

@@ -9,6 +9,7 @@
 #   test             the above, plus what tools/test.sh needs to run every
 #                    suite: Criterion, the openssl tool (test certificates),
 #                    dnsmasq (DNS tests), valgrind, clang (sanitizers, fuzzing),
+#                    clang-format (the layout check),
 #                    procps and iproute2, and libmongoc-dev (comparisons)
 #                    (about 96 MB more of downloads, 510 MB more on disk, most
 #                    of it clang/LLVM).
@@ -19,8 +20,8 @@ build_packages=(
   liburiparser-dev libcjson-dev libc-ares-dev libssl-dev
 )
 test_packages=(
-  openssl libcriterion-dev dnsmasq-base valgrind clang libclang-rt-14-dev procps iproute2
-  libmongoc-dev
+  openssl libcriterion-dev dnsmasq-base valgrind clang libclang-rt-14-dev clang-format procps
+  iproute2 libmongoc-dev
 )
 
 case ${1:-build} in

@@ -24,6 +24,14 @@ tally() { # $1: ctest log
   passed=$((passed + p)); failed=$((failed + f))
 }
 
+echo "== layout (clang-format --dry-run -Werror over lib, include and tools)"
+mapfile -t sources < <(find lib include/mongouri tools -name '*.[ch]' | sort)
+if clang-format --style=file --dry-run -Werror "${sources[@]}"; then
+  passed=$((passed + 1))
+else
+  echo "layout differs from .clang-format: run clang-format -i on the files above"; failed=$((failed + 1))
+fi
+
 jobs=$(nproc)
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT

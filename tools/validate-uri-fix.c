@@ -186,14 +186,14 @@ done:
 static const struct {
     const char *from, *to;
 } renames[] = {
-    { "sslCAFile", "tlsCAFile" },
-    { "sslPEMKeyFile", "tlsCertificateKeyFile" },
-    { "sslPEMKeyPassword", "tlsCertificateKeyFilePassword" },
-    { "sslCRLFile", "tlsCRLFile" },
-    { "ssl_ca_certs", "tlsCAFile" },
-    { "ssl_certfile", "tlsCertificateKeyFile" },
-    { "ssl_pem_passphrase", "tlsCertificateKeyFilePassword" },
-    { "ssl_crlfile", "tlsCRLFile" },
+    {"sslCAFile", "tlsCAFile"},
+    {"sslPEMKeyFile", "tlsCertificateKeyFile"},
+    {"sslPEMKeyPassword", "tlsCertificateKeyFilePassword"},
+    {"sslCRLFile", "tlsCRLFile"},
+    {"ssl_ca_certs", "tlsCAFile"},
+    {"ssl_certfile", "tlsCertificateKeyFile"},
+    {"ssl_pem_passphrase", "tlsCertificateKeyFilePassword"},
+    {"ssl_crlfile", "tlsCRLFile"},
 };
 
 static const char *rename_of(const char *key)
@@ -455,9 +455,9 @@ static void explain_options(fix *f, const mongouri_uri *uri, const char *text, c
             size_t used = 0;
             for (const UriQueryListA *q = p; q != NULL && used < sizeof values - 1; q = q->next)
                 if (mongouri_option_find(q->key) == info)
-                    used += (size_t)snprintf(values + used, sizeof values - used, "%s%s=%s",
-                                             used > 0 ? ", " : "", q->key,
-                                             shown(f, info, q->value));
+                    used +=
+                        (size_t)snprintf(values + used, sizeof values - used, "%s%s=%s",
+                                         used > 0 ? ", " : "", q->key, shown(f, info, q->value));
             REFUSE(f, "%s is given %zu times with different values (%s): keep the one you mean",
                    info->name, times, values);
             continue;
@@ -512,7 +512,7 @@ static size_t head_len(const char *s)
 
 int vu_fix(FILE *out, const vu_config *cfg, const char *input, size_t len)
 {
-    fix f = { .cfg = cfg };
+    fix f = {.cfg = cfg};
     char *text = NULL, *next, *written = NULL, *display = NULL;
     mongouri_uri *uri = NULL;
     mongouri_error err;
@@ -558,7 +558,8 @@ int vu_fix(FILE *out, const vu_config *cfg, const char *input, size_t len)
                        "percent-encoding");
     }
     if (f.nrefusals > 0) {
-        fprintf(out, "validate-uri: cannot fix this connection string without a choice of yours:\n");
+        fprintf(out,
+                "validate-uri: cannot fix this connection string without a choice of yours:\n");
         for (size_t i = 0; i < f.nrefusals; i++)
             fprintf(out, "  %s\n", f.refusals[i]);
         goto done;

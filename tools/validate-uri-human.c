@@ -222,8 +222,8 @@ static void fallback_hint(const char *input, const mongouri_error *err, char *bu
         break;
     case MONGOURI_D_BAD_USERINFO:
     case MONGOURI_D_BAD_ESCAPE:
-        if (err->offset >= 0 && (size_t)err->offset < ilen
-            && strchr("@:/?#[]%", input[err->offset]) != NULL) {
+        if (err->offset >= 0 && (size_t)err->offset < ilen &&
+            strchr("@:/?#[]%", input[err->offset]) != NULL) {
             char c = input[err->offset];
             snprintf(buf, size,
                      "a '%c' in the user name or password must be percent-encoded: "
@@ -236,12 +236,14 @@ static void fallback_hint(const char *input, const mongouri_error *err, char *bu
         }
         break;
     case MONGOURI_D_BAD_SCHEME:
-        snprintf(buf, size, "a connection string starts with mongodb:// (a list of hosts) "
-                            "or mongodb+srv:// (one DNS name)");
+        snprintf(buf, size,
+                 "a connection string starts with mongodb:// (a list of hosts) "
+                 "or mongodb+srv:// (one DNS name)");
         break;
     case MONGOURI_D_BAD_PORT:
-        snprintf(buf, size, "a port is a number from 1 to 65535; "
-                            "an IPv6 address goes in brackets, as in [::1]:27017");
+        snprintf(buf, size,
+                 "a port is a number from 1 to 65535; "
+                 "an IPv6 address goes in brackets, as in [::1]:27017");
         break;
     case MONGOURI_D_MALFORMED_OPTION:
         snprintf(buf, size, "write each option as key=value and separate options with &");
@@ -374,8 +376,7 @@ static void print_hosts(FILE *out, const vu_config *cfg, const vu_result *r)
         else if (port != 0)
             fprintf(out, ":%u  %s", (unsigned)port, mongouri_host_type_name(type));
         else
-            fprintf(out, ":%d (default port)  %s", VU_DEFAULT_PORT,
-                    mongouri_host_type_name(type));
+            fprintf(out, ":%d (default port)  %s", VU_DEFAULT_PORT, mongouri_host_type_name(type));
         if (mongouri_uri_host_source(uri, i) == MONGOURI_SOURCE_TXT)
             fputs("  from DNS SRV", out);
         fputc('\n', out);
@@ -486,13 +487,13 @@ static void print_credentials(FILE *out, const vu_config *cfg, const mongouri_ur
 }
 
 static const char *const tls_labels[MONGOURI_TLS__FIELDS] = {
-    "enabled", "CA file", "certificate/key file", "key password",
-    "CRL file", "verify certificates", "verify hostnames", "revocation",
+    "enabled",          "CA file",    "certificate/key file",
+    "key password",     "CRL file",   "verify certificates",
+    "verify hostnames", "revocation",
 };
 
 static void print_tls_row(FILE *out, const vu_config *cfg, const mongouri_tls_settings *tls,
-                          mongouri_tls_field f, const char *value, bool secret,
-                          const char *none)
+                          mongouri_tls_field f, const char *value, bool secret, const char *none)
 {
     char buf[64];
     int w;
@@ -567,22 +568,26 @@ static void print_tls(FILE *out, const vu_config *cfg, const mongouri_uri *uri)
         }
         fputs(".", out);
     } else {
-        fprintf(out, "\n  %sThe server's certificate is NOT checked: anyone on the network "
-                     "path can pose as the server.%s", sty(cfg, C_YELLOW), sty(cfg, C_RESET));
+        fprintf(out,
+                "\n  %sThe server's certificate is NOT checked: anyone on the network "
+                "path can pose as the server.%s",
+                sty(cfg, C_YELLOW), sty(cfg, C_RESET));
     }
     if (mongouri_tls_verify_hostnames(tls))
         fputs("\n  The certificate must name the host connected to.", out);
     else
-        fprintf(out, "\n  %sThe host name in the certificate is NOT checked.%s",
-                sty(cfg, C_YELLOW), sty(cfg, C_RESET));
+        fprintf(out, "\n  %sThe host name in the certificate is NOT checked.%s", sty(cfg, C_YELLOW),
+                sty(cfg, C_RESET));
     switch (mongouri_tls_revocation(tls)) {
     case MONGOURI_REVOCATION_OCSP:
         fputs("\n  Revocation: a stapled OCSP response, else the certificate's OCSP "
-              "responders; allowed when neither answers.", out);
+              "responders; allowed when neither answers.",
+              out);
         break;
     case MONGOURI_REVOCATION_OCSP_STAPLE_ONLY:
         fputs("\n  Revocation: only a stapled OCSP response; responders are never "
-              "contacted.", out);
+              "contacted.",
+              out);
         break;
     case MONGOURI_REVOCATION_CRL:
         fputs("\n  Revocation: the server's certificate is checked against the CRL in ", out);
@@ -598,7 +603,8 @@ static void print_tls(FILE *out, const vu_config *cfg, const mongouri_uri *uri)
         put_text(out, cert);
         fputs(mongouri_tls_certificate_key_file_password(tls) != NULL
                   ? " (its key is decrypted with the given password)."
-                  : ".", out);
+                  : ".",
+              out);
     }
     fputc('\n', out);
 }
@@ -606,8 +612,8 @@ static void print_tls(FILE *out, const vu_config *cfg, const mongouri_uri *uri)
 /* True for the options shown in the credentials or TLS sections instead. */
 static bool shown_elsewhere(const mongouri_option_info *info)
 {
-    static const char *const names[] = { "tls", "authMechanism", "authSource",
-                                         "authMechanismProperties" };
+    static const char *const names[] = {"tls", "authMechanism", "authSource",
+                                        "authMechanismProperties"};
 
     if ((info->flags & MONGOURI_OPTION_TLS) != 0)
         return true;
@@ -745,7 +751,8 @@ static void print_warnings(FILE *out, const vu_config *cfg, const vu_result *r)
     }
     if (!cfg->strict)
         fputs("  An unknown option or an invalid value is ignored; --strict turns every "
-              "warning\n  into an error.\n", out);
+              "warning\n  into an error.\n",
+              out);
 }
 
 /* The TXT options the resolution merged, "key=value, ..." on one row. */
@@ -757,8 +764,7 @@ static void print_txt_options(FILE *out, const vu_config *cfg, const mongouri_ur
     for (size_t k = 0; k < n; k++) {
         const mongouri_option_info *info = mongouri_option_at(k);
 
-        if (info == NULL
-            || mongouri_uri_option_source(resolved, info->name) != MONGOURI_SOURCE_TXT)
+        if (info == NULL || mongouri_uri_option_source(resolved, info->name) != MONGOURI_SOURCE_TXT)
             continue;
         if (txt > 0)
             fputs(", ", out);
@@ -847,8 +853,8 @@ static void print_resolution(FILE *out, const vu_config *cfg, const vu_result *r
         print_resolve_report(out, cfg, r);
     } else {
         /* No report (the resolver refused the arguments): say what was meant. */
-        if (mongouri_uri_get_string(uri, "srvServiceName", &service) != MONGOURI_OK
-            || service == NULL)
+        if (mongouri_uri_get_string(uri, "srvServiceName", &service) != MONGOURI_OK ||
+            service == NULL)
             service = "mongodb";
         fputs("  queries: SRV _", out);
         put_text(out, service);
@@ -876,8 +882,8 @@ static void print_resolution(FILE *out, const vu_config *cfg, const vu_result *r
 static void print_files(FILE *out, const vu_config *cfg, const vu_result *r)
 {
     const mongouri_tls_settings *tls = mongouri_uri_tls(vu_result_uri(r));
-    const char *names[3] = { "tlsCAFile", "tlsCertificateKeyFile", "tlsCRLFile" };
-    const char *paths[3] = { NULL, NULL, NULL };
+    const char *names[3] = {"tlsCAFile", "tlsCertificateKeyFile", "tlsCRLFile"};
+    const char *paths[3] = {NULL, NULL, NULL};
     size_t named = 0;
 
     heading(out, cfg, "Files (--check-files)");
@@ -1111,28 +1117,28 @@ static void print_verdict(FILE *out, const vu_config *cfg, const vu_result *r)
     switch (r->exit_code) {
     case VU_EXIT_VALID:
         if (warnings == 0)
-            fprintf(out, "%s%svalid%s connection string\n", sty(cfg, C_BOLD),
-                    sty(cfg, C_GREEN), sty(cfg, C_RESET));
+            fprintf(out, "%s%svalid%s connection string\n", sty(cfg, C_BOLD), sty(cfg, C_GREEN),
+                    sty(cfg, C_RESET));
         else
-            fprintf(out, "%s%svalid%s connection string, with %zu warning%s\n",
-                    sty(cfg, C_BOLD), sty(cfg, C_YELLOW), sty(cfg, C_RESET), warnings,
-                    warnings == 1 ? "" : "s");
+            fprintf(out, "%s%svalid%s connection string, with %zu warning%s\n", sty(cfg, C_BOLD),
+                    sty(cfg, C_YELLOW), sty(cfg, C_RESET), warnings, warnings == 1 ? "" : "s");
         break;
     case VU_EXIT_INVALID:
         fprintf(out, "%s%sinvalid%s connection string\n", sty(cfg, C_BOLD), sty(cfg, C_RED),
                 sty(cfg, C_RESET));
         break;
     case VU_EXIT_DNS:
-        fprintf(out, "%s%sDNS resolution failed%s for this connection string\n",
-                sty(cfg, C_BOLD), sty(cfg, C_RED), sty(cfg, C_RESET));
+        fprintf(out, "%s%sDNS resolution failed%s for this connection string\n", sty(cfg, C_BOLD),
+                sty(cfg, C_RED), sty(cfg, C_RESET));
         break;
     case VU_EXIT_FILES:
         fprintf(out, "valid connection string, but %s%sa TLS file is unusable%s\n",
                 sty(cfg, C_BOLD), sty(cfg, C_RED), sty(cfg, C_RESET));
         break;
     case VU_EXIT_CONNECT:
-        fprintf(out, "valid connection string, but %s%s%zu of %zu host%s failed the "
-                     "connection check%s\n",
+        fprintf(out,
+                "valid connection string, but %s%s%zu of %zu host%s failed the "
+                "connection check%s\n",
                 sty(cfg, C_BOLD), sty(cfg, C_RED), failed, r->nconnections,
                 r->nconnections == 1 ? "" : "s", sty(cfg, C_RESET));
         break;

@@ -52,8 +52,8 @@ static void ensure_message(mongouri_error *err, mongouri_status st, const char *
 /* Errors of the connection string itself, as opposed to DNS failures. */
 static bool is_validation_status(mongouri_status st)
 {
-    return st == MONGOURI_E_SYNTAX || st == MONGOURI_E_CONFLICT || st == MONGOURI_E_OPTION
-        || st == MONGOURI_E_AUTH || st == MONGOURI_E_LIMIT;
+    return st == MONGOURI_E_SYNTAX || st == MONGOURI_E_CONFLICT || st == MONGOURI_E_OPTION ||
+           st == MONGOURI_E_AUTH || st == MONGOURI_E_LIMIT;
 }
 
 static void run_resolve(const vu_config *cfg, vu_result *r)
@@ -128,11 +128,16 @@ const char *vu_alert_text(int alert)
         return "";
     /* TLS 1.3 alerts OpenSSL 3.0 has no long text for (RFC 8446, 6.2; RFC 7301). */
     switch (alert) {
-    case 109: return "missing extension";
-    case 115: return "unknown PSK identity";
-    case 116: return "certificate required";
-    case 120: return "no application protocol";
-    default: break;
+    case 109:
+        return "missing extension";
+    case 115:
+        return "unknown PSK identity";
+    case 116:
+        return "certificate required";
+    case 120:
+        return "no application protocol";
+    default:
+        break;
     }
     text = SSL_alert_desc_string_long(alert);
     return text != NULL && strcmp(text, "unknown") != 0 ? text : "unknown alert";
@@ -153,8 +158,7 @@ const char *vu_tls_guide_term(const mongouri_tls_report *t, bool verify_certific
     case MONGOURI_TLS_MUST_STAPLE_MISSING:
         return "invalid status response";
     case MONGOURI_TLS_PROTOCOL_VERSION:
-        return t->alert_received == 70 ? "tlsv1 alert protocol version"
-                                       : "unsupported protocol";
+        return t->alert_received == 70 ? "tlsv1 alert protocol version" : "unsupported protocol";
     case MONGOURI_TLS_CLIENT_CERTIFICATE:
     case MONGOURI_TLS_HANDSHAKE_FAILED:
         if (verify_certificates && t->verify_error != 0 && t->alert_received < 0)
@@ -177,13 +181,12 @@ static void run_check_files(vu_result *r)
     r->files_done = true;
     if (tls == NULL) {
         st = MONGOURI_E_INVALID_ARG;
-        snprintf(r->files_error.message, sizeof r->files_error.message,
-                 "no TLS settings to check");
+        snprintf(r->files_error.message, sizeof r->files_error.message, "no TLS settings to check");
     } else {
         st = mongouri_tls_check_files(tls, &r->files_error);
         /* Without tlsCAFile the system store is the trust: say which it is. */
-        if (mongouri_tls_enabled(tls) && mongouri_tls_verify_certificates(tls)
-            && mongouri_tls_ca_file(tls) == NULL)
+        if (mongouri_tls_enabled(tls) && mongouri_tls_verify_certificates(tls) &&
+            mongouri_tls_ca_file(tls) == NULL)
             mongouri_tls_system_store(r->trust_store, sizeof r->trust_store, NULL);
     }
     if (st == MONGOURI_OK) {
@@ -353,8 +356,8 @@ static bool add_resolve_report(cJSON *o, const vu_result *r, bool show_secrets)
     char *txt;
     bool ok;
 
-    if (!add_string_or_null(o, "servers", rep != NULL ? mongouri_resolve_report_servers(rep)
-                                                      : NULL))
+    if (!add_string_or_null(o, "servers",
+                            rep != NULL ? mongouri_resolve_report_servers(rep) : NULL))
         return false;
     if ((queries = cJSON_AddArrayToObject(o, "queries")) == NULL)
         return false;
@@ -363,17 +366,15 @@ static bool add_resolve_report(cJSON *o, const vu_result *r, bool show_secrets)
 
         if (!push_item(queries, q))
             return false;
-        if (!add_string_or_null(q, "type", mongouri_resolve_report_query_type(rep, i))
-            || !add_string_or_null(q, "name", mongouri_resolve_report_query_name(rep, i))
-            || !add_string_or_null(q, "outcome", mongouri_resolve_report_query_outcome(rep, i))
-            || !add_string_or_null(q, "server", mongouri_resolve_report_query_server(rep, i))
-            || !add_string_or_null(q, "attempts",
-                                   mongouri_resolve_report_query_attempts(rep, i))
-            || cJSON_AddNumberToObject(q, "records",
-                                       (double)mongouri_resolve_report_query_records(rep, i))
-                   == NULL
-            || cJSON_AddNumberToObject(q, "ms", round_ms(mongouri_resolve_report_query_ms(rep, i)))
-                   == NULL)
+        if (!add_string_or_null(q, "type", mongouri_resolve_report_query_type(rep, i)) ||
+            !add_string_or_null(q, "name", mongouri_resolve_report_query_name(rep, i)) ||
+            !add_string_or_null(q, "outcome", mongouri_resolve_report_query_outcome(rep, i)) ||
+            !add_string_or_null(q, "server", mongouri_resolve_report_query_server(rep, i)) ||
+            !add_string_or_null(q, "attempts", mongouri_resolve_report_query_attempts(rep, i)) ||
+            cJSON_AddNumberToObject(
+                q, "records", (double)mongouri_resolve_report_query_records(rep, i)) == NULL ||
+            cJSON_AddNumberToObject(q, "ms", round_ms(mongouri_resolve_report_query_ms(rep, i))) ==
+                NULL)
             return false;
     }
     if ((srv = cJSON_AddArrayToObject(o, "srv")) == NULL)
@@ -383,9 +384,8 @@ static bool add_resolve_report(cJSON *o, const vu_result *r, bool show_secrets)
 
         if (!push_item(srv, rec))
             return false;
-        if (!add_string_or_null(rec, "target", mongouri_resolve_report_srv_target(rep, i))
-            || cJSON_AddNumberToObject(rec, "port", mongouri_resolve_report_srv_port(rep, i))
-                   == NULL)
+        if (!add_string_or_null(rec, "target", mongouri_resolve_report_srv_target(rep, i)) ||
+            cJSON_AddNumberToObject(rec, "port", mongouri_resolve_report_srv_port(rep, i)) == NULL)
             return false;
     }
     txt = vu_txt_shown(r, show_secrets);
@@ -403,11 +403,10 @@ static bool add_resolution(cJSON *root, const vu_result *r, bool show_secrets)
 
     if (!add_item(root, "resolution", o))
         return false;
-    if (cJSON_AddBoolToObject(o, "performed", r->resolve_done) == NULL
-        || cJSON_AddBoolToObject(o, "ok", !r->resolve_done || r->resolve_ok) == NULL)
+    if (cJSON_AddBoolToObject(o, "performed", r->resolve_done) == NULL ||
+        cJSON_AddBoolToObject(o, "ok", !r->resolve_done || r->resolve_ok) == NULL)
         return false;
-    if (r->resolve_done
-        && cJSON_AddNumberToObject(o, "elapsedMs", round_ms(r->resolve_ms)) == NULL)
+    if (r->resolve_done && cJSON_AddNumberToObject(o, "elapsedMs", round_ms(r->resolve_ms)) == NULL)
         return false;
     return add_resolve_report(o, r, show_secrets);
 }
@@ -415,7 +414,7 @@ static bool add_resolution(cJSON *root, const vu_result *r, bool show_secrets)
 static bool add_files(cJSON *root, const vu_result *r, unsigned int flags)
 {
     const mongouri_tls_settings *tls = mongouri_uri_tls(vu_result_uri(r));
-    const char *paths[3] = { NULL, NULL, NULL };
+    const char *paths[3] = {NULL, NULL, NULL};
     cJSON *o = cJSON_CreateObject(), *checked;
 
     if (!add_item(root, "files", o))
@@ -453,33 +452,32 @@ static cJSON *tls_report_item(const mongouri_tls_report *t)
 
     if (o == NULL)
         return NULL;
-    if (!add_string_or_null(o, "expectedName", t->expected_name)
-        || !add_string_or_null(o, "peerSubject", t->peer_subject)
-        || !add_string_or_null(o, "peerNames", t->peer_names)
-        || !add_string_or_null(o, "peerNotAfter", t->peer_not_after)
-        || cJSON_AddNumberToObject(o, "verifyError", t->verify_error) == NULL
-        || !add_string_or_null(o, "verifyErrorText", vu_verify_error_text(t->verify_error))
-        || !add_int_or_null(o, "verifyDepth", t->verify_depth, -1)
-        || !add_string_or_null(o, "verifySubject", t->verify_subject))
+    if (!add_string_or_null(o, "expectedName", t->expected_name) ||
+        !add_string_or_null(o, "peerSubject", t->peer_subject) ||
+        !add_string_or_null(o, "peerNames", t->peer_names) ||
+        !add_string_or_null(o, "peerNotAfter", t->peer_not_after) ||
+        cJSON_AddNumberToObject(o, "verifyError", t->verify_error) == NULL ||
+        !add_string_or_null(o, "verifyErrorText", vu_verify_error_text(t->verify_error)) ||
+        !add_int_or_null(o, "verifyDepth", t->verify_depth, -1) ||
+        !add_string_or_null(o, "verifySubject", t->verify_subject))
         goto fail;
     rev = cJSON_AddObjectToObject(o, "revocation");
-    if (rev == NULL
-        || cJSON_AddStringToObject(rev, "source",
-                                   mongouri_tls_revocation_source_name(t->revocation_source))
-               == NULL
-        || !add_string_or_null(rev, "status", t->revocation_status)
-        || !add_string_or_null(rev, "reason", t->revocation_reason)
-        || !add_string_or_null(rev, "detail", t->revocation_detail))
+    if (rev == NULL ||
+        cJSON_AddStringToObject(
+            rev, "source", mongouri_tls_revocation_source_name(t->revocation_source)) == NULL ||
+        !add_string_or_null(rev, "status", t->revocation_status) ||
+        !add_string_or_null(rev, "reason", t->revocation_reason) ||
+        !add_string_or_null(rev, "detail", t->revocation_detail))
         goto fail;
-    if (!add_string_or_null(o, "versionsOffered", t->versions_offered)
-        || !add_string_or_null(o, "version", t->version)
-        || !add_string_or_null(o, "serverVersion", t->server_version)
-        || !add_int_or_null(o, "alertReceived", t->alert_received, -1)
-        || !add_string_or_null(o, "alertReceivedText", vu_alert_text(t->alert_received))
-        || !add_int_or_null(o, "alertSent", t->alert_sent, -1)
-        || !add_string_or_null(o, "alertSentText", vu_alert_text(t->alert_sent))
-        || !add_string_or_null(o, "opensslError", t->openssl_error)
-        || !add_int_or_null(o, "elapsedMs", t->elapsed_ms, -1))
+    if (!add_string_or_null(o, "versionsOffered", t->versions_offered) ||
+        !add_string_or_null(o, "version", t->version) ||
+        !add_string_or_null(o, "serverVersion", t->server_version) ||
+        !add_int_or_null(o, "alertReceived", t->alert_received, -1) ||
+        !add_string_or_null(o, "alertReceivedText", vu_alert_text(t->alert_received)) ||
+        !add_int_or_null(o, "alertSent", t->alert_sent, -1) ||
+        !add_string_or_null(o, "alertSentText", vu_alert_text(t->alert_sent)) ||
+        !add_string_or_null(o, "opensslError", t->openssl_error) ||
+        !add_int_or_null(o, "elapsedMs", t->elapsed_ms, -1))
         goto fail;
     return o;
 fail:
@@ -499,15 +497,15 @@ static bool add_connections(cJSON *root, const vu_result *r)
 
         if (!push_item(arr, o))
             return false;
-        if (cJSON_AddStringToObject(o, "host", c->host) == NULL
-            || (c->port != 0 ? cJSON_AddNumberToObject(o, "port", c->port)
-                             : cJSON_AddNullToObject(o, "port")) == NULL
-            || cJSON_AddBoolToObject(o, "ok", c->ok) == NULL
-            || cJSON_AddStringToObject(o, "category",
-                                       mongouri_tls_category_name(c->report.category)) == NULL
-            || cJSON_AddStringToObject(o, "detail", c->report.detail) == NULL
-            || cJSON_AddStringToObject(o, "hint", c->report.hint) == NULL
-            || !add_item(o, "tls", tls_report_item(&c->report)))
+        if (cJSON_AddStringToObject(o, "host", c->host) == NULL ||
+            (c->port != 0 ? cJSON_AddNumberToObject(o, "port", c->port)
+                          : cJSON_AddNullToObject(o, "port")) == NULL ||
+            cJSON_AddBoolToObject(o, "ok", c->ok) == NULL ||
+            cJSON_AddStringToObject(o, "category",
+                                    mongouri_tls_category_name(c->report.category)) == NULL ||
+            cJSON_AddStringToObject(o, "detail", c->report.detail) == NULL ||
+            cJSON_AddStringToObject(o, "hint", c->report.hint) == NULL ||
+            !add_item(o, "tls", tls_report_item(&c->report)))
             return false;
     }
     return true;

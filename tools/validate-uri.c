@@ -15,9 +15,9 @@
 #include "validate-uri.h"
 
 static const char *const flag_names[] = {
-    "--json", "--batch", "--strict", "--show-secrets", "--option", "--resolve",
-    "--dns-server", "--check-files", "--connect", "--timeout-ms", "--help", "--version",
-    "--fix",
+    "--json",    "--batch",      "--strict",      "--show-secrets", "--option",
+    "--resolve", "--dns-server", "--check-files", "--connect",      "--timeout-ms",
+    "--help",    "--version",    "--fix",
 };
 
 /* ------------------------------------------------------------------------ */
@@ -102,58 +102,57 @@ static void print_help(FILE *out)
 {
     size_t n = mongouri_option_count();
 
-    fputs(
-        "Usage: validate-uri [FLAGS] URI\n"
-        "       validate-uri --batch [FLAGS] < FILE\n"
-        "\n"
-        "Tells what a MongoDB connection string (mongodb:// or mongodb+srv://) really\n"
-        "means and why it fails: hosts, credentials (password hidden), the TLS settings\n"
-        "with where each value came from, the other options and every warning. Parsing\n"
-        "is offline: nothing is looked up or opened unless a flag below asks for it.\n"
-        "\n"
-        "Flags:\n"
-        "  --json                  print one JSON object instead of the human account\n"
-        "  --batch                 read one URI per line on stdin and print one JSON object\n"
-        "                          per line (implies --json)\n"
-        "  --strict                every warning is an error\n"
-        "  --show-secrets          show passwords and key passwords (hidden by default)\n"
-        "  -o, --option KEY=VALUE  a keyword option, as a driver's code would pass it;\n"
-        "                          repeatable; keywords win over the URI; strict: an\n"
-        "                          unknown key or invalid value is an error\n"
-        "  --resolve               look up the SRV and TXT records of a mongodb+srv://\n"
-        "                          string and show each query (name, outcome, records,\n"
-        "                          time), the seed list and the TXT options\n"
-        "  --dns-server IP:PORT    DNS server for --resolve (IP literals; a comma-separated\n"
-        "                          list is tried in order); implies --resolve\n"
-        "  --check-files           open tlsCAFile, tlsCertificateKeyFile and tlsCRLFile and\n"
-        "                          check them: missing, unreadable, no certificate, key\n"
-        "                          encrypted without a password, wrong password, key not\n"
-        "                          matching the certificate, expired, CRL unparseable\n"
-        "  --connect               connect to every host (port 27017 when none is given) and\n"
-        "                          run the TLS handshake: why it failed, the name expected\n"
-        "                          against the certificate's names, its expiry, the TLS\n"
-        "                          versions, revocation; resolves mongodb+srv:// first\n"
-        "  --fix                   print the string corrected (percent-encoding, canonical\n"
-        "                          option names, repeats, ignored options, defaults) and\n"
-        "                          one line per change; refuses what needs your choice\n"
-        "  --timeout-ms N          time limit in milliseconds for --resolve, and per host for\n"
-        "                          --connect (default 5000)\n"
-        "  -h, --help              show this help\n"
-        "  --version               show the version\n"
-        "\n"
-        "A URI of \"-\" is read from the first line of stdin, which keeps a password out of\n"
-        "the shell history and the process list.\n"
-        "\n"
-        "Exit status:\n"
-        "  0 valid   1 invalid   2 usage error   3 DNS failure\n"
-        "  4 TLS/connection failure   5 file check failure\n"
-        "With --batch: 0 when every line passed, else the status of the first line that\n"
-        "did not.\n"
-        "\n"
-        "Environment:\n"
-        "  NO_COLOR   when set (not empty), no colour; colour is only used on a terminal\n"
-        "\n",
-        out);
+    fputs("Usage: validate-uri [FLAGS] URI\n"
+          "       validate-uri --batch [FLAGS] < FILE\n"
+          "\n"
+          "Tells what a MongoDB connection string (mongodb:// or mongodb+srv://) really\n"
+          "means and why it fails: hosts, credentials (password hidden), the TLS settings\n"
+          "with where each value came from, the other options and every warning. Parsing\n"
+          "is offline: nothing is looked up or opened unless a flag below asks for it.\n"
+          "\n"
+          "Flags:\n"
+          "  --json                  print one JSON object instead of the human account\n"
+          "  --batch                 read one URI per line on stdin and print one JSON object\n"
+          "                          per line (implies --json)\n"
+          "  --strict                every warning is an error\n"
+          "  --show-secrets          show passwords and key passwords (hidden by default)\n"
+          "  -o, --option KEY=VALUE  a keyword option, as a driver's code would pass it;\n"
+          "                          repeatable; keywords win over the URI; strict: an\n"
+          "                          unknown key or invalid value is an error\n"
+          "  --resolve               look up the SRV and TXT records of a mongodb+srv://\n"
+          "                          string and show each query (name, outcome, records,\n"
+          "                          time), the seed list and the TXT options\n"
+          "  --dns-server IP:PORT    DNS server for --resolve (IP literals; a comma-separated\n"
+          "                          list is tried in order); implies --resolve\n"
+          "  --check-files           open tlsCAFile, tlsCertificateKeyFile and tlsCRLFile and\n"
+          "                          check them: missing, unreadable, no certificate, key\n"
+          "                          encrypted without a password, wrong password, key not\n"
+          "                          matching the certificate, expired, CRL unparseable\n"
+          "  --connect               connect to every host (port 27017 when none is given) and\n"
+          "                          run the TLS handshake: why it failed, the name expected\n"
+          "                          against the certificate's names, its expiry, the TLS\n"
+          "                          versions, revocation; resolves mongodb+srv:// first\n"
+          "  --fix                   print the string corrected (percent-encoding, canonical\n"
+          "                          option names, repeats, ignored options, defaults) and\n"
+          "                          one line per change; refuses what needs your choice\n"
+          "  --timeout-ms N          time limit in milliseconds for --resolve, and per host for\n"
+          "                          --connect (default 5000)\n"
+          "  -h, --help              show this help\n"
+          "  --version               show the version\n"
+          "\n"
+          "A URI of \"-\" is read from the first line of stdin, which keeps a password out of\n"
+          "the shell history and the process list.\n"
+          "\n"
+          "Exit status:\n"
+          "  0 valid   1 invalid   2 usage error   3 DNS failure\n"
+          "  4 TLS/connection failure   5 file check failure\n"
+          "With --batch: 0 when every line passed, else the status of the first line that\n"
+          "did not.\n"
+          "\n"
+          "Environment:\n"
+          "  NO_COLOR   when set (not empty), no colour; colour is only used on a terminal\n"
+          "\n",
+          out);
     fprintf(out, "Connection string options (%zu; names are case-insensitive):\n", n);
     for (size_t i = 0; i < n; i++) {
         const mongouri_option_info *info = mongouri_option_at(i);
@@ -316,8 +315,8 @@ static int parse_args(int argc, char **argv, args *a)
             errno = 0;
             ms = strtol(v, &end, 10);
             if (errno != 0 || end == v || *end != '\0' || ms <= 0 || ms > INT_MAX) {
-                usage_error("--timeout-ms needs a positive number of milliseconds, not '%s'",
-                            v, NULL);
+                usage_error("--timeout-ms needs a positive number of milliseconds, not '%s'", v,
+                            NULL);
                 return VU_EXIT_USAGE;
             }
             a->cfg.timeout_ms = (int)ms;
@@ -339,14 +338,13 @@ static int parse_args(int argc, char **argv, args *a)
             /* The text may be a secret typed without its key: don't echo it. */
             char which[32];
             snprintf(which, sizeof which, "%zu", k + 1);
-            usage_error("-o needs KEY=VALUE; keyword option number %s is not of that form",
-                        which, NULL);
+            usage_error("-o needs KEY=VALUE; keyword option number %s is not of that form", which,
+                        NULL);
             return VU_EXIT_USAGE;
         }
     }
     if (a->cfg.batch && a->uri != NULL) {
-        usage_error("--batch reads the URIs from stdin; no URI argument is allowed%s", NULL,
-                    NULL);
+        usage_error("--batch reads the URIs from stdin; no URI argument is allowed%s", NULL, NULL);
         return VU_EXIT_USAGE;
     }
     if (!a->cfg.batch && a->uri == NULL) {

@@ -35,12 +35,12 @@ typedef struct vu_config {
     bool resolve;
     bool check_files;
     bool connect;
-    bool color;               /* human output only */
-    bool fix;                 /* --fix: print a corrected string (validate-uri-fix.c) */
-    const char *dns_server;   /* --dns-server, NULL = system resolvers */
-    int timeout_ms;           /* --timeout-ms, 0 = not given */
-    mongouri_keywords *keywords;  /* -o options; NULL when none */
-    bool keyword_failed;      /* a -o option was refused: every URI is invalid */
+    bool color;                  /* human output only */
+    bool fix;                    /* --fix: print a corrected string (validate-uri-fix.c) */
+    const char *dns_server;      /* --dns-server, NULL = system resolvers */
+    int timeout_ms;              /* --timeout-ms, 0 = not given */
+    mongouri_keywords *keywords; /* -o options; NULL when none */
+    bool keyword_failed;         /* a -o option was refused: every URI is invalid */
     mongouri_error keyword_error;
 } vu_config;
 
@@ -54,24 +54,24 @@ typedef struct vu_connection {
 
 /* What happened to one connection string. */
 typedef struct vu_result {
-    const char *input;        /* borrowed, NUL-terminated */
+    const char *input; /* borrowed, NUL-terminated */
     size_t input_len;
     int exit_code;
 
-    mongouri_uri *parsed;     /* offline parse; NULL when it failed */
-    mongouri_error error;     /* the parse error when parsed == NULL */
+    mongouri_uri *parsed; /* offline parse; NULL when it failed */
+    mongouri_error error; /* the parse error when parsed == NULL */
 
-    bool resolve_done;        /* a resolution was attempted */
+    bool resolve_done; /* a resolution was attempted */
     bool resolve_ok;
     double resolve_ms;
-    mongouri_uri *resolved;   /* resolved result; NULL unless resolve_ok */
+    mongouri_uri *resolved; /* resolved result; NULL unless resolve_ok */
     mongouri_error resolve_error;
     mongouri_resolve_report *resolve_report; /* the queries; NULL when none was made */
 
     bool files_done;
     bool files_ok;
     mongouri_error files_error;
-    char trust_store[1024];   /* the system store used without tlsCAFile; "" when not */
+    char trust_store[1024]; /* the system store used without tlsCAFile; "" when not */
 
     size_t nconnections;
     vu_connection *connections;

@@ -3,11 +3,11 @@
 #define MONGOURI_EXPORT_H
 
 #if defined(_WIN32)
-#  define MONGOURI_API
+#define MONGOURI_API
 #elif defined(__GNUC__) && __GNUC__ >= 4
-#  define MONGOURI_API __attribute__((visibility("default")))
+#define MONGOURI_API __attribute__((visibility("default")))
 #else
-#  define MONGOURI_API
+#define MONGOURI_API
 #endif
 
 #endif /* MONGOURI_EXPORT_H */

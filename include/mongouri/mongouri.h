@@ -43,81 +43,81 @@ typedef enum mongouri_status {
     MONGOURI_OK = 0,
     MONGOURI_E_INVALID_ARG = 1, /* NULL handle or out-pointer, bad options version */
     MONGOURI_E_NOMEM = 2,
-    MONGOURI_E_SYNTAX = 3,      /* malformed connection string */
-    MONGOURI_E_CONFLICT = 4,    /* options that cannot be combined */
-    MONGOURI_E_OPTION = 5,      /* invalid option (keyword options, strict mode) */
-    MONGOURI_E_AUTH = 6,        /* credential rules of the auth specification */
-    MONGOURI_E_LIMIT = 7,       /* an input limit was exceeded */
-    MONGOURI_E_DNS = 8,         /* SRV/TXT resolution failed */
-    MONGOURI_E_TLS = 9,         /* TLS set-up or handshake failed */
-    MONGOURI_E_FILE = 10,       /* a certificate, key or CRL file is unusable */
-    MONGOURI_E__LAST            /* not a real code; keep last */
+    MONGOURI_E_SYNTAX = 3,   /* malformed connection string */
+    MONGOURI_E_CONFLICT = 4, /* options that cannot be combined */
+    MONGOURI_E_OPTION = 5,   /* invalid option (keyword options, strict mode) */
+    MONGOURI_E_AUTH = 6,     /* credential rules of the auth specification */
+    MONGOURI_E_LIMIT = 7,    /* an input limit was exceeded */
+    MONGOURI_E_DNS = 8,      /* SRV/TXT resolution failed */
+    MONGOURI_E_TLS = 9,      /* TLS set-up or handshake failed */
+    MONGOURI_E_FILE = 10,    /* a certificate, key or CRL file is unusable */
+    MONGOURI_E__LAST         /* not a real code; keep last */
 } mongouri_status;
 
 /** Precise diagnosis of an error or warning. Numbers and names are frozen. */
 typedef enum mongouri_diag {
     MONGOURI_D_NONE = 0,
-    MONGOURI_D_BAD_SCHEME = 1,          /* "bad-scheme" */
-    MONGOURI_D_NO_HOST = 2,             /* "no-host" */
-    MONGOURI_D_BAD_HOST = 3,            /* "bad-host" */
-    MONGOURI_D_BAD_PORT = 4,            /* "bad-port" */
-    MONGOURI_D_BAD_USERINFO = 5,        /* "bad-userinfo" */
-    MONGOURI_D_BAD_ESCAPE = 6,          /* "bad-percent-escape" */
-    MONGOURI_D_BAD_UTF8 = 7,            /* "bad-utf8" */
-    MONGOURI_D_NUL_BYTE = 8,            /* "nul-byte" */
-    MONGOURI_D_BAD_DATABASE = 9,        /* "bad-database" */
-    MONGOURI_D_MALFORMED_OPTION = 10,   /* "malformed-option" */
-    MONGOURI_D_UNKNOWN_OPTION = 11,     /* "unknown-option" */
-    MONGOURI_D_INVALID_VALUE = 12,      /* "invalid-value" */
-    MONGOURI_D_EMPTY_VALUE = 13,        /* "empty-value" */
-    MONGOURI_D_REPEATED_OPTION = 14,    /* "repeated-option" */
-    MONGOURI_D_DEPRECATED_OPTION = 15,  /* "deprecated-option" */
-    MONGOURI_D_LEGACY_BOOLEAN = 16,     /* "legacy-boolean" */
-    MONGOURI_D_TLS_IGNORED = 17,        /* "tls-option-ignored" */
-    MONGOURI_D_TLS_CONFLICT = 18,       /* "tls-conflict" */
-    MONGOURI_D_TLS_DISAGREE = 19,       /* "tls-ssl-disagree" */
-    MONGOURI_D_REVOCATION_CONFLICT = 20,/* "revocation-conflict" */
-    MONGOURI_D_SRV_ONLY = 21,           /* "srv-only-option" */
-    MONGOURI_D_SRV_HOST = 22,           /* "bad-srv-host" */
-    MONGOURI_D_DIRECT_CONNECTION = 23,  /* "direct-connection" */
-    MONGOURI_D_LOAD_BALANCED = 24,      /* "load-balanced" */
-    MONGOURI_D_PROXY = 25,              /* "proxy" */
-    MONGOURI_D_AUTH = 26,               /* "auth" */
-    MONGOURI_D_LIMIT = 27,              /* "limit" */
-    MONGOURI_D_SRV_MAX_HOSTS = 28,      /* "srv-max-hosts" */
-    MONGOURI_D_READ_PREFERENCE = 29,    /* "read-preference" */
-    MONGOURI_D_INVALID_ARG = 30,        /* "invalid-argument" */
-    MONGOURI_D_NOMEM = 31,              /* "out-of-memory" */
-    MONGOURI_D_DNS_NXDOMAIN = 32,       /* "dns-nxdomain" */
-    MONGOURI_D_DNS_NO_RECORDS = 33,     /* "dns-no-records" */
-    MONGOURI_D_DNS_TIMEOUT = 34,        /* "dns-timeout" */
-    MONGOURI_D_DNS_REFUSED = 35,        /* "dns-refused" */
-    MONGOURI_D_DNS_FAILURE = 36,        /* "dns-failure" */
-    MONGOURI_D_SRV_PARENT_DOMAIN = 37,  /* "srv-parent-domain" */
-    MONGOURI_D_TXT_MULTIPLE = 38,       /* "txt-multiple-records" */
-    MONGOURI_D_TXT_NOT_ALLOWED = 39,    /* "txt-option-not-allowed" */
-    MONGOURI_D_TXT_MALFORMED = 40,      /* "txt-malformed" */
-    MONGOURI_D_POOL = 41,               /* "pool-size" */
-    MONGOURI_D_FILE_MISSING = 42,       /* "file-missing" */
-    MONGOURI_D_FILE_UNREADABLE = 43,    /* "file-unreadable" */
-    MONGOURI_D_FILE_NO_CERTIFICATE = 44,/* "no-certificate" */
-    MONGOURI_D_FILE_NO_KEY = 45,        /* "no-private-key" */
-    MONGOURI_D_KEY_NEEDS_PASSWORD = 46, /* "key-needs-password" */
-    MONGOURI_D_KEY_BAD_PASSWORD = 47,   /* "key-bad-password" */
-    MONGOURI_D_KEY_MISMATCH = 48,       /* "key-certificate-mismatch" */
-    MONGOURI_D_CERT_EXPIRED = 49,       /* "certificate-expired" */
-    MONGOURI_D_CERT_NOT_YET_VALID = 50, /* "certificate-not-yet-valid" */
-    MONGOURI_D_CRL_UNPARSEABLE = 51,    /* "crl-unparseable" */
-    MONGOURI_D_TLS_SETUP = 52,          /* "tls-setup" */
-    MONGOURI_D_TLS_HANDSHAKE = 53,      /* "tls-handshake" */
-    MONGOURI_D_CONNECT = 54,            /* "connect-failed" */
-    MONGOURI_D_NOT_CA = 55,             /* "not-a-ca-certificate" */
-    MONGOURI_D_CRL_EXPIRED = 56,        /* "crl-expired" */
-    MONGOURI_D_CRL_NOT_YET_VALID = 57,  /* "crl-not-yet-valid" */
-    MONGOURI_D_CRL_WRONG_ISSUER = 58,   /* "crl-wrong-issuer" */
-    MONGOURI_D_TRUST_STORE_EMPTY = 59,  /* "trust-store-empty" */
-    MONGOURI_D_WRITE_CONCERN = 60,      /* "write-concern" */
-    MONGOURI_D__LAST                    /* not a real code; keep last */
+    MONGOURI_D_BAD_SCHEME = 1,           /* "bad-scheme" */
+    MONGOURI_D_NO_HOST = 2,              /* "no-host" */
+    MONGOURI_D_BAD_HOST = 3,             /* "bad-host" */
+    MONGOURI_D_BAD_PORT = 4,             /* "bad-port" */
+    MONGOURI_D_BAD_USERINFO = 5,         /* "bad-userinfo" */
+    MONGOURI_D_BAD_ESCAPE = 6,           /* "bad-percent-escape" */
+    MONGOURI_D_BAD_UTF8 = 7,             /* "bad-utf8" */
+    MONGOURI_D_NUL_BYTE = 8,             /* "nul-byte" */
+    MONGOURI_D_BAD_DATABASE = 9,         /* "bad-database" */
+    MONGOURI_D_MALFORMED_OPTION = 10,    /* "malformed-option" */
+    MONGOURI_D_UNKNOWN_OPTION = 11,      /* "unknown-option" */
+    MONGOURI_D_INVALID_VALUE = 12,       /* "invalid-value" */
+    MONGOURI_D_EMPTY_VALUE = 13,         /* "empty-value" */
+    MONGOURI_D_REPEATED_OPTION = 14,     /* "repeated-option" */
+    MONGOURI_D_DEPRECATED_OPTION = 15,   /* "deprecated-option" */
+    MONGOURI_D_LEGACY_BOOLEAN = 16,      /* "legacy-boolean" */
+    MONGOURI_D_TLS_IGNORED = 17,         /* "tls-option-ignored" */
+    MONGOURI_D_TLS_CONFLICT = 18,        /* "tls-conflict" */
+    MONGOURI_D_TLS_DISAGREE = 19,        /* "tls-ssl-disagree" */
+    MONGOURI_D_REVOCATION_CONFLICT = 20, /* "revocation-conflict" */
+    MONGOURI_D_SRV_ONLY = 21,            /* "srv-only-option" */
+    MONGOURI_D_SRV_HOST = 22,            /* "bad-srv-host" */
+    MONGOURI_D_DIRECT_CONNECTION = 23,   /* "direct-connection" */
+    MONGOURI_D_LOAD_BALANCED = 24,       /* "load-balanced" */
+    MONGOURI_D_PROXY = 25,               /* "proxy" */
+    MONGOURI_D_AUTH = 26,                /* "auth" */
+    MONGOURI_D_LIMIT = 27,               /* "limit" */
+    MONGOURI_D_SRV_MAX_HOSTS = 28,       /* "srv-max-hosts" */
+    MONGOURI_D_READ_PREFERENCE = 29,     /* "read-preference" */
+    MONGOURI_D_INVALID_ARG = 30,         /* "invalid-argument" */
+    MONGOURI_D_NOMEM = 31,               /* "out-of-memory" */
+    MONGOURI_D_DNS_NXDOMAIN = 32,        /* "dns-nxdomain" */
+    MONGOURI_D_DNS_NO_RECORDS = 33,      /* "dns-no-records" */
+    MONGOURI_D_DNS_TIMEOUT = 34,         /* "dns-timeout" */
+    MONGOURI_D_DNS_REFUSED = 35,         /* "dns-refused" */
+    MONGOURI_D_DNS_FAILURE = 36,         /* "dns-failure" */
+    MONGOURI_D_SRV_PARENT_DOMAIN = 37,   /* "srv-parent-domain" */
+    MONGOURI_D_TXT_MULTIPLE = 38,        /* "txt-multiple-records" */
+    MONGOURI_D_TXT_NOT_ALLOWED = 39,     /* "txt-option-not-allowed" */
+    MONGOURI_D_TXT_MALFORMED = 40,       /* "txt-malformed" */
+    MONGOURI_D_POOL = 41,                /* "pool-size" */
+    MONGOURI_D_FILE_MISSING = 42,        /* "file-missing" */
+    MONGOURI_D_FILE_UNREADABLE = 43,     /* "file-unreadable" */
+    MONGOURI_D_FILE_NO_CERTIFICATE = 44, /* "no-certificate" */
+    MONGOURI_D_FILE_NO_KEY = 45,         /* "no-private-key" */
+    MONGOURI_D_KEY_NEEDS_PASSWORD = 46,  /* "key-needs-password" */
+    MONGOURI_D_KEY_BAD_PASSWORD = 47,    /* "key-bad-password" */
+    MONGOURI_D_KEY_MISMATCH = 48,        /* "key-certificate-mismatch" */
+    MONGOURI_D_CERT_EXPIRED = 49,        /* "certificate-expired" */
+    MONGOURI_D_CERT_NOT_YET_VALID = 50,  /* "certificate-not-yet-valid" */
+    MONGOURI_D_CRL_UNPARSEABLE = 51,     /* "crl-unparseable" */
+    MONGOURI_D_TLS_SETUP = 52,           /* "tls-setup" */
+    MONGOURI_D_TLS_HANDSHAKE = 53,       /* "tls-handshake" */
+    MONGOURI_D_CONNECT = 54,             /* "connect-failed" */
+    MONGOURI_D_NOT_CA = 55,              /* "not-a-ca-certificate" */
+    MONGOURI_D_CRL_EXPIRED = 56,         /* "crl-expired" */
+    MONGOURI_D_CRL_NOT_YET_VALID = 57,   /* "crl-not-yet-valid" */
+    MONGOURI_D_CRL_WRONG_ISSUER = 58,    /* "crl-wrong-issuer" */
+    MONGOURI_D_TRUST_STORE_EMPTY = 59,   /* "trust-store-empty" */
+    MONGOURI_D_WRITE_CONCERN = 60,       /* "write-concern" */
+    MONGOURI_D__LAST                     /* not a real code; keep last */
 } mongouri_diag;
 
 /** Where an option value (or a normalized TLS field) came from. */
@@ -137,14 +137,14 @@ typedef enum mongouri_source {
  * or any other secret.
  */
 typedef struct mongouri_error {
-    mongouri_status status;               /* MONGOURI_OK for a warning */
-    mongouri_diag code;                   /* precise diagnosis */
-    mongouri_source source;               /* where the offending input came from */
-    long offset;                          /* byte offset in the URI text, -1 if none */
-    long length;                          /* bytes of the offending span, 0 if unknown */
-    char option[MONGOURI_OPTION_NAME_MAX];/* canonical option name, "" if none */
-    char message[256];                    /* one sentence, no secrets */
-    char hint[256];                       /* what to change, "" if no hint */
+    mongouri_status status;                /* MONGOURI_OK for a warning */
+    mongouri_diag code;                    /* precise diagnosis */
+    mongouri_source source;                /* where the offending input came from */
+    long offset;                           /* byte offset in the URI text, -1 if none */
+    long length;                           /* bytes of the offending span, 0 if unknown */
+    char option[MONGOURI_OPTION_NAME_MAX]; /* canonical option name, "" if none */
+    char message[256];                     /* one sentence, no secrets */
+    char hint[256];                        /* what to change, "" if no hint */
 } mongouri_error;
 
 /** Static text for a status ("syntax error", ...). Never NULL. */
@@ -160,26 +160,26 @@ MONGOURI_API const char *mongouri_source_name(mongouri_source source);
 
 typedef enum mongouri_option_type {
     MONGOURI_TYPE_BOOL = 0,
-    MONGOURI_TYPE_INT = 1,       /* 32-bit or 64-bit integer with a range */
+    MONGOURI_TYPE_INT = 1, /* 32-bit or 64-bit integer with a range */
     MONGOURI_TYPE_STRING = 2,
-    MONGOURI_TYPE_ENUM = 3,      /* string from a fixed set */
-    MONGOURI_TYPE_LIST = 4,      /* comma-separated list (compressors) */
-    MONGOURI_TYPE_KEYVALUE = 5,  /* k:v,k:v (authMechanismProperties) */
-    MONGOURI_TYPE_TAGSETS = 6,   /* repeatable k:v,k:v (readPreferenceTags) */
-    MONGOURI_TYPE_W = 7          /* integer >= 0 or any string */
+    MONGOURI_TYPE_ENUM = 3,     /* string from a fixed set */
+    MONGOURI_TYPE_LIST = 4,     /* comma-separated list (compressors) */
+    MONGOURI_TYPE_KEYVALUE = 5, /* k:v,k:v (authMechanismProperties) */
+    MONGOURI_TYPE_TAGSETS = 6,  /* repeatable k:v,k:v (readPreferenceTags) */
+    MONGOURI_TYPE_W = 7         /* integer >= 0 or any string */
 } mongouri_option_type;
 
-#define MONGOURI_OPTION_SECRET (1u << 0)     /* value is never shown */
-#define MONGOURI_OPTION_TLS (1u << 1)        /* a TLS option (implies tls=true) */
-#define MONGOURI_OPTION_DEPRECATED (1u << 2) /* works, with a warning */
-#define MONGOURI_OPTION_SRV_ONLY (1u << 3)   /* only with mongodb+srv:// */
-#define MONGOURI_OPTION_EXTENSION (1u << 4)  /* not in the URI-options spec */
-#define MONGOURI_OPTION_TXT_ALLOWED (1u << 5)/* may come from a DNS TXT record */
-#define MONGOURI_OPTION_PATH (1u << 6)       /* a file path, shown as given */
+#define MONGOURI_OPTION_SECRET (1u << 0)      /* value is never shown */
+#define MONGOURI_OPTION_TLS (1u << 1)         /* a TLS option (implies tls=true) */
+#define MONGOURI_OPTION_DEPRECATED (1u << 2)  /* works, with a warning */
+#define MONGOURI_OPTION_SRV_ONLY (1u << 3)    /* only with mongodb+srv:// */
+#define MONGOURI_OPTION_EXTENSION (1u << 4)   /* not in the URI-options spec */
+#define MONGOURI_OPTION_TXT_ALLOWED (1u << 5) /* may come from a DNS TXT record */
+#define MONGOURI_OPTION_PATH (1u << 6)        /* a file path, shown as given */
 
 /** Read-only description of one option, for help texts and tools. */
 typedef struct mongouri_option_info {
-    const char *name;        /* canonical camelCase name */
+    const char *name; /* canonical camelCase name */
     mongouri_option_type type;
     const char *values;      /* allowed values or range, human readable */
     const char *description; /* one line */
@@ -235,13 +235,16 @@ MONGOURI_API size_t mongouri_keywords_count(const mongouri_keywords *kw);
 
 /** Versioned parse options. NULL everywhere means the defaults. */
 typedef struct mongouri_parse_options {
-    unsigned int version;                /* MONGOURI_PARSE_OPTIONS_VERSION */
-    unsigned int flags;                  /* MONGOURI_PARSE_* */
-    const mongouri_keywords *keywords;   /* may be NULL; copied by the parse */
+    unsigned int version;              /* MONGOURI_PARSE_OPTIONS_VERSION */
+    unsigned int flags;                /* MONGOURI_PARSE_* */
+    const mongouri_keywords *keywords; /* may be NULL; copied by the parse */
 } mongouri_parse_options;
 
 #define MONGOURI_PARSE_OPTIONS_VERSION 1
-#define MONGOURI_PARSE_OPTIONS_INIT { MONGOURI_PARSE_OPTIONS_VERSION, 0u, NULL }
+#define MONGOURI_PARSE_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        MONGOURI_PARSE_OPTIONS_VERSION, 0u, NULL                                                   \
+    }
 
 /** Fill `opts` with the defaults of `version`. */
 MONGOURI_API mongouri_status mongouri_parse_options_init(mongouri_parse_options *opts,
@@ -267,8 +270,7 @@ MONGOURI_API mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *
                                                 mongouri_error *err);
 /** Same, for a text of `len` bytes that need not be NUL-terminated. */
 MONGOURI_API mongouri_status mongouri_uri_parse_len(mongouri_uri **out, const char *text,
-                                                    size_t len,
-                                                    const mongouri_parse_options *opts,
+                                                    size_t len, const mongouri_parse_options *opts,
                                                     mongouri_error *err);
 /** NULL is a no-op. Passwords are wiped before the memory is freed. */
 MONGOURI_API void mongouri_uri_destroy(mongouri_uri *uri);
@@ -288,10 +290,10 @@ typedef enum mongouri_scheme {
 } mongouri_scheme;
 
 typedef enum mongouri_host_type {
-    MONGOURI_HOST_HOSTNAME = 0, /* "hostname" */
-    MONGOURI_HOST_IPV4 = 1,     /* "ipv4" */
+    MONGOURI_HOST_HOSTNAME = 0,   /* "hostname" */
+    MONGOURI_HOST_IPV4 = 1,       /* "ipv4" */
     MONGOURI_HOST_IP_LITERAL = 2, /* "ip_literal" (IPv6, brackets stripped) */
-    MONGOURI_HOST_UNIX = 3      /* "unix" (socket path, percent-decoded) */
+    MONGOURI_HOST_UNIX = 3        /* "unix" (socket path, percent-decoded) */
 } mongouri_host_type;
 
 MONGOURI_API mongouri_scheme mongouri_uri_scheme(const mongouri_uri *uri);
@@ -330,8 +332,7 @@ MONGOURI_API const char *mongouri_uri_auth_property_value(const mongouri_uri *ur
 /** True when option `name` (name or alias, any case) has a value. */
 MONGOURI_API bool mongouri_uri_has_option(const mongouri_uri *uri, const char *name);
 /** Where option `name` came from; MONGOURI_SOURCE_DEFAULT when unset. */
-MONGOURI_API mongouri_source mongouri_uri_option_source(const mongouri_uri *uri,
-                                                        const char *name);
+MONGOURI_API mongouri_source mongouri_uri_option_source(const mongouri_uri *uri, const char *name);
 /**
  * Typed reads. MONGOURI_E_INVALID_ARG when the option is unknown, unset, or
  * not of that type (w: int when numeric, string otherwise). `*out` is left
@@ -395,7 +396,8 @@ MONGOURI_API bool mongouri_tls_enabled(const mongouri_tls_settings *tls);
 MONGOURI_API const char *mongouri_tls_ca_file(const mongouri_tls_settings *tls);
 MONGOURI_API const char *mongouri_tls_certificate_key_file(const mongouri_tls_settings *tls);
 /** The key password (a secret), NULL when not given. */
-MONGOURI_API const char *mongouri_tls_certificate_key_file_password(const mongouri_tls_settings *tls);
+MONGOURI_API const char *
+mongouri_tls_certificate_key_file_password(const mongouri_tls_settings *tls);
 MONGOURI_API const char *mongouri_tls_crl_file(const mongouri_tls_settings *tls);
 MONGOURI_API bool mongouri_tls_verify_certificates(const mongouri_tls_settings *tls);
 MONGOURI_API bool mongouri_tls_verify_hostnames(const mongouri_tls_settings *tls);

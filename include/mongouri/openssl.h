@@ -80,16 +80,16 @@ typedef struct mongouri_tls_report {
     int verify_depth;         /* depth of the certificate it concerns, -1 = none */
     char verify_subject[256]; /* subject of that certificate */
     mongouri_tls_revocation_source revocation_source;
-    char revocation_status[16]; /* "good", "revoked", "unknown" or "" */
-    char revocation_reason[32]; /* CRL reason of a revoked certificate ("keyCompromise") */
-    char revocation_detail[256];/* responder URL, staple problem, soft-fail causes */
-    char versions_offered[32];  /* "TLSv1.2-TLSv1.3" */
-    char version[16];           /* negotiated version, "" when none */
-    char server_version[16];    /* best version the server speaks, when found out */
-    int alert_received;         /* TLS alert description from the server, -1 = none */
-    int alert_sent;             /* TLS alert description we sent, -1 = none */
-    char openssl_error[160];    /* first OpenSSL error of the failure ("bad decrypt") */
-    long elapsed_ms;            /* mongouri_tls_probe: time spent, -1 otherwise */
+    char revocation_status[16];  /* "good", "revoked", "unknown" or "" */
+    char revocation_reason[32];  /* CRL reason of a revoked certificate ("keyCompromise") */
+    char revocation_detail[256]; /* responder URL, staple problem, soft-fail causes */
+    char versions_offered[32];   /* "TLSv1.2-TLSv1.3" */
+    char version[16];            /* negotiated version, "" when none */
+    char server_version[16];     /* best version the server speaks, when found out */
+    int alert_received;          /* TLS alert description from the server, -1 = none */
+    int alert_sent;              /* TLS alert description we sent, -1 = none */
+    char openssl_error[160];     /* first OpenSSL error of the failure ("bad decrypt") */
+    long elapsed_ms;             /* mongouri_tls_probe: time spent, -1 otherwise */
 } mongouri_tls_report;
 
 /** Stable name of a category ("unknown-ca", ...). Never NULL. */
@@ -99,13 +99,16 @@ MONGOURI_API const char *mongouri_tls_revocation_source_name(mongouri_tls_revoca
 
 /** Versioned options of the applicator. NULL everywhere means the defaults. */
 typedef struct mongouri_tls_options {
-    unsigned int version;    /* MONGOURI_TLS_OPTIONS_VERSION */
-    int ocsp_timeout_ms;     /* one deadline for all responders of a handshake; 0 = 5000 */
-    size_t ocsp_cache_size;  /* conclusive OCSP answers kept per SSL_CTX; 0 = 256 */
+    unsigned int version;   /* MONGOURI_TLS_OPTIONS_VERSION */
+    int ocsp_timeout_ms;    /* one deadline for all responders of a handshake; 0 = 5000 */
+    size_t ocsp_cache_size; /* conclusive OCSP answers kept per SSL_CTX; 0 = 256 */
 } mongouri_tls_options;
 
 #define MONGOURI_TLS_OPTIONS_VERSION 1
-#define MONGOURI_TLS_OPTIONS_INIT { MONGOURI_TLS_OPTIONS_VERSION, 0, 0 }
+#define MONGOURI_TLS_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        MONGOURI_TLS_OPTIONS_VERSION, 0, 0                                                         \
+    }
 #define MONGOURI_TLS_OCSP_TIMEOUT_MS_DEFAULT 5000
 #define MONGOURI_TLS_OCSP_CACHE_SIZE_DEFAULT 256
 
@@ -149,8 +152,7 @@ MONGOURI_API mongouri_status mongouri_tls_check_files(const mongouri_tls_setting
  * MONGOURI_OK when it holds a certificate; MONGOURI_E_FILE with
  * MONGOURI_D_TRUST_STORE_EMPTY (option "tlsCAFile") when it holds none.
  */
-MONGOURI_API mongouri_status mongouri_tls_system_store(char *buf, size_t cap,
-                                                       mongouri_error *err);
+MONGOURI_API mongouri_status mongouri_tls_system_store(char *buf, size_t cap, mongouri_error *err);
 
 /**
  * Create a client SSL_CTX from `tls` (not NULL): TLS 1.2 minimum; trust
@@ -174,8 +176,7 @@ MONGOURI_API mongouri_status mongouri_tls_system_store(char *buf, size_t cap,
  * `ocsp_timeout_ms`; responder host names are resolved with c-ares under
  * the same deadline.
  */
-MONGOURI_API mongouri_status mongouri_tls_ctx_new(SSL_CTX **out,
-                                                  const mongouri_tls_settings *tls,
+MONGOURI_API mongouri_status mongouri_tls_ctx_new(SSL_CTX **out, const mongouri_tls_settings *tls,
                                                   const mongouri_tls_options *opts,
                                                   mongouri_error *err);
 
@@ -237,20 +238,16 @@ MONGOURI_API mongouri_tls_category mongouri_tls_diagnose(const SSL *ssl, int ret
  */
 MONGOURI_API mongouri_status mongouri_tls_probe(const mongouri_uri *uri, const char *host,
                                                 uint16_t port, int timeout_ms,
-                                                mongouri_tls_report *report,
-                                                mongouri_error *err);
+                                                mongouri_tls_report *report, mongouri_error *err);
 
 /**
  * mongouri_tls_probe() with explicit settings and options (`opts` may be
  * NULL; its OCSP deadline is further bounded by what is left of
  * `timeout_ms`).
  */
-MONGOURI_API mongouri_status mongouri_tls_probe_settings(const mongouri_tls_settings *tls,
-                                                         const mongouri_tls_options *opts,
-                                                         const char *host, uint16_t port,
-                                                         int timeout_ms,
-                                                         mongouri_tls_report *report,
-                                                         mongouri_error *err);
+MONGOURI_API mongouri_status mongouri_tls_probe_settings(
+    const mongouri_tls_settings *tls, const mongouri_tls_options *opts, const char *host,
+    uint16_t port, int timeout_ms, mongouri_tls_report *report, mongouri_error *err);
 
 #ifdef __cplusplus
 }

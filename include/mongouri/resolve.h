@@ -37,22 +37,25 @@ extern "C" {
 
 /** Versioned resolver options. NULL means the defaults. */
 typedef struct mongouri_resolve_options {
-    unsigned int version;    /* MONGOURI_RESOLVE_OPTIONS_VERSION */
+    unsigned int version; /* MONGOURI_RESOLVE_OPTIONS_VERSION */
     /* "IP:PORT,IP:PORT" (at most 8), tried in that order: a server that times
      * out, fails (SERVFAIL twice, REFUSED, NOTIMP, FORMERR, other RCODEs), is
      * unreachable or sends a malformed answer hands the query to the next.
      * NULL = the system's resolvers. */
     const char *dns_servers;
-    int timeout_ms;          /* first-try timeout per server; 0 = library default */
-    int tries;               /* 0 = library default */
-    int deadline_ms;         /* overall bound for the whole resolution; 0 = default */
+    int timeout_ms;  /* first-try timeout per server; 0 = library default */
+    int tries;       /* 0 = library default */
+    int deadline_ms; /* overall bound for the whole resolution; 0 = default */
     /* Random source for srvMaxHosts selection: returns a value in [0, bound). NULL = library's. */
     uint32_t (*random)(void *ctx, uint32_t bound);
     void *random_ctx;
 } mongouri_resolve_options;
 
 #define MONGOURI_RESOLVE_OPTIONS_VERSION 1
-#define MONGOURI_RESOLVE_OPTIONS_INIT { MONGOURI_RESOLVE_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL }
+#define MONGOURI_RESOLVE_OPTIONS_INIT                                                              \
+    {                                                                                              \
+        MONGOURI_RESOLVE_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL                                \
+    }
 
 /*
  * The defaults behind the zeros: 1000 ms first-try timeout, 2 tries per
@@ -79,7 +82,6 @@ MONGOURI_API mongouri_status mongouri_resolve_options_init(mongouri_resolve_opti
 MONGOURI_API mongouri_status mongouri_uri_resolve(mongouri_uri **out, const mongouri_uri *uri,
                                                   const mongouri_resolve_options *opts,
                                                   mongouri_error *err);
-
 
 /* ------------------------------------------------------------------------ */
 /* What a resolution did: the queries, their outcome and timing              */
@@ -124,8 +126,8 @@ MONGOURI_API const char *mongouri_resolve_report_query_name(const mongouri_resol
  * answer that does not parse), "out-of-memory" or "error". With several
  * servers, the outcome of the last one asked.
  */
-MONGOURI_API const char *mongouri_resolve_report_query_outcome(
-    const mongouri_resolve_report *report, size_t i);
+MONGOURI_API const char *
+mongouri_resolve_report_query_outcome(const mongouri_resolve_report *report, size_t i);
 /** Records in the answer (TXT: records, not character-strings). */
 MONGOURI_API size_t mongouri_resolve_report_query_records(const mongouri_resolve_report *report,
                                                           size_t i);
@@ -133,15 +135,15 @@ MONGOURI_API size_t mongouri_resolve_report_query_records(const mongouri_resolve
 MONGOURI_API double mongouri_resolve_report_query_ms(const mongouri_resolve_report *report,
                                                      size_t i);
 /** The server ("IP:PORT") whose answer or failure is the outcome; NULL out of range. */
-MONGOURI_API const char *mongouri_resolve_report_query_server(
-    const mongouri_resolve_report *report, size_t i);
+MONGOURI_API const char *mongouri_resolve_report_query_server(const mongouri_resolve_report *report,
+                                                              size_t i);
 /**
  * Every attempt in order, "IP:PORT OUTCOME" separated by ", " (a SERVFAIL
  * asked again, a truncated UDP answer retried over TCP, the next server);
  * NULL out of range.
  */
-MONGOURI_API const char *mongouri_resolve_report_query_attempts(
-    const mongouri_resolve_report *report, size_t i);
+MONGOURI_API const char *
+mongouri_resolve_report_query_attempts(const mongouri_resolve_report *report, size_t i);
 /** Records in the answer owned by another name (nor reached by CNAME): never used. */
 MONGOURI_API size_t mongouri_resolve_report_query_ignored(const mongouri_resolve_report *report,
                                                           size_t i);
@@ -171,7 +173,6 @@ MONGOURI_API uint32_t mongouri_resolve_report_srv_ttl(const mongouri_resolve_rep
  * the lowest TTL, but never less than 60 s, in milliseconds.
  */
 MONGOURI_API int64_t mongouri_resolve_report_rescan_ms(const mongouri_resolve_report *report);
-
 
 /* ------------------------------------------------------------------------ */
 /* SRV polling for drivers (polling-srv-records-for-mongos-discovery)        */
@@ -242,8 +243,8 @@ MONGOURI_API uint16_t mongouri_srv_poll_result_seed_port(const mongouri_srv_poll
  * The new list as an array of mongouri_srv_poll_result_seed_count() seeds, e.g. the
  * `current` of the next mongouri_srv_poll(); NULL when empty. Read only.
  */
-MONGOURI_API const mongouri_seed *mongouri_srv_poll_result_seeds(
-    const mongouri_srv_poll_result *res);
+MONGOURI_API const mongouri_seed *
+mongouri_srv_poll_result_seeds(const mongouri_srv_poll_result *res);
 /** Whether the new list differs from the current one. */
 MONGOURI_API bool mongouri_srv_poll_result_changed(const mongouri_srv_poll_result *res);
 /**
@@ -259,11 +260,11 @@ MONGOURI_API size_t mongouri_srv_poll_result_ignored(const mongouri_srv_poll_res
  * MONGOURI_OK when there is nothing to say. Never NULL (for NULL: a static
  * empty error).
  */
-MONGOURI_API const mongouri_error *mongouri_srv_poll_result_reason(
-    const mongouri_srv_poll_result *res);
+MONGOURI_API const mongouri_error *
+mongouri_srv_poll_result_reason(const mongouri_srv_poll_result *res);
 /** The SRV query's report; NULL for loadBalanced=true (nothing asked). */
-MONGOURI_API const mongouri_resolve_report *mongouri_srv_poll_result_report(
-    const mongouri_srv_poll_result *res);
+MONGOURI_API const mongouri_resolve_report *
+mongouri_srv_poll_result_report(const mongouri_srv_poll_result *res);
 
 #ifdef __cplusplus
 }
