@@ -196,6 +196,24 @@ MONGOURI_API const mongouri_option_info *mongouri_option_find(const char *name);
 /** "bool", "int", "string", "enum", "list", "key:value list", ... */
 MONGOURI_API const char *mongouri_option_type_name(mongouri_option_type type);
 
+/**
+ * "Did you mean": the candidate nearest to word[0..len) (need not be
+ * NUL-terminated), by edit distance (insertions, deletions, substitutions)
+ * with ASCII letter case ignored; NULL when none is near enough. Near enough
+ * means at most 1 edit for a word of up to 4 bytes, 2 for up to 9, 3 beyond;
+ * words and candidates of 80 bytes or more are never matched. Of equally near
+ * candidates the first in the array wins; NULL entries are skipped. Returns
+ * an element of `candidates` (not a copy). The library's own suggestions
+ * (unknown options) and validate-uri's (unknown flags) use this policy.
+ */
+MONGOURI_API const char *mongouri_suggest(const char *word, size_t len,
+                                          const char *const *candidates, size_t n);
+/**
+ * The canonical name of the option whose name or alias is nearest to
+ * key[0..len), by mongouri_suggest()'s policy; NULL when none is near enough.
+ */
+MONGOURI_API const char *mongouri_option_suggest(const char *key, size_t len);
+
 /* ------------------------------------------------------------------------ */
 /* Keyword options: what a driver's users pass in code                      */
 /* ------------------------------------------------------------------------ */
