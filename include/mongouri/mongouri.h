@@ -452,6 +452,26 @@ MONGOURI_API const char *mongouri_revocation_name(mongouri_revocation revocation
 MONGOURI_API char *mongouri_json_render(const char *input, const mongouri_uri *uri,
                                         const mongouri_error *err, unsigned int flags);
 
+struct cJSON; /* cJSON's node (<cjson/cJSON.h>); this header does not need cJSON's */
+
+/**
+ * The same object as mongouri_json_render() (MONGOURI_JSON_PRETTY aside) as a
+ * cJSON tree, for a caller that adds members of its own before printing it.
+ * The caller owns the tree: it may add, replace or detach items with cJSON's
+ * functions (the tree is allocated through cJSON, with whatever hooks cJSON
+ * was given) and must release it with mongouri_json_tree_free(), which
+ * wipes its strings first (with MONGOURI_JSON_SHOW_SECRETS they hold the
+ * secrets). The caller then links cJSON itself. NULL when out of memory.
+ */
+MONGOURI_API struct cJSON *mongouri_json_tree(const char *input, const mongouri_uri *uri,
+                                              const mongouri_error *err, unsigned int flags);
+/**
+ * Zero every string of `tree` (values and member names it owns) and free it
+ * with cJSON_Delete(). NULL is a no-op. Items detached from a tree are the
+ * caller's to free the same way.
+ */
+MONGOURI_API void mongouri_json_tree_free(struct cJSON *tree);
+
 /**
  * Copy of `text` with the password of the userinfo and the values of secret
  * options replaced by "****". Works on malformed strings too (anything that
