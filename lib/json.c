@@ -402,14 +402,28 @@ static bool render_invalid(cJSON *root, const mongouri_error *err)
     return ok;
 }
 
-/* Zero every string of the tree (it may hold secrets) before it is freed. */
+/*
+ * Zero every string of the tree (it may hold secrets), values and names,
+ * before it is freed; strings the tree only refers to are not its own.
+ */
 static void wipe_tree(cJSON *item)
 {
     for (; item != NULL; item = item->next) {
-        if (item->valuestring != NULL)
+        if (item->valuestring != NULL && !(item->type & cJSON_IsReference))
             mongouri__wipe_str(item->valuestring);
-        wipe_tree(item->child);
+        if (item->string != NULL && !(item->type & cJSON_StringIsConst))
+            mongouri__wipe_str(item->string);
+        if (!(item->type & cJSON_IsReference))
+            wipe_tree(item->child);
     }
+}
+
+void mongouri_json_tree_free(cJSON *tree)
+{
+    if (tree == NULL)
+        return;
+    wipe_tree(tree);
+    cJSON_Delete(tree);
 }
 
 /*
@@ -434,12 +448,11 @@ static char *print_owned(cJSON *root, bool pretty, bool secrets, size_t hint)
     return NULL;
 }
 
-char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mongouri_error *err,
-                           unsigned int flags)
+cJSON *mongouri_json_tree(const char *input, const mongouri_uri *uri, const mongouri_error *err,
+                          unsigned int flags)
 {
     cJSON *root = cJSON_CreateObject();
     char *shown = NULL;
-    char *text = NULL;
     bool ok;
 
     if (root == NULL)
@@ -454,12 +467,24 @@ char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mon
              (shown != NULL || (flags & MONGOURI_JSON_SHOW_SECRETS));
     free(shown);
     ok = ok && (uri != NULL ? render_valid(root, uri, flags) : render_invalid(root, err));
-    if (ok)
-        text = print_owned(root, (flags & MONGOURI_JSON_PRETTY) != 0,
-                           (flags & MONGOURI_JSON_SHOW_SECRETS) != 0,
-                           input != NULL ? strlen(input) : 0);
-    if (flags & MONGOURI_JSON_SHOW_SECRETS)
-        wipe_tree(root);
-    cJSON_Delete(root);
+    if (!ok) {
+        mongouri_json_tree_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+char *mongouri_json_render(const char *input, const mongouri_uri *uri, const mongouri_error *err,
+                           unsigned int flags)
+{
+    cJSON *root = mongouri_json_tree(input, uri, err, flags);
+    char *text;
+
+    if (root == NULL)
+        return NULL;
+    text =
+        print_owned(root, (flags & MONGOURI_JSON_PRETTY) != 0,
+                    (flags & MONGOURI_JSON_SHOW_SECRETS) != 0, input != NULL ? strlen(input) : 0);
+    mongouri_json_tree_free(root);
     return text;
 }

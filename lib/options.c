@@ -450,28 +450,17 @@ bool mongouri__keys_check(void)
 
 const char *mongouri__option_suggest(const char *key, size_t n)
 {
-    const char *best = NULL;
-    unsigned best_d;
-    unsigned max = n <= 4 ? 1u : (n <= 9 ? 2u : 3u);
+    /* Names and aliases, lower-cased, in table order: that order breaks ties. */
+    const char *names[NKEYS];
+    const char *near;
 
-    best_d = max + 1;
-    for (size_t i = 0; i < NKEYS; i++) {
-        unsigned d = mongouri__edit_distance(key, n, keys[i].lower, max);
-        if (d < best_d) {
-            best_d = d;
-            best = mongouri__options[keys[i].id].info.name;
-        }
-    }
-    /* A key that starts with a known name and has a little more (tlsCAFiles). */
-    if (best == NULL && n >= 6) {
-        for (size_t i = 0; i < MONGOURI_OPT__COUNT; i++) {
-            const char *name = mongouri__options[i].info.name;
-            size_t m = strlen(name);
-            if (m + 2 >= n && m <= n && mongouri__strncasecmp(key, name, m) == 0)
-                return name;
-        }
-    }
-    return best;
+    for (size_t i = 0; i < NKEYS; i++)
+        names[i] = keys[i].lower;
+    near = mongouri_suggest(key, n, names, NKEYS);
+    for (size_t i = 0; near != NULL && i < NKEYS; i++)
+        if (names[i] == near)
+            return mongouri__options[keys[i].id].info.name;
+    return NULL;
 }
 
 size_t mongouri_option_count(void)

@@ -1,6 +1,8 @@
 /*
  * validate-uri: explains what a MongoDB connection string means and why it
- * fails. Declarations shared by the files of the tool (tools/validate-uri*.c).
+ * fails. Declarations shared by the files of the tool (tools/validate-uri*.c):
+ * validate-uri.c (main) -> args, checks, json, human, fix -> common; no
+ * file calls back into one that calls it.
  */
 #ifndef VALIDATE_URI_H
 #define VALIDATE_URI_H
@@ -77,27 +79,40 @@ typedef struct vu_result {
     vu_connection *connections;
 } vu_result;
 
-/* The result to describe: resolved when resolved, else the offline parse. */
-const mongouri_uri *vu_result_uri(const vu_result *r);
+/* validate-uri-args.c: the command line. */
+typedef struct vu_args {
+    vu_config cfg;
+    const char *uri;
+    size_t nkw;
+    const char **kw; /* "KEY=VALUE", borrowed from argv */
+} vu_args;
 
-/* Run every check the configuration asks for on `input` (len bytes). */
+/* Parse argv into `a` (zeroed by the caller). Returns -1 to go on, else the exit status. */
+int vu_parse_args(int argc, char **argv, vu_args *a);
+/* Build the keyword set of the -o options; a refusal makes every URI invalid. -1 to go on. */
+int vu_build_keywords(vu_args *a);
+void vu_args_free(vu_args *a);
+/* "validate-uri: " fmt (with arg), the suggestion if any, and the pointer to --help, on stderr. */
+void vu_usage_error(const char *fmt, const char *arg, const char *suggest);
+
+/* validate-uri-checks.c: run every check the configuration asks for on `input` (len bytes). */
 void vu_run(const vu_config *cfg, const char *input, size_t len, vu_result *r);
 void vu_result_free(vu_result *r);
 
-/* Print the JSON object of the contract and a newline; false on OOM. */
+/* validate-uri-json.c: print the JSON object of the contract and a newline; false on OOM. */
 bool vu_print_json(FILE *out, const vu_config *cfg, const vu_result *r, bool pretty);
 
-/* --fix: the corrected string of `input` and one line per change, or what
- * needs a choice of the user's; returns the exit status. */
-int vu_fix(FILE *out, const vu_config *cfg, const char *input, size_t len);
-
-/* The human account. */
+/* validate-uri-human*.c: the human account. */
 void vu_human(FILE *out, const vu_config *cfg, const vu_result *r);
 
-/* Case-folded edit distance, bounded by `max` (returns max + 1 when larger). */
-unsigned vu_edit_distance(const char *a, size_t an, const char *b, size_t bn, unsigned max);
-/* Closest known option name or alias to key[0..n), or NULL. */
-const char *vu_suggest_option(const char *key, size_t n);
+/* validate-uri-fix.c: --fix: the corrected string of `input` and one line per
+ * change, or what needs a choice of the user's; returns the exit status. */
+int vu_fix(FILE *out, const vu_config *cfg, const char *input, size_t len);
+
+/* validate-uri-common.c: what both outputs show the same way. */
+
+/* The result to describe: resolved when resolved, else the offline parse. */
+const mongouri_uri *vu_result_uri(const vu_result *r);
 
 /* Overwrite memory in a way the compiler keeps. */
 void vu_wipe(void *p, size_t n);

@@ -196,6 +196,24 @@ MONGOURI_API const mongouri_option_info *mongouri_option_find(const char *name);
 /** "bool", "int", "string", "enum", "list", "key:value list", ... */
 MONGOURI_API const char *mongouri_option_type_name(mongouri_option_type type);
 
+/**
+ * "Did you mean": the candidate nearest to word[0..len) (need not be
+ * NUL-terminated), by edit distance (insertions, deletions, substitutions)
+ * with ASCII letter case ignored; NULL when none is near enough. Near enough
+ * means at most 1 edit for a word of up to 4 bytes, 2 for up to 9, 3 beyond;
+ * words and candidates of 80 bytes or more are never matched. Of equally near
+ * candidates the first in the array wins; NULL entries are skipped. Returns
+ * an element of `candidates` (not a copy). The library's own suggestions
+ * (unknown options) and validate-uri's (unknown flags) use this policy.
+ */
+MONGOURI_API const char *mongouri_suggest(const char *word, size_t len,
+                                          const char *const *candidates, size_t n);
+/**
+ * The canonical name of the option whose name or alias is nearest to
+ * key[0..len), by mongouri_suggest()'s policy; NULL when none is near enough.
+ */
+MONGOURI_API const char *mongouri_option_suggest(const char *key, size_t len);
+
 /* ------------------------------------------------------------------------ */
 /* Keyword options: what a driver's users pass in code                      */
 /* ------------------------------------------------------------------------ */
@@ -433,6 +451,26 @@ MONGOURI_API const char *mongouri_revocation_name(mongouri_revocation revocation
  */
 MONGOURI_API char *mongouri_json_render(const char *input, const mongouri_uri *uri,
                                         const mongouri_error *err, unsigned int flags);
+
+struct cJSON; /* cJSON's node (<cjson/cJSON.h>); this header does not need cJSON's */
+
+/**
+ * The same object as mongouri_json_render() (MONGOURI_JSON_PRETTY aside) as a
+ * cJSON tree, for a caller that adds members of its own before printing it.
+ * The caller owns the tree: it may add, replace or detach items with cJSON's
+ * functions (the tree is allocated through cJSON, with whatever hooks cJSON
+ * was given) and must release it with mongouri_json_tree_free(), which
+ * wipes its strings first (with MONGOURI_JSON_SHOW_SECRETS they hold the
+ * secrets). The caller then links cJSON itself. NULL when out of memory.
+ */
+MONGOURI_API struct cJSON *mongouri_json_tree(const char *input, const mongouri_uri *uri,
+                                              const mongouri_error *err, unsigned int flags);
+/**
+ * Zero every string of `tree` (values and member names it owns) and free it
+ * with cJSON_Delete(). NULL is a no-op. Items detached from a tree are the
+ * caller's to free the same way.
+ */
+MONGOURI_API void mongouri_json_tree_free(struct cJSON *tree);
 
 /**
  * Copy of `text` with the password of the userinfo and the values of secret

@@ -30,6 +30,15 @@ expect_err "Did you mean --json?" "unknown flag: nearest flag suggested"
 vu --dns-srever=127.0.0.1:53 'mongodb://localhost/'
 expect_rc 2 "unknown flag with a value"
 expect_err "Did you mean --dns-server?" "unknown flag with a value: suggestion"
+# Flags are suggested by the library's one policy (mongouri_suggest): 3 edits
+# are near enough for a long flag, as for a long option name.
+vu --shw-secrt 'mongodb://localhost/'
+expect_rc 2 "unknown long flag"
+expect_err "Did you mean --show-secrets?" "long flag three edits away: suggestion"
+vu --colour 'mongodb://localhost/'
+expect_rc 2 "unknown flag, far from every flag"
+if grep -q "Did you mean" "$TMP/err"; then fail "far flag: no suggestion expected"; else
+    ok "far flag: no suggestion"; fi
 vu -o appName 'mongodb://localhost/'
 expect_rc 2 "-o without ="
 vu -o '=x' 'mongodb://localhost/'

@@ -1,7 +1,8 @@
 /*
  * The JSON rendering (the validate-uri contract), parsed back with cJSON:
  * the keys and their types, secrets hidden unless asked, errors and
- * warnings in the same shape.
+ * warnings in the same shape; the tree (mongouri_json_tree) prints as the
+ * rendering and belongs to the caller.
  */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -257,4 +258,119 @@ Test(json, no_input_no_result)
     cr_expect(cJSON_IsNull(get(root, "uri")));
     cr_expect(cJSON_IsNull(get(root, "error")));
     cJSON_Delete(root);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The tree: the same object, for callers that add members of their own     */
+/* ------------------------------------------------------------------------ */
+
+/* Printing the tree gives the rendered text, byte for byte. */
+static void expect_tree_is_render(const char *input, const mongouri_uri *uri,
+                                  const mongouri_error *err, unsigned int flags)
+{
+    char *text = mongouri_json_render(input, uri, err, flags);
+    char *pretty = mongouri_json_render(input, uri, err, flags | MONGOURI_JSON_PRETTY);
+    cJSON *tree = mongouri_json_tree(input, uri, err, flags);
+    char *printed, *printed_pretty;
+
+    cr_assert_not_null(text);
+    cr_assert_not_null(pretty);
+    cr_assert_not_null(tree);
+    printed = cJSON_PrintUnformatted(tree);
+    printed_pretty = cJSON_Print(tree);
+    cr_assert_not_null(printed);
+    cr_assert_not_null(printed_pretty);
+    cr_expect_str_eq(printed, text, "the tree of %s prints as its rendering", input);
+    cr_expect_str_eq(printed_pretty, pretty, "the tree of %s prints as its pretty rendering",
+                     input);
+    cJSON_free(printed);
+    cJSON_free(printed_pretty);
+    mongouri_json_tree_free(tree);
+    mongouri_free(text);
+    mongouri_free(pretty);
+}
+
+Test(json_tree, prints_as_the_rendering)
+{
+    static const char valid[] = "mongodb://alice:s3cret@a.example.com:27018,[::1]/app?w=majority"
+                                "&colour=blue&tlsCertificateKeyFile=/k.pem"
+                                "&tlsCertificateKeyFilePassword=kp&tls=true";
+    static const char invalid[] = "mongodb://bob:pw@h:99999/?tls=true";
+    mongouri_uri *uri = parse_ok(valid);
+    mongouri_error err;
+
+    expect_tree_is_render(valid, uri, NULL, 0);
+    expect_tree_is_render(valid, uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
+    memset(&err, 0, sizeof err);
+    parse_fail(invalid, &err);
+    expect_tree_is_render(invalid, NULL, &err, 0);
+    expect_tree_is_render(invalid, NULL, &err, MONGOURI_JSON_SHOW_SECRETS);
+    expect_tree_is_render(NULL, NULL, NULL, 0);
+    mongouri_uri_destroy(uri);
+}
+
+Test(json_tree, secrets_hidden_in_the_tree)
+{
+    mongouri_uri *uri = parse_ok("mongodb://alice:s3cret@h/");
+    cJSON *tree = mongouri_json_tree("mongodb://alice:s3cret@h/", uri, NULL, 0);
+    char *printed;
+
+    cr_assert_not_null(tree);
+    printed = cJSON_PrintUnformatted(tree);
+    cr_assert_not_null(printed);
+    cr_expect_null(strstr(printed, "s3cret"), "no password in the tree: %s", printed);
+    expect_string(get(tree, "auth"), "password", "****");
+    cJSON_free(printed);
+    mongouri_json_tree_free(tree);
+    mongouri_uri_destroy(uri);
+}
+
+/* The caller owns the tree: it adds, detaches and frees with cJSON and the free call. */
+Test(json_tree, caller_adds_and_detaches)
+{
+    mongouri_uri *uri = parse_ok("mongodb://h/?appName=x");
+    cJSON *tree = mongouri_json_tree("mongodb://h/?appName=x", uri, NULL, 0);
+    cJSON *opts, *extra, *detached;
+
+    cr_assert_not_null(tree);
+    extra = cJSON_AddObjectToObject(tree, "resolution");
+    cr_assert_not_null(extra);
+    cr_assert_not_null(cJSON_AddStringToObject(extra, "txt", "authSource=admin"));
+    /* Strings the tree only refers to, and constant names, are not wiped. */
+    cr_assert(cJSON_AddItemToObject(extra, "ref", cJSON_CreateStringReference("literal")));
+    cr_assert(cJSON_AddItemToObjectCS(extra, "constName", cJSON_CreateString("v")));
+    opts = cJSON_GetObjectItemCaseSensitive(tree, "options");
+    cr_assert_not_null(opts);
+    detached = cJSON_DetachItemFromObjectCaseSensitive(opts, "appname");
+    cr_assert(cJSON_IsString(detached));
+    cr_expect_str_eq(detached->valuestring, "x");
+    mongouri_json_tree_free(detached);
+    cr_expect_null(cJSON_GetObjectItemCaseSensitive(opts, "appname"));
+    mongouri_json_tree_free(tree);
+    mongouri_json_tree_free(NULL);
+    mongouri_uri_destroy(uri);
+}
+
+Test(json_tree, render_is_the_tree_printed_for_every_input_kind)
+{
+    static const char *const inputs[] = {
+        "mongodb+srv://u:p@cluster.example.com/?tls=false",
+        "mongodb:///tmp%2Fm.sock,h:1/?readPreferenceTags=dc:ny,rack:1&readPreferenceTags=",
+        "mongodb://h/?authMechanism=GSSAPI&gssapiServiceName=svc&authSource=$external",
+        "mongodb://\xff\xfe@h/",
+    };
+
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        mongouri_uri *uri = NULL;
+        mongouri_error err;
+
+        memset(&err, 0, sizeof err);
+        if (mongouri_uri_parse(&uri, inputs[i], NULL, &err) == MONGOURI_OK) {
+            expect_tree_is_render(inputs[i], uri, NULL, 0);
+            expect_tree_is_render(inputs[i], uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
+        } else {
+            expect_tree_is_render(inputs[i], NULL, &err, 0);
+        }
+        mongouri_uri_destroy(uri);
+    }
 }
