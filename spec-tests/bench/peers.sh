@@ -77,6 +77,12 @@ uris=$(wc -l <"$tmp/corpus.txt")
 srv=$(($(wc -l <"$tmp/all.txt") - uris))
 [ "$uris" -gt 0 ] || die "$corpus: no connection string (other than mongodb+srv)"
 
+# Every program runs in the temporary directory, so that a relative file name
+# in the corpus (pymongo opens tlsCAFile and tlsCertificateKeyFile) means the
+# same thing wherever the script is started from.
+bench=$(cd "$(dirname "$bench")" && pwd)/$(basename "$bench")
+cd "$tmp"
+
 have_valgrind=0
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null && have_valgrind=1
 
