@@ -8,6 +8,7 @@
 void mongouri__tls_report_init(mongouri_tls_report *r)
 {
     memset(r, 0, sizeof *r);
+    r->report_version = MONGOURI_TLS_REPORT_VERSION;
     r->category = MONGOURI_TLS_OK;
     r->verify_depth = -1;
     r->alert_received = -1;

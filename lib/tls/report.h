@@ -6,7 +6,7 @@
 
 #include "mongouri/openssl.h"
 
-/* An empty report: category ok, no depth, no alert, no time. */
+/* An empty report of this library's MONGOURI_TLS_REPORT_VERSION: category ok, nothing seen. */
 void mongouri__tls_report_init(mongouri_tls_report *r);
 
 /* vsnprintf into a report field: always NUL-terminated, cut at `cap`. */

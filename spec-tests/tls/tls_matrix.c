@@ -883,6 +883,7 @@ static void run_scenario(const scenario *s)
     before = responder_requests();
     t0 = now_ms();
     memset(&err, 0, sizeof err);
+    memset(&rep, 0xA5, sizeof rep); /* the library fills all of it, report_version included */
     if (s->server == P_NONE) {
         st = mongouri_tls_check_files(mongouri_uri_tls(uri), &err);
         got = err.code;
@@ -917,6 +918,9 @@ static void run_scenario(const scenario *s)
                                            (mongouri_tls_category)s->expect));
     else if (s->has != NULL && strstr(text, s->has) == NULL)
         snprintf(why, sizeof why, "text lacks \"%s\"", s->has);
+    else if (s->server != P_NONE && rep.report_version != MONGOURI_TLS_REPORT_VERSION)
+        snprintf(why, sizeof why, "report version %u, expected %u", rep.report_version,
+                 MONGOURI_TLS_REPORT_VERSION);
     else if (s->rev != 0 && s->server != P_NONE && (int)rep.revocation_source != s->rev - 1)
         snprintf(why, sizeof why, "revocation source %s, expected %s",
                  mongouri_tls_revocation_source_name(rep.revocation_source),
@@ -1220,9 +1224,23 @@ static void misuse_scenarios(void)
     st = mongouri_tls_ssl_prepare(ssl, "localhost", &err);
     result(st == MONGOURI_E_INVALID_ARG, "prepare refuses an SSL of a foreign context", 0,
            "status %s", mongouri_strerror(st));
+    memset(&rep, 0xA5, sizeof rep);
     st = mongouri_tls_probe(NULL, "localhost", 1, 100, &rep, &err);
     result(st == MONGOURI_E_INVALID_ARG, "probe refuses a NULL URI", 0, "status %s",
            mongouri_strerror(st));
+    result(rep.report_version == MONGOURI_TLS_REPORT_VERSION, "probe sets the report version", 0,
+           "report_version %u", rep.report_version);
+    memset(&rep, 0xA5, sizeof rep);
+    mongouri_tls_diagnose(NULL, -1, &rep);
+    result(rep.report_version == MONGOURI_TLS_REPORT_VERSION, "diagnose sets the report version",
+           0, "report_version %u", rep.report_version);
+    memset(&rep, 0xA5, sizeof rep);
+    mongouri_tls_diagnose(ssl, -1, &rep);
+    result(rep.report_version == MONGOURI_TLS_REPORT_VERSION &&
+               rep.category == MONGOURI_TLS_HANDSHAKE_FAILED,
+           "diagnose of a foreign SSL sets the report version", 0,
+           "report_version %u, category %s", rep.report_version,
+           mongouri_tls_category_name(rep.category));
     st = mongouri_tls_options_init(&o, 2);
     result(st == MONGOURI_E_INVALID_ARG && mongouri_tls_options_init(&o, 1) == MONGOURI_OK &&
                o.ocsp_timeout_ms == 0,
