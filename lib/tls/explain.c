@@ -38,118 +38,218 @@ static bool is_trust_error(int e)
     }
 }
 
-mongouri_tls_category mongouri__tls_explain_verify(const mongouri__tls_ssl_state *st,
-                                                   const mongouri__tls_ctx_state *cs,
-                                                   mongouri_tls_report *r)
+/* A failed chain check, as the verify rules see it. */
+typedef struct verify_case {
+    const mongouri__tls_ssl_state *st;
+    const mongouri__tls_ctx_state *cs;
+    int e;            /* r->verify_error */
+    int depth;        /* r->verify_depth */
+    const char *text; /* OpenSSL's text of `e` */
+    const char *who;  /* subject of the certificate it concerns */
+} verify_case;
+
+static bool untrusted_applies(const verify_case *c)
 {
-    int e = r->verify_error;
-    const char *text = X509_verify_cert_error_string(e);
-    const char *who = st->verify_subject[0] != '\0' ? st->verify_subject : "the certificate";
+    return is_trust_error(c->e);
+}
 
-    if (is_trust_error(e)) {
-        char store[400] = "";
+static mongouri_tls_category untrusted_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    char store[400] = "";
 
-        if (cs->ca_file == NULL) {
-            char desc[380];
+    if (c->cs->ca_file == NULL) {
+        char desc[380];
 
-            mongouri_tls_system_store(desc, sizeof desc, NULL);
-            snprintf(store, sizeof store, " (%s)", desc);
-        }
-        mongouri__tls_set_text(
-            r->detail, sizeof r->detail,
-            "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s%s", e, text,
-            who, r->verify_depth, cs->ca_file != NULL ? "tlsCAFile " : "the system store",
-            cs->ca_file != NULL ? cs->ca_file : "", store);
-        if (cs->ca_file != NULL)
-            mongouri__tls_set_text(
-                r->hint, sizeof r->hint,
-                "tlsCAFile does not hold the CA that signed the server's certificate: "
-                "give that CA (and any intermediate) in tlsCAFile.");
-        else
-            mongouri__tls_set_text(
-                r->hint, sizeof r->hint,
-                "The system store does not trust the server's certificate: give the CA "
-                "that signed it with tlsCAFile.");
-        return MONGOURI_TLS_UNKNOWN_CA;
+        mongouri_tls_system_store(desc, sizeof desc, NULL);
+        snprintf(store, sizeof store, " (%s)", desc);
     }
-    if (e == X509_V_ERR_CERT_HAS_EXPIRED && r->verify_depth > 0) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail,
-                               "the CA certificate %s (depth %d of the chain) expired on %s", who,
-                               r->verify_depth, st->verify_time);
+    mongouri__tls_set_text(
+        r->detail, sizeof r->detail,
+        "certificate verify failed (%d: %s) for %s at depth %d; trusted CAs: %s%s%s", c->e, c->text,
+        c->who, r->verify_depth, c->cs->ca_file != NULL ? "tlsCAFile " : "the system store",
+        c->cs->ca_file != NULL ? c->cs->ca_file : "", store);
+    if (c->cs->ca_file != NULL)
         mongouri__tls_set_text(
             r->hint, sizeof r->hint,
-            "A CA certificate of the chain has expired, not the server's own: install the "
-            "CA's current certificate (on the server for an intermediate it sends, in "
-            "tlsCAFile or the system store for a root), and check the clocks.");
-        return MONGOURI_TLS_EXPIRED;
-    }
-    if (e == X509_V_ERR_CERT_HAS_EXPIRED) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail,
-                               "the certificate of %s (depth %d) expired on %s", who,
-                               r->verify_depth, st->verify_time);
-        mongouri__tls_set_text(r->hint, sizeof r->hint,
-                               "Renew the server's certificate (and check the clocks); "
-                               "tlsAllowInvalidCertificates=true hides this, insecurely.");
-        return MONGOURI_TLS_EXPIRED;
-    }
-    if (e == X509_V_ERR_CERT_NOT_YET_VALID) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail,
-                               "the %scertificate of %s (depth %d) is not valid before %s",
-                               r->verify_depth > 0 ? "CA " : "", who, r->verify_depth,
-                               st->verify_time);
-        mongouri__tls_set_text(r->hint, sizeof r->hint,
-                               "Check the clock of this machine and of the server's CA.");
-        return MONGOURI_TLS_NOT_YET_VALID;
-    }
-    if (e == X509_V_ERR_HOSTNAME_MISMATCH || e == X509_V_ERR_IP_ADDRESS_MISMATCH) {
-        mongouri__tls_set_text(
-            r->detail, sizeof r->detail,
-            "%s %s is not among the certificate's names (%s; subject %s)",
-            e == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP address" : "host name", r->expected_name,
-            r->peer_names[0] != '\0' ? r->peer_names : "no subjectAltName", r->peer_subject);
+            "tlsCAFile does not hold the CA that signed the server's certificate: "
+            "give that CA (and any intermediate) in tlsCAFile.");
+    else
         mongouri__tls_set_text(
             r->hint, sizeof r->hint,
-            "Connect with a name the certificate lists, or reissue the server's "
-            "certificate with a subjectAltName for %s; tlsAllowInvalidHostnames=true "
-            "skips the check, insecurely.",
-            r->expected_name);
-        return MONGOURI_TLS_HOSTNAME_MISMATCH;
-    }
-    if (e == X509_V_ERR_CERT_REVOKED) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail, "the certificate of %s is %s", who,
-                               st->rev_detail[0] != '\0' ? st->rev_detail : "revoked");
-        mongouri__tls_set_text(
-            r->hint, sizeof r->hint,
-            "The server's certificate was revoked: install a new certificate on the "
-            "server.");
-        return MONGOURI_TLS_REVOKED;
-    }
-    if (e == X509_V_ERR_UNABLE_TO_GET_CRL) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail,
-                               "revocation: tlsCRLFile %s has no CRL from the issuer of %s",
-                               cs->crl_file, who);
-        mongouri__tls_set_text(
-            r->hint, sizeof r->hint,
-            "Give the CRL published by the CA that issued the server's certificate in "
-            "tlsCRLFile.");
-        return MONGOURI_TLS_HANDSHAKE_FAILED;
-    }
-    if (e == X509_V_ERR_CRL_HAS_EXPIRED || e == X509_V_ERR_CRL_NOT_YET_VALID ||
-        e == X509_V_ERR_CRL_SIGNATURE_FAILURE || e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail,
-                               "revocation: the CRL in tlsCRLFile %s: %s", cs->crl_file, text);
-        mongouri__tls_set_text(r->hint, sizeof r->hint,
-                               "Download a current CRL from the CA into tlsCRLFile.");
-        return MONGOURI_TLS_HANDSHAKE_FAILED;
-    }
+            "The system store does not trust the server's certificate: give the CA "
+            "that signed it with tlsCAFile.");
+    return MONGOURI_TLS_UNKNOWN_CA;
+}
+
+static bool ca_expired_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_CERT_HAS_EXPIRED && c->depth > 0;
+}
+
+static mongouri_tls_category ca_expired_explain(const verify_case *c, mongouri_tls_report *r)
+{
     mongouri__tls_set_text(r->detail, sizeof r->detail,
-                           "certificate verify failed (%d: %s) for %s at depth %d", e, text, who,
-                           r->verify_depth);
+                           "the CA certificate %s (depth %d of the chain) expired on %s", c->who,
+                           r->verify_depth, c->st->verify_time);
+    mongouri__tls_set_text(
+        r->hint, sizeof r->hint,
+        "A CA certificate of the chain has expired, not the server's own: install the "
+        "CA's current certificate (on the server for an intermediate it sends, in "
+        "tlsCAFile or the system store for a root), and check the clocks.");
+    return MONGOURI_TLS_EXPIRED;
+}
+
+static bool expired_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_CERT_HAS_EXPIRED;
+}
+
+static mongouri_tls_category expired_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "the certificate of %s (depth %d) expired on %s", c->who,
+                           r->verify_depth, c->st->verify_time);
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "Renew the server's certificate (and check the clocks); "
+                           "tlsAllowInvalidCertificates=true hides this, insecurely.");
+    return MONGOURI_TLS_EXPIRED;
+}
+
+static bool not_yet_valid_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_CERT_NOT_YET_VALID;
+}
+
+static mongouri_tls_category not_yet_valid_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(
+        r->detail, sizeof r->detail, "the %scertificate of %s (depth %d) is not valid before %s",
+        r->verify_depth > 0 ? "CA " : "", c->who, r->verify_depth, c->st->verify_time);
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "Check the clock of this machine and of the server's CA.");
+    return MONGOURI_TLS_NOT_YET_VALID;
+}
+
+static bool name_mismatch_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_HOSTNAME_MISMATCH || c->e == X509_V_ERR_IP_ADDRESS_MISMATCH;
+}
+
+static mongouri_tls_category name_mismatch_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(
+        r->detail, sizeof r->detail, "%s %s is not among the certificate's names (%s; subject %s)",
+        c->e == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP address" : "host name", r->expected_name,
+        r->peer_names[0] != '\0' ? r->peer_names : "no subjectAltName", r->peer_subject);
+    mongouri__tls_set_text(
+        r->hint, sizeof r->hint,
+        "Connect with a name the certificate lists, or reissue the server's "
+        "certificate with a subjectAltName for %s; tlsAllowInvalidHostnames=true "
+        "skips the check, insecurely.",
+        r->expected_name);
+    return MONGOURI_TLS_HOSTNAME_MISMATCH;
+}
+
+static bool revoked_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_CERT_REVOKED;
+}
+
+static mongouri_tls_category revoked_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail, "the certificate of %s is %s", c->who,
+                           c->st->rev_detail[0] != '\0' ? c->st->rev_detail : "revoked");
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "The server's certificate was revoked: install a new certificate on the "
+                           "server.");
+    return MONGOURI_TLS_REVOKED;
+}
+
+static bool no_crl_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_UNABLE_TO_GET_CRL;
+}
+
+static mongouri_tls_category no_crl_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "revocation: tlsCRLFile %s has no CRL from the issuer of %s",
+                           c->cs->crl_file, c->who);
+    mongouri__tls_set_text(
+        r->hint, sizeof r->hint,
+        "Give the CRL published by the CA that issued the server's certificate in "
+        "tlsCRLFile.");
+    return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static bool crl_unusable_applies(const verify_case *c)
+{
+    return c->e == X509_V_ERR_CRL_HAS_EXPIRED || c->e == X509_V_ERR_CRL_NOT_YET_VALID ||
+           c->e == X509_V_ERR_CRL_SIGNATURE_FAILURE ||
+           c->e == X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE;
+}
+
+static mongouri_tls_category crl_unusable_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail, "revocation: the CRL in tlsCRLFile %s: %s",
+                           c->cs->crl_file, c->text);
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "Download a current CRL from the CA into tlsCRLFile.");
+    return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static mongouri_tls_category unusable_explain(const verify_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "certificate verify failed (%d: %s) for %s at depth %d", c->e, c->text,
+                           c->who, r->verify_depth);
     mongouri__tls_set_text(
         r->hint, sizeof r->hint,
         "The server's certificate is not usable for a TLS server (check its key usage, "
         "extended key usage and basic constraints).");
     return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static bool any_failure(const verify_case *c)
+{
+    (void)c;
+    return true;
+}
+
+/* The meaning of a failed chain check, in order: the first rule that applies explains it. */
+static const struct {
+    const char *name;
+    bool (*applies)(const verify_case *c);
+    mongouri_tls_category (*explain)(const verify_case *c, mongouri_tls_report *r);
+} verify_rules[] = {
+    {"untrusted-chain", untrusted_applies, untrusted_explain},
+    {"ca-certificate-expired", ca_expired_applies, ca_expired_explain},
+    {"certificate-expired", expired_applies, expired_explain},
+    {"not-yet-valid", not_yet_valid_applies, not_yet_valid_explain},
+    {"name-mismatch", name_mismatch_applies, name_mismatch_explain},
+    {"revoked", revoked_applies, revoked_explain},
+    {"no-crl-of-issuer", no_crl_applies, no_crl_explain},
+    {"crl-unusable", crl_unusable_applies, crl_unusable_explain},
+    {"unusable-certificate", any_failure, unusable_explain},
+};
+
+mongouri_tls_category mongouri__tls_explain_verify(const mongouri__tls_ssl_state *st,
+                                                   const mongouri__tls_ctx_state *cs,
+                                                   mongouri_tls_report *r)
+{
+    verify_case c;
+    size_t i;
+
+    c.st = st;
+    c.cs = cs;
+    c.e = r->verify_error;
+    c.depth = r->verify_depth;
+    c.text = X509_verify_cert_error_string(c.e);
+    c.who = st->verify_subject[0] != '\0' ? st->verify_subject : "the certificate";
+    for (i = 0; !verify_rules[i].applies(&c); i++) {
+        /* the last rule always applies */
+    }
+    return verify_rules[i].explain(&c, r);
 }
 
 mongouri_tls_category mongouri__tls_explain_revocation(const mongouri__tls_ssl_state *st,
@@ -220,66 +320,136 @@ static void offered_text(const SSL *ssl, char *buf, size_t cap)
              groups[0] != '\0' ? groups : "OpenSSL's defaults");
 }
 
+/* An alert of the server, as the alert rules see it. */
+typedef struct alert_case {
+    const mongouri__tls_ssl_state *st;
+    const mongouri__tls_ctx_state *cs;
+    const SSL *ssl;
+    int a; /* r->alert_received */
+} alert_case;
+
+static bool protocol_version_applies(const alert_case *c)
+{
+    return c->a == 70;
+}
+
+static mongouri_tls_category protocol_version_explain(const alert_case *c, mongouri_tls_report *r)
+{
+    (void)c;
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "the client offers %s; the server refused them (alert protocol_version)",
+                           r->versions_offered);
+    mongouri__tls_set_text(
+        r->hint, sizeof r->hint,
+        "The server speaks only older TLS versions; TLS 1.2 is the minimum. Enable "
+        "TLS 1.2 or 1.3 on the server.");
+    return MONGOURI_TLS_PROTOCOL_VERSION;
+}
+
+static bool certificate_missing_applies(const alert_case *c)
+{
+    return c->a == 116 ||
+           (c->a == 40 && c->st->certificate_requested &&
+            (!c->st->certificate_sent || c->st->certificate_sent_empty)) ||
+           (is_client_cert_alert(c->a) && !c->cs->has_client_certificate &&
+            c->st->certificate_requested);
+}
+
+static mongouri_tls_category certificate_missing_explain(const alert_case *c,
+                                                         mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "the server requires a client certificate and none was sent (alert %s)",
+                           mongouri__tls_alert_name(c->a));
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "Give the client certificate and its key with tlsCertificateKeyFile.");
+    return MONGOURI_TLS_CLIENT_CERTIFICATE;
+}
+
+static bool certificate_rejected_applies(const alert_case *c)
+{
+    return is_client_cert_alert(c->a) && c->cs->has_client_certificate;
+}
+
+static mongouri_tls_category certificate_rejected_explain(const alert_case *c,
+                                                          mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "the server rejected the client certificate (alert %s)",
+                           mongouri__tls_alert_name(c->a));
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "Use a client certificate signed by a CA the server trusts (its "
+                           "net.tls.CAFile), current, and meant for client authentication.");
+    return MONGOURI_TLS_CLIENT_CERTIFICATE;
+}
+
+static bool nothing_in_common_applies(const alert_case *c)
+{
+    return c->a == 40 || c->a == 71;
+}
+
+static mongouri_tls_category nothing_in_common_explain(const alert_case *c, mongouri_tls_report *r)
+{
+    char offered[400];
+
+    offered_text(c->ssl, offered, sizeof offered);
+    mongouri__tls_set_text(
+        r->detail, sizeof r->detail,
+        "the server ended the handshake with alert %s (%d): no cipher suite or key "
+        "exchange group in common; %s",
+        mongouri__tls_alert_name(c->a), c->a, offered);
+    mongouri__tls_set_text(
+        r->hint, sizeof r->hint,
+        "Client and server share no cipher suite or key exchange group: enable on the "
+        "server one of those the client offers (OpenSSL's defaults, TLS 1.2 or 1.3).");
+    return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static mongouri_tls_category other_alert_explain(const alert_case *c, mongouri_tls_report *r)
+{
+    mongouri__tls_set_text(r->detail, sizeof r->detail,
+                           "the server ended the handshake with alert %s (%d)%s%s",
+                           mongouri__tls_alert_name(c->a), c->a,
+                           r->openssl_error[0] != '\0' ? ": " : "", r->openssl_error);
+    mongouri__tls_set_text(r->hint, sizeof r->hint,
+                           "Check the server's log for why it refused the handshake.");
+    return MONGOURI_TLS_HANDSHAKE_FAILED;
+}
+
+static bool any_alert(const alert_case *c)
+{
+    (void)c;
+    return true;
+}
+
+/* The meaning of the server's alert, in order: the first rule that applies explains it. */
+static const struct {
+    const char *name;
+    bool (*applies)(const alert_case *c);
+    mongouri_tls_category (*explain)(const alert_case *c, mongouri_tls_report *r);
+} alert_rules[] = {
+    {"protocol-version", protocol_version_applies, protocol_version_explain},
+    {"client-certificate-missing", certificate_missing_applies, certificate_missing_explain},
+    {"client-certificate-rejected", certificate_rejected_applies, certificate_rejected_explain},
+    {"nothing-in-common", nothing_in_common_applies, nothing_in_common_explain},
+    {"other-alert", any_alert, other_alert_explain},
+};
+
 mongouri_tls_category mongouri__tls_explain_alert(const mongouri__tls_ssl_state *st,
                                                   const mongouri__tls_ctx_state *cs, const SSL *ssl,
                                                   mongouri_tls_report *r)
 {
-    int a = r->alert_received;
+    alert_case c;
+    size_t i;
 
-    if (a == 70) {
-        mongouri__tls_set_text(
-            r->detail, sizeof r->detail,
-            "the client offers %s; the server refused them (alert protocol_version)",
-            r->versions_offered);
-        mongouri__tls_set_text(
-            r->hint, sizeof r->hint,
-            "The server speaks only older TLS versions; TLS 1.2 is the minimum. Enable "
-            "TLS 1.2 or 1.3 on the server.");
-        return MONGOURI_TLS_PROTOCOL_VERSION;
+    c.st = st;
+    c.cs = cs;
+    c.ssl = ssl;
+    c.a = r->alert_received;
+    for (i = 0; !alert_rules[i].applies(&c); i++) {
+        /* the last rule always applies */
     }
-    if (a == 116 ||
-        (a == 40 && st->certificate_requested &&
-         (!st->certificate_sent || st->certificate_sent_empty)) ||
-        (is_client_cert_alert(a) && !cs->has_client_certificate && st->certificate_requested)) {
-        mongouri__tls_set_text(
-            r->detail, sizeof r->detail,
-            "the server requires a client certificate and none was sent (alert %s)",
-            mongouri__tls_alert_name(a));
-        mongouri__tls_set_text(
-            r->hint, sizeof r->hint,
-            "Give the client certificate and its key with tlsCertificateKeyFile.");
-        return MONGOURI_TLS_CLIENT_CERTIFICATE;
-    }
-    if (is_client_cert_alert(a) && cs->has_client_certificate) {
-        mongouri__tls_set_text(r->detail, sizeof r->detail,
-                               "the server rejected the client certificate (alert %s)",
-                               mongouri__tls_alert_name(a));
-        mongouri__tls_set_text(r->hint, sizeof r->hint,
-                               "Use a client certificate signed by a CA the server trusts (its "
-                               "net.tls.CAFile), current, and meant for client authentication.");
-        return MONGOURI_TLS_CLIENT_CERTIFICATE;
-    }
-    if (a == 40 || a == 71) {
-        char offered[400];
-
-        offered_text(ssl, offered, sizeof offered);
-        mongouri__tls_set_text(
-            r->detail, sizeof r->detail,
-            "the server ended the handshake with alert %s (%d): no cipher suite or key "
-            "exchange group in common; %s",
-            mongouri__tls_alert_name(a), a, offered);
-        mongouri__tls_set_text(
-            r->hint, sizeof r->hint,
-            "Client and server share no cipher suite or key exchange group: enable on the "
-            "server one of those the client offers (OpenSSL's defaults, TLS 1.2 or 1.3).");
-        return MONGOURI_TLS_HANDSHAKE_FAILED;
-    }
-    mongouri__tls_set_text(
-        r->detail, sizeof r->detail, "the server ended the handshake with alert %s (%d)%s%s",
-        mongouri__tls_alert_name(a), a, r->openssl_error[0] != '\0' ? ": " : "", r->openssl_error);
-    mongouri__tls_set_text(r->hint, sizeof r->hint,
-                           "Check the server's log for why it refused the handshake.");
-    return MONGOURI_TLS_HANDSHAKE_FAILED;
+    return alert_rules[i].explain(&c, r);
 }
 
 void mongouri__tls_explain_success(const mongouri__tls_ssl_state *st,
