@@ -7,7 +7,6 @@
 #define MONGOURI_TLS_STATE_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/ssl.h>
