@@ -1,4 +1,7 @@
-/* Private declarations shared by the OpenSSL applicator's files. */
+/*
+ * The network jobs of the OpenSSL applicator (tls_net.c): connections under
+ * one deadline, for the OCSP responders and the probe; and its clock.
+ */
 #ifndef MONGOURI_TLS_INT_H
 #define MONGOURI_TLS_INT_H
 
@@ -6,13 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include <time.h>
 
-#include <openssl/ocsp.h>
-#include <openssl/ssl.h>
-
+/* tls_net.c also uses the helpers of internal.h (c-ares set-up, ASCII compare). */
 #include "internal.h"
-#include "mongouri/openssl.h"
 
 /* ------------------------------------------------------------------------ */
 /* Time                                                                      */
@@ -20,86 +19,6 @@
 
 /* Milliseconds of a monotonic clock. */
 int64_t mongouri__now_ms(void);
-/* "2026-12-03 20:05:30 UTC"; "" when `t` is NULL or unreadable. */
-void mongouri__asn1_time_text(const ASN1_TIME *t, char *buf, size_t cap);
-
-/* ------------------------------------------------------------------------ */
-/* Per-context and per-connection state (ex_data of SSL_CTX and SSL)         */
-/* ------------------------------------------------------------------------ */
-
-typedef struct mongouri__ocsp_cache mongouri__ocsp_cache;
-
-typedef struct mongouri__tls_ctx_state {
-    mongouri_revocation revocation;
-    bool verify_certificates;
-    bool verify_hostnames;
-    bool has_client_certificate;
-    char *ca_file; /* copies, for hints; NULL when not given */
-    char *crl_file;
-    char *verify_certificates_source; /* "URI option tlsInsecure", ... */
-    char *verify_hostnames_source;
-    int ocsp_timeout_ms;
-    mongouri__ocsp_cache *cache;
-} mongouri__tls_ctx_state;
-
-/* What the revocation check of one handshake came to. */
-typedef enum mongouri__rev_outcome {
-    MONGOURI__REV_UNCHECKED = 0,
-    MONGOURI__REV_GOOD,
-    MONGOURI__REV_REVOKED,
-    MONGOURI__REV_UNKNOWN,        /* soft-fail: nothing conclusive */
-    MONGOURI__REV_STAPLE_INVALID, /* hard failure */
-    MONGOURI__REV_MUST_STAPLE_MISSING
-} mongouri__rev_outcome;
-
-typedef struct mongouri__tls_ssl_state {
-    char host[256];
-    bool host_is_ip;
-    bool ready; /* mongouri_tls_ssl_prepare() completed; until then the handshake is refused */
-
-    /* First failure of the chain check (verify callback). */
-    int verify_error;
-    int verify_depth;
-    char verify_subject[256];
-    char verify_time[32]; /* notAfter or notBefore of that certificate */
-
-    /* Messages seen (message callback). */
-    int alert_received;
-    int alert_sent;
-    int server_hello_version;
-    bool certificate_requested;
-    bool certificate_sent;
-    bool certificate_sent_empty;
-    bool ticket_received; /* a TLS 1.3 NewSessionTicket: the server accepted our Finished */
-
-    /* OCSP or CRL outcome. */
-    mongouri__rev_outcome rev;
-    mongouri_tls_revocation_source rev_source;
-    int rev_reason; /* OCSP_REVOKED_STATUS_*, -1 when none */
-    bool staple_received;
-    char rev_detail[256];
-
-    /* Monotonic deadline of the whole connection (0 = none, set after
-     * mongouri_tls_ssl_prepare): the OCSP responders may use at most half
-     * of what is left of it, the handshake keeps the rest. */
-    int64_t deadline_ms;
-} mongouri__tls_ssl_state;
-
-mongouri__tls_ctx_state *mongouri__tls_ctx_state_get(const SSL_CTX *ctx);
-mongouri__tls_ssl_state *mongouri__tls_ssl_state_get(const SSL *ssl);
-
-/* ------------------------------------------------------------------------ */
-/* OCSP (tls_ocsp.c)                                                         */
-/* ------------------------------------------------------------------------ */
-
-mongouri__ocsp_cache *mongouri__ocsp_cache_new(size_t capacity);
-void mongouri__ocsp_cache_free(mongouri__ocsp_cache *cache);
-
-/* The status callback installed on every context that checks OCSP. */
-int mongouri__ocsp_status_cb(SSL *ssl, void *arg);
-
-/* "keyCompromise", ... for an OCSP_REVOKED_STATUS_* / CRL reason code. */
-const char *mongouri__crl_reason_name(int reason);
 
 /* ------------------------------------------------------------------------ */
 /* Network jobs under one deadline (tls_net.c)                               */

@@ -65,8 +65,16 @@ typedef enum mongouri_tls_revocation_source {
  * Structured account of one connection attempt. Caller-owned, fixed size;
  * every string is NUL-terminated and empty when unknown. Nothing in it is
  * secret.
+ *
+ * Versioned: the caller only provides the memory; mongouri_tls_diagnose()
+ * and the probes fill all of it, `report_version` included, which they set
+ * to the MONGOURI_TLS_REPORT_VERSION of the library (whatever the caller
+ * left there is overwritten, never read). Later versions only append
+ * fields; a caller reads a field added in version N only when
+ * `report_version` >= N. (`version` is the negotiated TLS version.)
  */
 typedef struct mongouri_tls_report {
+    unsigned int report_version; /* set by the library: MONGOURI_TLS_REPORT_VERSION */
     mongouri_tls_category category;
     char detail[512]; /* what was seen: names, revocation source, versions */
     char hint[256];   /* what to change */
@@ -91,6 +99,8 @@ typedef struct mongouri_tls_report {
     char openssl_error[160];     /* first OpenSSL error of the failure ("bad decrypt") */
     long elapsed_ms;             /* mongouri_tls_probe: time spent, -1 otherwise */
 } mongouri_tls_report;
+
+#define MONGOURI_TLS_REPORT_VERSION 1
 
 /** Stable name of a category ("unknown-ca", ...). Never NULL. */
 MONGOURI_API const char *mongouri_tls_category_name(mongouri_tls_category category);

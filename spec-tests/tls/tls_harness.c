@@ -1,9 +1,12 @@
 /*
- * Process and socket helpers of the TLS test programs that start servers.
- * The same guard as tls_matrix.c: every child runs under a small bash
- * guard whose stdin is a pipe from this process; the guard kills the
- * program by PID as soon as the pipe reports end-of-file (we closed it, or
- * this process ended in any way).
+ * Process and socket helpers of the TLS test programs that start servers
+ * (tls_matrix.c, tls_ocsp_signers.c). Every server and responder runs
+ * under a small bash guard whose stdin is a pipe from this process. The
+ * guard starts the program (stdin /dev/null) and kills it by PID as soon
+ * as the pipe reports end-of-file: when we close our end to stop it, or
+ * when this process ends in any way, even without running a handler (a
+ * sanitizer exit, a SIGKILL from ctest). The guard exits when the program
+ * does, so an early exit is seen.
  */
 #include "tls_harness.h"
 
@@ -226,33 +229,49 @@ int th_run_wait(char *const argv[], const char *log)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int th_free_port(void)
+/* The loopback address of `family` (AF_INET or AF_INET6) and `port`; its length. */
+static socklen_t loopback(int family, int port, struct sockaddr_storage *ss)
 {
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
 
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, len) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
+        a->sin6_family = AF_INET6;
+        a->sin6_addr = in6addr_loopback;
+        a->sin6_port = htons((uint16_t)port);
+        return sizeof *a;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+        a->sin_family = AF_INET;
+        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a->sin_port = htons((uint16_t)port);
+        return sizeof *a;
+    }
+}
+
+int th_free_port(int family)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = loopback(family, 0, &ss);
+    int fd = socket(family, SOCK_STREAM, 0), port = -1;
+
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0 &&
+        getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+        port = family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
     if (fd >= 0)
         close(fd);
     return port;
 }
 
-int th_connect(int port)
+int th_connect(int family, int port)
 {
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_storage ss;
+    socklen_t len = loopback(family, port, &ss);
+    int fd = socket(family, SOCK_STREAM, 0);
 
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)port);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) == 0)
         return fd;
     if (fd >= 0)
         close(fd);

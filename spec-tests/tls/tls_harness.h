@@ -1,12 +1,13 @@
 /*
  * Process and socket helpers of the TLS test programs that start servers
- * (tls_ocsp_signers.c): children under a guard that stops them by PID when
+ * (tls_matrix.c, tls_ocsp_signers.c): children under a guard that stops them by PID when
  * the test ends in any way, loopback ports, monotonic time.
  */
 #ifndef MONGOURI_TLS_HARNESS_H
 #define MONGOURI_TLS_HARNESS_H
 
 #include <stdbool.h>
+#include <sys/socket.h> /* AF_INET, AF_INET6 */
 #include <sys/types.h>
 
 void th_sleep_ms(long ms);
@@ -20,10 +21,10 @@ void th_stop(pid_t pid);
 void th_stop_all(void);
 /* The guard `pid` was reaped elsewhere: forget it. */
 void th_forget(pid_t pid);
-/* A loopback port nothing listens on right now; -1 on error. */
-int th_free_port(void);
-/* A connected TCP socket to 127.0.0.1:port, or -1. */
-int th_connect(int port);
+/* A port of the loopback address of `family` (AF_INET, AF_INET6) nothing listens on now; -1. */
+int th_free_port(int family);
+/* A connected TCP socket to 127.0.0.1:port (AF_INET) or [::1]:port (AF_INET6), or -1. */
+int th_connect(int family, int port);
 /* The number in `path` once it appears (within wait_ms), or -1. */
 int th_read_port_file(const char *path, long wait_ms);
 /* Stops every child on SIGINT/SIGTERM/SIGALRM, printing `what` is interrupted. */

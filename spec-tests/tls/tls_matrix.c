@@ -12,12 +12,6 @@
  * must bound it). Last line: "N passed, N failed". Exit 0 only when
  * nothing failed.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,267 +27,12 @@
 
 #include "mongouri/mongouri.h"
 #include "mongouri/openssl.h"
+#include "tls_harness.h"
 
-extern char **environ;
-
-#define MAX_CHILDREN 64
 #define SCENARIO_ALARM_S 60
 #define SHORT_NEXT_UPDATE_S "2" /* answers of the "short" responder expire this fast */
 
-/* ------------------------------------------------------------------------ */
-/* Processes                                                                 */
-/* ------------------------------------------------------------------------ */
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-        /* go on sleeping */
-    }
-}
-
-/*
- * Every server and responder runs under a small bash guard whose stdin is a
- * pipe from this process. The guard starts the program (stdin /dev/null)
- * and kills it by PID as soon as the pipe reports end-of-file: when we
- * close our end to stop it, or when this process ends in any way, even
- * without running a handler (a sanitizer exit, a SIGKILL from ctest). The
- * guard exits when the program does, so an early exit is seen.
- */
-static const char guard_script[] = /* (a background job's stdin is /dev/null: use fd 3) */
-    "exec 3<&0\n"
-    "\"$@\" </dev/null 3<&- & child=$!\n"
-    "( read -r _ <&3; kill \"$child\" 2>/dev/null ) &\n"
-    "wait \"$child\"\n";
-
-typedef struct child {
-    pid_t pid;   /* the guard */
-    int pipe_fd; /* our end of its stdin; closing it stops the program */
-} child;
-
-static child children[MAX_CHILDREN];
-static int nchildren;
 static char tmpdir[256];
-static volatile sig_atomic_t current_scenario_set;
-static char current_scenario[160];
-
-static void on_signal(int sig)
-{
-    static const char msg[] = "tls-matrix: interrupted (timeout or signal); servers stopped\n";
-    int i;
-
-    (void)sig;
-    for (i = 0; i < nchildren; i++)
-        if (children[i].pipe_fd >= 0)
-            close(children[i].pipe_fd);
-    if (write(2, msg, sizeof msg - 1) < 0) {
-        /* nothing more to do */
-    }
-    if (current_scenario_set && write(2, current_scenario, strlen(current_scenario)) < 0) {
-        /* nothing more to do */
-    }
-    _exit(1);
-}
-
-static child *find_child(pid_t pid)
-{
-    int i;
-
-    for (i = 0; i < nchildren; i++)
-        if (children[i].pid == pid)
-            return &children[i];
-    return NULL;
-}
-
-/* The guard `pid` has exited (reaped): forget it. */
-static void forget_child(pid_t pid)
-{
-    child *c = find_child(pid);
-
-    if (c == NULL)
-        return;
-    if (c->pipe_fd >= 0)
-        close(c->pipe_fd);
-    c->pipe_fd = -1;
-    c->pid = 0;
-}
-
-static void stop_child(pid_t pid)
-{
-    child *c = find_child(pid);
-    int i;
-
-    if (pid <= 0 || c == NULL)
-        return;
-    if (c->pipe_fd >= 0)
-        close(c->pipe_fd); /* the guard kills the program by its PID */
-    c->pipe_fd = -1;
-    for (i = 0; i < 200; i++) {
-        if (waitpid(pid, NULL, WNOHANG) == pid) {
-            c->pid = 0;
-            return;
-        }
-        sleep_ms(10);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    c->pid = 0;
-}
-
-static void stop_all(void)
-{
-    int i;
-
-    for (i = 0; i < nchildren; i++)
-        stop_child(children[i].pid);
-    nchildren = 0;
-}
-
-static pid_t spawn_with(char *const argv[], const char *log, int stdin_fd)
-{
-    posix_spawn_file_actions_t fa;
-    pid_t pid = -1;
-    int rc;
-
-    posix_spawn_file_actions_init(&fa);
-    if (stdin_fd >= 0)
-        posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0);
-    else
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        fprintf(stderr, "tls-matrix: cannot start %s: %s\n", argv[0], strerror(rc));
-        return -1;
-    }
-    return pid;
-}
-
-/* Start argv under a guard, output appended to `log`; the guard's PID. */
-static pid_t spawn(char *const argv[], const char *log)
-{
-    char *gargv[40];
-    int p[2], n = 0, i;
-    pid_t pid;
-
-    if (nchildren == MAX_CHILDREN || pipe(p) != 0)
-        return -1;
-    /* Above 2 (stdin may be closed) and close-on-exec: no other child may hold our end. */
-    for (i = 0; i < 2; i++) {
-        int fd = fcntl(p[i], F_DUPFD_CLOEXEC, 3);
-
-        close(p[i]);
-        p[i] = fd;
-    }
-    if (p[0] < 0 || p[1] < 0) {
-        if (p[0] >= 0)
-            close(p[0]);
-        if (p[1] >= 0)
-            close(p[1]);
-        return -1;
-    }
-    gargv[n++] = "bash";
-    gargv[n++] = "-c";
-    gargv[n++] = (char *)guard_script;
-    gargv[n++] = "tls-matrix-guard";
-    for (i = 0; argv[i] != NULL && n < 39; i++)
-        gargv[n++] = argv[i];
-    gargv[n] = NULL;
-    pid = spawn_with(gargv, log, p[0]);
-    close(p[0]);
-    if (pid < 0) {
-        close(p[1]);
-        return -1;
-    }
-    children[nchildren].pid = pid;
-    children[nchildren].pipe_fd = p[1];
-    nchildren++;
-    return pid;
-}
-
-/* Run argv to completion (stdin /dev/null); its exit status, or -1. */
-static int run_wait(char *const argv[], const char *log)
-{
-    pid_t pid = spawn_with(argv, log, -1);
-    int status = 0;
-
-    if (pid < 0)
-        return -1;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* A port nothing listens on right now (bind to port 0, read it, close). */
-static int free_port(int family)
-{
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int fd = socket(family, SOCK_STREAM, 0), port = -1;
-
-    memset(&ss, 0, sizeof ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        len = sizeof *a;
-    }
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0 &&
-        getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-        port = family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
-static int connect_to(int family, int port)
-{
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int fd = socket(family, SOCK_STREAM, 0);
-
-    memset(&ss, 0, sizeof ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        a->sin6_port = htons((uint16_t)port);
-        len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a->sin_port = htons((uint16_t)port);
-        len = sizeof *a;
-    }
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) == 0)
-        return fd;
-    if (fd >= 0)
-        close(fd);
-    return -1;
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------------------ */
 /* The PKI and the responders                                                */
@@ -301,26 +40,6 @@ static long now_ms(void)
 
 static int good_port, hang_port, down_port, short_port, v6_port;
 static char responder_log[300];
-
-static int read_port_file(const char *path, long wait_ms)
-{
-    long until = now_ms() + wait_ms;
-
-    while (now_ms() < until) {
-        FILE *f = fopen(path, "r");
-        int port = -1;
-
-        if (f != NULL) {
-            if (fscanf(f, "%d", &port) != 1)
-                port = -1;
-            fclose(f);
-            if (port > 0)
-                return port;
-        }
-        sleep_ms(10);
-    }
-    return -1;
-}
 
 static int start_responder(const char *bin, const char *mode, const char *name,
                            const char *next_update, bool v6)
@@ -345,9 +64,9 @@ static int start_responder(const char *bin, const char *mode, const char *name,
     if (v6)
         argv[n++] = "--ipv6";
     argv[n] = NULL;
-    if (spawn(argv, log) < 0)
+    if (th_spawn(argv, log) < 0)
         return -1;
-    return read_port_file(port_file, 5000);
+    return th_read_port_file(port_file, 5000);
 }
 
 static int responder_requests(void)
@@ -469,7 +188,7 @@ static int server_start(int id)
     for (attempt = 0; attempt < 3; attempt++) {
         char accept_arg[64], cert[300], key[300], extra[1024], log[300];
         char *argv[32], *save = NULL, *tok;
-        int n = 0, port = free_port(d->family);
+        int n = 0, port = th_free_port(d->family);
         long until;
         pid_t pid;
 
@@ -494,12 +213,12 @@ static int server_start(int id)
              tok = strtok_r(NULL, " ", &save))
             argv[n++] = tok;
         argv[n] = NULL;
-        pid = spawn(argv, log);
+        pid = th_spawn(argv, log);
         if (pid < 0)
             return -1;
-        until = now_ms() + 5000;
-        while (now_ms() < until) {
-            int fd = connect_to(d->family, port);
+        until = th_now_ms() + 5000;
+        while (th_now_ms() < until) {
+            int fd = th_connect(d->family, port);
 
             if (fd >= 0) {
                 close(fd);
@@ -508,12 +227,12 @@ static int server_start(int id)
                 return port;
             }
             if (waitpid(pid, NULL, WNOHANG) == pid) {
-                forget_child(pid);
+                th_forget(pid);
                 break; /* the port was taken meanwhile: try another */
             }
-            sleep_ms(20);
+            th_sleep_ms(20);
         }
-        stop_child(pid);
+        th_stop(pid);
     }
     fprintf(stderr, "tls-matrix: cannot start server %d (see %s/server-%d.out)\n", id, tmpdir,
             id);
@@ -856,13 +575,12 @@ static void run_scenario(const scenario *s)
     mongouri_error err;
     mongouri_uri *uri;
     int port = 0, before, after, got;
-    long t0 = now_ms(), ms;
+    long t0 = th_now_ms(), ms;
     mongouri_status st;
     const char *text;
     char why[1400] = "";
 
-    snprintf(current_scenario, sizeof current_scenario, "scenario: %s\n", s->name);
-    current_scenario_set = 1;
+    th_set_current(s->name);
     alarm(SCENARIO_ALARM_S);
     if (s->server < S__SERVERS) {
         port = server_start(s->server);
@@ -881,8 +599,9 @@ static void run_scenario(const scenario *s)
         return;
     }
     before = responder_requests();
-    t0 = now_ms();
+    t0 = th_now_ms();
     memset(&err, 0, sizeof err);
+    memset(&rep, 0xA5, sizeof rep); /* the library fills all of it, report_version included */
     if (s->server == P_NONE) {
         st = mongouri_tls_check_files(mongouri_uri_tls(uri), &err);
         got = err.code;
@@ -901,7 +620,7 @@ static void run_scenario(const scenario *s)
         got = rep.category;
         text = rep.detail;
     }
-    ms = now_ms() - t0;
+    ms = th_now_ms() - t0;
     after = responder_requests();
     alarm(0);
 
@@ -917,6 +636,9 @@ static void run_scenario(const scenario *s)
                                            (mongouri_tls_category)s->expect));
     else if (s->has != NULL && strstr(text, s->has) == NULL)
         snprintf(why, sizeof why, "text lacks \"%s\"", s->has);
+    else if (s->server != P_NONE && rep.report_version != MONGOURI_TLS_REPORT_VERSION)
+        snprintf(why, sizeof why, "report version %u, expected %u", rep.report_version,
+                 MONGOURI_TLS_REPORT_VERSION);
     else if (s->rev != 0 && s->server != P_NONE && (int)rep.revocation_source != s->rev - 1)
         snprintf(why, sizeof why, "revocation source %s, expected %s",
                  mongouri_tls_revocation_source_name(rep.revocation_source),
@@ -947,7 +669,7 @@ static void run_scenario(const scenario *s)
                                    : mongouri_tls_category_name(rep.category),
                text, s->server == P_NONE ? err.hint : rep.hint);
     mongouri_uri_destroy(uri);
-    current_scenario_set = 0;
+    th_set_current(NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -957,7 +679,7 @@ static void run_scenario(const scenario *s)
 /* One blocking handshake with `ctx`, the way a driver does it. */
 static mongouri_tls_category handshake_with(SSL_CTX *ctx, int port, mongouri_tls_report *rep)
 {
-    int fd = connect_to(AF_INET, port), ret;
+    int fd = th_connect(AF_INET, port), ret;
     SSL *ssl;
     mongouri_tls_category cat;
 
@@ -991,7 +713,7 @@ static void cache_scenario(const char *name, int server, mongouri_tls_category e
     mongouri_tls_report r1, r2, r3;
     mongouri_error err;
     int port = server_start(server), n0, n1, n2, n3;
-    long t0 = now_ms();
+    long t0 = th_now_ms();
     char why[512] = "";
 
     uri = port < 0 ? NULL : parse("localhost", port, CA);
@@ -1020,7 +742,7 @@ static void cache_scenario(const char *name, int server, mongouri_tls_category e
         snprintf(why, sizeof why, "sources %s then %s",
                  mongouri_tls_revocation_source_name(r1.revocation_source),
                  mongouri_tls_revocation_source_name(r2.revocation_source));
-    result(why[0] == '\0', name, now_ms() - t0, "%s (%s)", why, r2.detail);
+    result(why[0] == '\0', name, th_now_ms() - t0, "%s (%s)", why, r2.detail);
 out:
     SSL_CTX_free(ctx);
     SSL_CTX_free(ctx2);
@@ -1037,7 +759,7 @@ static void cache_bound_scenario(void)
     mongouri_tls_report r;
     int good = server_start(S_NOSTAPLE), revoked = server_start(S_REVOKED);
     int asked[6], i, n;
-    long t0 = now_ms();
+    long t0 = th_now_ms();
 
     one.ocsp_cache_size = 1;
     uri = good < 0 || revoked < 0 ? NULL : parse("localhost", good, CA);
@@ -1054,7 +776,7 @@ static void cache_bound_scenario(void)
     }
     result(asked[0] == 1 && asked[1] == 1 && asked[2] == 1 && asked[3] == 1 && asked[4] == 1 &&
                asked[5] == 0,
-           name, now_ms() - t0, "responder asked %d %d %d / %d %d %d (expected 1 1 1 / 1 1 0)",
+           name, th_now_ms() - t0, "responder asked %d %d %d / %d %d %d (expected 1 1 1 / 1 1 0)",
            asked[0], asked[1], asked[2], asked[3], asked[4], asked[5]);
 out:
     SSL_CTX_free(small);
@@ -1070,7 +792,7 @@ static void cache_expiry_scenario(void)
     SSL_CTX *ctx = NULL;
     mongouri_tls_report r1, r2, r3;
     int port = server_start(S_SHORT), n0, n1, n2, n3;
-    long t0 = now_ms();
+    long t0 = th_now_ms();
 
     uri = port < 0 ? NULL : parse("localhost", port, CA);
     if (uri == NULL ||
@@ -1083,14 +805,14 @@ static void cache_expiry_scenario(void)
     n1 = responder_requests();
     handshake_with(ctx, port, &r2);
     n2 = responder_requests();
-    sleep_ms(atol(SHORT_NEXT_UPDATE_S) * 1000 + 100);
+    th_sleep_ms(atol(SHORT_NEXT_UPDATE_S) * 1000 + 100);
     handshake_with(ctx, port, &r3);
     n3 = responder_requests();
     result(r1.category == MONGOURI_TLS_OK && r2.category == MONGOURI_TLS_OK &&
                r3.category == MONGOURI_TLS_OK && n1 - n0 == 1 && n2 == n1 && n3 - n2 == 1 &&
                r2.revocation_source == MONGOURI_TLS_REV_CACHE &&
                r3.revocation_source == MONGOURI_TLS_REV_RESPONDER,
-           name, now_ms() - t0, "asked %d, %d, %d times; sources %s, %s, %s", n1 - n0, n2 - n1,
+           name, th_now_ms() - t0, "asked %d, %d, %d times; sources %s, %s, %s", n1 - n0, n2 - n1,
            n3 - n2, mongouri_tls_revocation_source_name(r1.revocation_source),
            mongouri_tls_revocation_source_name(r2.revocation_source),
            mongouri_tls_revocation_source_name(r3.revocation_source));
@@ -1113,7 +835,7 @@ static void cache_revocation_scenario(void)
     mongouri_tls_report r1, r2, r3;
     int good = server_start(S_CACHE_GOOD), revoked = server_start(S_CACHE_REVOKED);
     int none = server_start(S_NOSTAPLE), n0;
-    long t0 = now_ms();
+    long t0 = th_now_ms();
     char why[512] = "";
 
     uri = good < 0 || revoked < 0 || none < 0
@@ -1142,7 +864,7 @@ static void cache_revocation_scenario(void)
                  mongouri_tls_revocation_source_name(r3.revocation_source));
     else if (responder_requests() != n0)
         snprintf(why, sizeof why, "an OCSP responder was contacted");
-    result(why[0] == '\0', name, now_ms() - t0, "%s (%s)", why, r3.revocation_detail);
+    result(why[0] == '\0', name, th_now_ms() - t0, "%s (%s)", why, r3.revocation_detail);
 out:
     SSL_CTX_free(ctx);
     mongouri_uri_destroy(uri);
@@ -1220,9 +942,23 @@ static void misuse_scenarios(void)
     st = mongouri_tls_ssl_prepare(ssl, "localhost", &err);
     result(st == MONGOURI_E_INVALID_ARG, "prepare refuses an SSL of a foreign context", 0,
            "status %s", mongouri_strerror(st));
+    memset(&rep, 0xA5, sizeof rep);
     st = mongouri_tls_probe(NULL, "localhost", 1, 100, &rep, &err);
     result(st == MONGOURI_E_INVALID_ARG, "probe refuses a NULL URI", 0, "status %s",
            mongouri_strerror(st));
+    result(rep.report_version == MONGOURI_TLS_REPORT_VERSION, "probe sets the report version", 0,
+           "report_version %u", rep.report_version);
+    memset(&rep, 0xA5, sizeof rep);
+    mongouri_tls_diagnose(NULL, -1, &rep);
+    result(rep.report_version == MONGOURI_TLS_REPORT_VERSION, "diagnose sets the report version",
+           0, "report_version %u", rep.report_version);
+    memset(&rep, 0xA5, sizeof rep);
+    mongouri_tls_diagnose(ssl, -1, &rep);
+    result(rep.report_version == MONGOURI_TLS_REPORT_VERSION &&
+               rep.category == MONGOURI_TLS_HANDSHAKE_FAILED,
+           "diagnose of a foreign SSL sets the report version", 0,
+           "report_version %u, category %s", rep.report_version,
+           mongouri_tls_category_name(rep.category));
     st = mongouri_tls_options_init(&o, 2);
     result(st == MONGOURI_E_INVALID_ARG && mongouri_tls_options_init(&o, 1) == MONGOURI_OK &&
                o.ocsp_timeout_ms == 0,
@@ -1256,10 +992,10 @@ static void bench_one(const char *label, int server, int ocsp_timeout_ms, long m
     }
     o.ocsp_timeout_ms = ocsp_timeout_ms;
     alarm(SCENARIO_ALARM_S);
-    t0 = now_ms();
+    t0 = th_now_ms();
     mongouri_tls_probe_settings(mongouri_uri_tls(uri), ocsp_timeout_ms > 0 ? &o : NULL,
                                 "localhost", (uint16_t)port, 30000, &rep, &err);
-    ms = now_ms() - t0;
+    ms = th_now_ms() - t0;
     alarm(0);
     printf("bench %-44s %6ld ms  (OCSP deadline %d ms; %s; %s)\n", label, ms,
            ocsp_timeout_ms > 0 ? ocsp_timeout_ms : MONGOURI_TLS_OCSP_TIMEOUT_MS_DEFAULT,
@@ -1301,7 +1037,7 @@ static int make_old_staples(const char *responder, const char *log)
                          (char *)staples[i].age, NULL };
 
         snprintf(out, sizeof out, "%s/%s", tmpdir, staples[i].file);
-        if (run_wait(argv, log) != 0)
+        if (th_run_wait(argv, log) != 0)
             return -1;
     }
     return 0;
@@ -1323,7 +1059,7 @@ static void remove_tree(void)
     char *argv[] = { "rm", "-rf", tmpdir, NULL };
 
     if (tmpdir[0] != '\0' && getenv("TLS_MATRIX_KEEP") == NULL)
-        run_wait(argv, "/dev/null");
+        th_run_wait(argv, "/dev/null");
 }
 
 int main(int argc, char **argv)
@@ -1351,10 +1087,7 @@ int main(int argc, char **argv)
     }
     /* No controlling terminal: a prompt could never be answered, so it must not happen. */
     setsid();
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGALRM, on_signal);
+    th_install_signals();
 
     snprintf(tmpdir, sizeof tmpdir, "%s/mongouri-tls-XXXXXX",
              getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
@@ -1368,7 +1101,7 @@ int main(int argc, char **argv)
     hang_port = start_responder(responder, "hang", "hang", "86400", false);
     short_port = start_responder(responder, "answer", "short", SHORT_NEXT_UPDATE_S, false);
     v6_port = start_responder(responder, "answer", "v6", "86400", true);
-    down_port = free_port(AF_INET);
+    down_port = th_free_port(AF_INET);
     snprintf(gp, sizeof gp, "%d", good_port);
     snprintf(hp, sizeof hp, "%d", hang_port);
     snprintf(dp, sizeof dp, "%d", down_port);
@@ -1379,12 +1112,12 @@ int main(int argc, char **argv)
         char *pargv[] = { "bash", (char *)pki, tmpdir, gp, hp, dp, sp, vp, NULL };
 
         if (good_port < 0 || hang_port < 0 || down_port < 0 || short_port < 0 || v6_port < 0 ||
-            run_wait(pargv, pki_log) != 0 ||
+            th_run_wait(pargv, pki_log) != 0 ||
             make_old_staples(responder, pki_log) != 0) {
             fprintf(stderr, "tls-matrix: set-up failed (responders %d %d %d %d)\n", good_port,
                     hang_port, short_port, v6_port);
             print_file(pki_log);
-            stop_all();
+            th_stop_all();
             remove_tree();
             printf("0 passed, 1 failed\n");
             return 1;
@@ -1415,7 +1148,7 @@ int main(int argc, char **argv)
             alarm(0);
         }
     }
-    stop_all();
+    th_stop_all();
     remove_tree();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 && passed > 0 ? 0 : 1;

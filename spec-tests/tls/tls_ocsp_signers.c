@@ -143,7 +143,7 @@ static int start_server(const char *k, const char *cert, bool chain, const char 
     for (attempt = 0; attempt < 3; attempt++) {
         char accept_arg[64], certp[400], keyp[400], chainp[400], staplep[400], log[400];
         char *argv[24];
-        int n = 0, port = th_free_port();
+        int n = 0, port = th_free_port(AF_INET);
         long until;
         pid_t pid;
 
@@ -180,7 +180,7 @@ static int start_server(const char *k, const char *cert, bool chain, const char 
             return -1;
         until = th_now_ms() + 5000;
         while (th_now_ms() < until) {
-            int fd = th_connect(port);
+            int fd = th_connect(AF_INET, port);
 
             if (fd >= 0) {
                 close(fd);
