@@ -16,14 +16,12 @@
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
+#include "ares_loop_int.h"
 #include "internal.h"
 
 #define DNS_NAME_MAX 253                   /* longest domain name, in text form */
@@ -93,14 +91,6 @@ typedef struct resolve_cfg {
 /* Small helpers                                                             */
 /* ------------------------------------------------------------------------ */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
 static char ascii_lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -123,79 +113,6 @@ static char *dup_dns_name(const char *s, size_t n)
     return out;
 }
 
-/*
- * c-ares' allocations go through these wrappers, so that memory running out
- * inside c-ares (which then drops an answer and waits for a timeout) is seen
- * and reported as such. mongouri__resolve_fail_alloc is a test hook: when
- * set, it decides which allocations fail.
- *
- * The failures are counted per thread: c-ares (1.18: no threads of its own)
- * runs its allocations and our callbacks in the thread that calls it, and a
- * resolution calls it only from the thread that runs the resolution. So the
- * counter read before and after a resolution's own c-ares calls counts that
- * resolution's failures only, never another thread's.
- */
-bool (*mongouri__resolve_fail_alloc)(size_t size) = NULL;
-static _Thread_local unsigned long alloc_failures;
-
-static void *rmalloc(size_t n)
-{
-    void *p =
-        mongouri__resolve_fail_alloc != NULL && mongouri__resolve_fail_alloc(n) ? NULL : malloc(n);
-
-    if (p == NULL && n > 0)
-        alloc_failures++;
-    return p;
-}
-
-static void *rrealloc(void *old, size_t n)
-{
-    void *p = mongouri__resolve_fail_alloc != NULL && mongouri__resolve_fail_alloc(n)
-                  ? NULL
-                  : realloc(old, n);
-
-    if (p == NULL && n > 0)
-        alloc_failures++;
-    return p;
-}
-
-static void *rcalloc(size_t count, size_t size)
-{
-    void *p;
-
-    if (size != 0 && count > SIZE_MAX / size)
-        return NULL;
-    p = rmalloc(count * size);
-    if (p != NULL)
-        memset(p, 0, count * size);
-    return p;
-}
-
-static pthread_once_t ares_once = PTHREAD_ONCE_INIT;
-static int ares_init_status = ARES_SUCCESS;
-
-static void ares_init_once(void)
-{
-    /*
-     * Never cleaned up: c-ares keeps no resources for it on POSIX systems.
-     * Always with our wrappers: ares_library_initialized() says ARES_SUCCESS
-     * on every system but Windows, initialised or not, so whether the
-     * application initialised c-ares first cannot be known. The wrappers are
-     * malloc, realloc and free (plus the count), so memory c-ares allocated
-     * before (with its default allocator) is freed correctly; an allocator
-     * of the application's own must be set after this (see resolve.h).
-     */
-    ares_init_status = ares_library_init_mem(ARES_LIB_INIT_ALL, rmalloc, free, rrealloc);
-}
-
-int mongouri__ares_init(void)
-{
-    /* The one initialisation of c-ares for the whole library (resolution and
-     * the TLS probe): ares_library_init is not thread-safe. */
-    pthread_once(&ares_once, ares_init_once);
-    return ares_init_status;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Random source for srvMaxHosts                                             */
 /* ------------------------------------------------------------------------ */
@@ -204,13 +121,11 @@ static uint32_t random_u32(void)
 {
     uint32_t x;
     uint64_t z;
-    struct timespec ts;
 
     if (getrandom(&x, sizeof x, 0) == (ssize_t)sizeof x)
         return x;
     /* No getrandom(): mix the clock (splitmix64); good enough to spread load. */
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    z = (uint64_t)ts.tv_sec * 1000000007u + (uint64_t)ts.tv_nsec + (uint64_t)(uintptr_t)&x;
+    z = (uint64_t)(mongouri__clock_ms() * 1e6) + (uint64_t)(uintptr_t)&x;
     z += 0x9e3779b97f4a7c15u;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
@@ -629,7 +544,7 @@ static int walk_answer(walk *w, struct report_query *q, const unsigned char *abu
         snprintf(q->bad, sizeof q->bad, "it claims %u answer records in %zu bytes", an, n - at);
         return ARES_EBADRESP;
     }
-    w->rrs = rcalloc(an ? an : 1, sizeof *w->rrs);
+    w->rrs = mongouri__dns_calloc(an ? an : 1, sizeof *w->rrs);
     w->chain[0] = dup_dns_name(qname, strlen(qname));
     if (w->rrs == NULL || w->chain[0] == NULL) {
         free(w->chain[0]);
@@ -716,7 +631,7 @@ static int parse_srv(mongouri_resolve_report *r, struct report_query *q, const u
     rc = walk_answer(&w, q, abuf, alen, q->name);
     if (rc != ARES_SUCCESS)
         goto out;
-    seeds = rcalloc(w.n ? w.n : 1, sizeof *seeds);
+    seeds = mongouri__dns_calloc(w.n ? w.n : 1, sizeof *seeds);
     if (seeds == NULL) {
         rc = ARES_ENOMEM;
         goto out;
@@ -761,8 +676,8 @@ static int parse_srv(mongouri_resolve_report *r, struct report_query *q, const u
         rc = ARES_ENODATA;
         goto out;
     }
-    r->srv_targets = rcalloc(n, sizeof *r->srv_targets);
-    r->srv_ports = rcalloc(n, sizeof *r->srv_ports);
+    r->srv_targets = mongouri__dns_calloc(n, sizeof *r->srv_targets);
+    r->srv_ports = mongouri__dns_calloc(n, sizeof *r->srv_ports);
     if (r->srv_targets == NULL || r->srv_ports == NULL) {
         free(r->srv_targets);
         free(r->srv_ports);
@@ -795,7 +710,7 @@ out:
 /* The record for display: valid UTF-8 kept, every other byte (and NUL) as \xHH. */
 static char *shown_txt(const char *s, size_t n)
 {
-    char *out = rmalloc(n * 4 + 1), *o = out;
+    char *out = mongouri__dns_malloc(n * 4 + 1), *o = out;
     size_t i = 0, bad;
 
     if (out == NULL)
@@ -866,7 +781,7 @@ static int parse_txt(mongouri_resolve_report *r, struct report_query *q, const u
         rc = ARES_ENODATA;
         goto out;
     }
-    r->txt = rmalloc(len + 1);
+    r->txt = mongouri__dns_malloc(len + 1);
     if (r->txt == NULL) {
         rc = ARES_ENOMEM;
         goto out;
@@ -918,7 +833,7 @@ struct engine {
     ares_channel udp, tcp;
     int nq;
     struct qstate qs[Q_COUNT];
-    unsigned long failures0; /* this thread's alloc_failures when the resolution started */
+    unsigned long failures0; /* this thread's failed allocations when the resolution started */
 };
 
 static void server_name(char *dst, size_t cap, const struct ares_addr_port_node *p)
@@ -973,7 +888,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
     struct report_query *q = &r->q[qs->k];
     int rcode;
 
-    q->ms = now_ms() - qs->t0;
+    q->ms = mongouri__clock_ms() - qs->t0;
     q->timeouts += timeouts;
     if (status != ARES_SUCCESS) {
         if (qs->tcp && q->truncated && status != ARES_ECANCELLED && status != ARES_EDESTRUCTION &&
@@ -1012,7 +927,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
         query_ends(qs, status, 0);
         return;
     case SERVFAIL:
-        if (qs->servfails++ == 0 && now_ms() < qs->t0 + e->cfg->deadline_ms) {
+        if (qs->servfails++ == 0 && mongouri__clock_ms() < qs->t0 + e->cfg->deadline_ms) {
             add_attempt(q, e->cur_name, "SERVFAIL, retried");
             send_query(qs); /* a temporary failure: once more */
             return;
@@ -1167,7 +1082,14 @@ static bool any_active(const engine *e)
 
 static bool memory_ran_out(const engine *e)
 {
-    return alloc_failures != e->failures0 || e->r->oom;
+    return mongouri__dns_alloc_failures() != e->failures0 || e->r->oom;
+}
+
+static bool engine_go_on(void *arg)
+{
+    const engine *e = arg;
+
+    return any_active(e) && !memory_ran_out(e);
 }
 
 /*
@@ -1177,76 +1099,25 @@ static bool memory_ran_out(const engine *e)
  */
 static bool run_channels(engine *e, double deadline)
 {
-    ares_channel chs[2] = {e->udp, e->tcp};
+    mongouri__ares_loop loop;
+    mongouri__ares_loop_end end;
+    int saved;
 
-    while (any_active(e)) {
-        ares_socket_t socks[2][ARES_GETSOCK_MAXNUM];
-        struct pollfd pfd[2 * ARES_GETSOCK_MAXNUM];
-        int owner[2 * ARES_GETSOCK_MAXNUM];
-        struct timeval max, tv, *tvp;
-        nfds_t nfds = 0;
-        double left = deadline - now_ms();
-        int n, wait_ms = 0;
-
-        if (left <= 0 || memory_ran_out(e)) {
-            ares_cancel(e->udp); /* the callbacks run now, with ARES_ECANCELLED */
-            ares_cancel(e->tcp);
-            return true;
-        }
-        max.tv_sec = (time_t)(left / 1000.0);
-        max.tv_usec = (suseconds_t)((left - (double)max.tv_sec * 1000.0) * 1000.0);
-        for (int c = 0; c < 2; c++) {
-            int bits = ares_getsock(chs[c], socks[c], ARES_GETSOCK_MAXNUM);
-            int ms;
-
-            for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-                short events = 0;
-
-                /* ARES_GETSOCK_WRITABLE() shifts a signed 1 by up to 31: undefined. */
-                if ((unsigned)bits & (1u << i))
-                    events |= POLLIN;
-                if ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
-                    events |= POLLOUT;
-                if (events == 0)
-                    continue;
-                pfd[nfds].fd = socks[c][i];
-                pfd[nfds].events = events;
-                pfd[nfds].revents = 0;
-                owner[nfds] = c;
-                nfds++;
-            }
-            tvp = ares_timeout(chs[c], &max, &tv);
-            ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-            if (c == 0 || ms < wait_ms)
-                wait_ms = ms;
-        }
-        /* Never longer than 100 ms: an allocation failure is noticed quickly. */
-        n = poll(pfd, nfds, wait_ms < 100 ? wait_ms : 100);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            ares_cancel(e->udp);
-            ares_cancel(e->tcp);
-            return false;
-        }
-        if (n == 0) {
-            /* expire timed-out queries */
-            ares_process_fd(e->udp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-            ares_process_fd(e->tcp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-            continue;
-        }
-        for (int i = 0; i < (int)nfds; i++) {
-            ares_socket_t rfd = ARES_SOCKET_BAD, wfd = ARES_SOCKET_BAD;
-
-            if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
-                rfd = pfd[i].fd;
-            if (pfd[i].revents & POLLOUT)
-                wfd = pfd[i].fd;
-            if (rfd != ARES_SOCKET_BAD || wfd != ARES_SOCKET_BAD)
-                ares_process_fd(chs[owner[i]], rfd, wfd);
-        }
-    }
-    return true;
+    memset(&loop, 0, sizeof loop);
+    loop.channels[0] = e->udp;
+    loop.channels[1] = e->tcp;
+    loop.deadline_ms = (int64_t)deadline;
+    loop.max_wait_ms = 100; /* an allocation failure is noticed quickly */
+    loop.go_on = engine_go_on;
+    loop.arg = e;
+    end = mongouri__ares_loop_run(&loop);
+    saved = errno;
+    /* The queries still pending (none when every one has its outcome): the
+     * callbacks run now, with ARES_ECANCELLED. */
+    ares_cancel(e->udp);
+    ares_cancel(e->tcp);
+    errno = saved;
+    return end != MONGOURI__ARES_LOOP_FAILED;
 }
 
 /*
@@ -1261,7 +1132,7 @@ static mongouri_status run_engine(engine *e, double t0, mongouri_error *err)
     char qname[QUERY_NAME_CAP + 1];
     int k, rc;
 
-    e->failures0 = alloc_failures;
+    e->failures0 = mongouri__dns_alloc_failures();
     r->nqueries = (size_t)e->nq;
     for (k = 0; k < e->nq; k++) {
         struct qstate *qs = &e->qs[k];
@@ -1290,7 +1161,7 @@ static mongouri_status run_engine(engine *e, double t0, mongouri_error *err)
 
         for (k = 0; k < e->nq; k++)
             pending = pending || !e->qs[k].final;
-        if (!pending || now_ms() >= deadline)
+        if (!pending || mongouri__clock_ms() >= deadline)
             break;
         rc = open_channels(e);
         if (rc != ARES_SUCCESS) {
@@ -1336,7 +1207,7 @@ out:
     for (k = 0; k < e->nq; k++)
         if (e->qs[k].qbuf != NULL)
             ares_free_string(e->qs[k].qbuf);
-    r->total_ms = now_ms() - t0;
+    r->total_ms = mongouri__clock_ms() - t0;
     return st;
 }
 
@@ -1625,7 +1496,7 @@ static mongouri_status resolve_with(mongouri_uri **out, mongouri_resolve_report 
     if (st != MONGOURI_OK)
         goto out;
     several = e.nservers > 1;
-    st = run_engine(&e, now_ms(), err);
+    st = run_engine(&e, mongouri__clock_ms(), err);
     if (st != MONGOURI_OK)
         goto out;
     if (r->oom)
@@ -2032,7 +1903,7 @@ static mongouri_status srv_poll(mongouri_srv_poll_result *res, const mongouri_ur
     if (st == MONGOURI_OK)
         st = load_servers(&e, r->servers, sizeof r->servers, &res->reason);
     if (st == MONGOURI_OK)
-        st = run_engine(&e, now_ms(), &res->reason);
+        st = run_engine(&e, mongouri__clock_ms(), &res->reason);
     if (st == MONGOURI_E_INVALID_ARG) { /* dns_servers that are no list of IP:PORT */
         free(host);
         if (err != NULL)
