@@ -16,7 +16,7 @@
 #include "tls/ocsp_responders.h"
 #include "tls/ocsp_response.h"
 #include "tls/state.h"
-#include "tls_int.h"
+#include "tls/net.h"
 
 static void describe(mongouri__tls_ssl_state *st, const char *verdict, const char *source,
                      const mongouri__ocsp_answer *ans)

@@ -1,6 +1,6 @@
 /*
  * The responders of the leaf's AIA: one HTTP/1.0 POST each (plain http
- * only), sent in parallel through the network jobs of tls_net.c; the
+ * only), sent in parallel through the network jobs of tls/net.c; the
  * first conclusive answer wins.
  */
 #include <stdbool.h>
@@ -14,7 +14,7 @@
 
 #include "internal.h"
 #include "tls/ocsp_responders.h"
-#include "tls_int.h"
+#include "tls/net.h"
 
 #define OCSP_MAX_RESPONDERS 8
 #define OCSP_RESPONSE_MAX (256 * 1024)

@@ -19,7 +19,7 @@
 #include "tls/probe_io.h"
 #include "tls/report.h"
 #include "tls/state.h"
-#include "tls_int.h"
+#include "tls/net.h"
 
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
 #define PROBE_REPLY_MIN_MS 250 /* for the reply to hello, once accepted */

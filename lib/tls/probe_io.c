@@ -1,5 +1,5 @@
 /*
- * The probe's connections: TCP through the network jobs of tls_net.c, Unix
+ * The probe's connections: TCP through the network jobs of tls/net.c, Unix
  * domain sockets, the non-blocking handshake, the hello exchange that
  * tells whether a MongoDB server accepted us, and the second connections
  * that learn what a refusing server speaks.
@@ -20,7 +20,7 @@
 #include "tls/probe_io.h"
 #include "tls/report.h"
 #include "tls/state.h"
-#include "tls_int.h"
+#include "tls/net.h"
 
 int mongouri__tls_remaining_ms(int64_t deadline)
 {

@@ -22,7 +22,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@
 #include <ares.h>
 
 #include "internal.h"
+#include "dns_check.h"
 #include "mongouri/mongouri.h"
 
 extern char **environ;
@@ -48,56 +48,11 @@ static char closed[64];   /* nothing listens */
 static char notcp[64];    /* by query name over UDP; TCP connections refused */
 static const char *validate_uri;
 
-static const char *current;
-static int current_failures;
-
-static void fail_at(int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "FAIL %s (line %d): ", current, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    current_failures++;
-}
-
-#define EXPECT(cond)                                                                             \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            fail_at(__LINE__, "%s", #cond);                                                      \
-    } while (0)
-
-#define EXPECT_STR(got, want)                                                                    \
-    do {                                                                                         \
-        const char *g_ = (got), *w_ = (want);                                                    \
-        if (g_ == NULL || w_ == NULL ? g_ != w_ : strcmp(g_, w_) != 0)                           \
-            fail_at(__LINE__, "%s: got \"%s\", want \"%s\"", #got, g_ ? g_ : "(null)",          \
-                    w_ ? w_ : "(null)");                                                         \
-    } while (0)
-
-#define EXPECT_CONTAINS(text, part)                                                              \
-    do {                                                                                         \
-        const char *t_ = (text), *p_ = (part);                                                   \
-        if (t_ == NULL || strstr(t_, p_) == NULL)                                                \
-            fail_at(__LINE__, "%s: \"%s\" does not contain \"%s\"", #text, t_ ? t_ : "(null)",  \
-                    p_);                                                                         \
-    } while (0)
-
 #define EXPECT_FASTER(r, bound_ms)                                                               \
     do {                                                                                         \
         if ((r)->ms > (bound_ms))                                                                \
             fail_at(__LINE__, "took %.0f ms, more than %d", (r)->ms, (int)(bound_ms));          \
     } while (0)
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Servers                                                                   */
@@ -1043,10 +998,7 @@ static void test_poll(void)
 
 /* ------------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} tests[] = {
+static const named_test tests[] = {
     { "bad_targets", test_bad_targets },
     { "parent_domain", test_parent_domain },
     { "owners", test_owners },
@@ -1077,7 +1029,7 @@ int main(int argc, char **argv)
 {
     const char *server = NULL, *filter = NULL, *dump = NULL;
     bool ares_first = false;
-    int passed = 0, failed = 0;
+    int rc;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
@@ -1112,21 +1064,10 @@ int main(int argc, char **argv)
     start_server(server, "notcp", NULL, NULL, notcp, sizeof notcp);
     closed_port(closed, sizeof closed);
 
-    for (size_t t = 0; t < sizeof tests / sizeof tests[0]; t++) {
-        if (filter != NULL && strstr(tests[t].name, filter) == NULL)
-            continue;
-        current = tests[t].name;
-        current_failures = 0;
-        tests[t].fn();
-        if (current_failures == 0)
-            passed++;
-        else
-            failed++;
-    }
+    rc = run_tests(tests, sizeof tests / sizeof tests[0], filter);
     stop_servers();
     if (ares_first)
         ares_library_cleanup();
     rmdir(workdir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return rc;
 }

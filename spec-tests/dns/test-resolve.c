@@ -12,67 +12,21 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "dns_check.h"
 #include "mongouri/mongouri.h"
 
 static const char *dns;          /* dnsmasq with zone.txt */
 static const char *servfail_dns; /* SERVFAIL to everything */
 static const char *servfail_txt_dns;
 static const char *nxdomain_txt_dns;
-
-static const char *current;      /* name of the running test */
-static int current_failures;
-
-static void fail_at(int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "FAIL %s (line %d): ", current, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    current_failures++;
-}
-
-#define EXPECT(cond)                                                                             \
-    do {                                                                                         \
-        if (!(cond))                                                                             \
-            fail_at(__LINE__, "%s", #cond);                                                      \
-    } while (0)
-
-#define EXPECT_STR(got, want)                                                                    \
-    do {                                                                                         \
-        const char *g_ = (got), *w_ = (want);                                                    \
-        if (g_ == NULL || w_ == NULL ? g_ != w_ : strcmp(g_, w_) != 0)                           \
-            fail_at(__LINE__, "%s: got \"%s\", want \"%s\"", #got, g_ ? g_ : "(null)",          \
-                    w_ ? w_ : "(null)");                                                         \
-    } while (0)
-
-#define EXPECT_CONTAINS(text, part)                                                              \
-    do {                                                                                         \
-        const char *t_ = (text), *p_ = (part);                                                   \
-        if (t_ == NULL || strstr(t_, p_) == NULL)                                                \
-            fail_at(__LINE__, "%s: \"%s\" does not contain \"%s\"", #text, t_ ? t_ : "(null)",  \
-                    p_);                                                                         \
-    } while (0)
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ------------------------------------------------------------------------ */
 /* One resolution                                                            */
@@ -130,7 +84,7 @@ static void resolve_opts(run *r, const char *text, unsigned flags, const mongour
     po.keywords = kw;
     r->st = mongouri_uri_parse(&r->parsed, text, &po, &r->err);
     if (r->st != MONGOURI_OK) {
-        fprintf(stderr, "  (%s: parse failed: %s)\n", current, r->err.message);
+        fprintf(stderr, "  (%s: parse failed: %s)\n", test_name(), r->err.message);
         return;
     }
     t0 = now_ms();
@@ -891,10 +845,7 @@ static void test_report_on_failure(void)
 
 /* ------------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} tests[] = {
+static const named_test tests[] = {
     { "two_seeds_and_txt", test_two_seeds_and_txt },
     { "host_case_insensitive", test_host_case_insensitive },
     { "uri_and_keywords_override_txt", test_uri_and_keywords_override_txt },
@@ -927,8 +878,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     const char *filter = NULL;
-    int passed = 0, failed = 0, i;
-    size_t t;
+    int i;
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dns-server") == 0 && i + 1 < argc)
@@ -948,17 +898,5 @@ int main(int argc, char **argv)
         nxdomain_txt_dns == NULL)
         usage();
 
-    for (t = 0; t < sizeof tests / sizeof tests[0]; t++) {
-        if (filter != NULL && strstr(tests[t].name, filter) == NULL)
-            continue;
-        current = tests[t].name;
-        current_failures = 0;
-        tests[t].fn();
-        if (current_failures == 0)
-            passed++;
-        else
-            failed++;
-    }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return run_tests(tests, sizeof tests / sizeof tests[0], filter);
 }

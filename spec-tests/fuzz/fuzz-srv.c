@@ -8,7 +8,7 @@
  *   3+  "?key=value" a keyword option, "?strict" strict mode, anything else
  *       an SRV target "host[:port]" (lower-cased, trailing dots removed, as
  *       the resolver hands them over)
- * The builder gets exactly what lib/resolve.c would give it: the text, flags
+ * The builder gets exactly what lib/srv.c would give it: the text, flags
  * and keywords of the offline parse, the seeds, the TXT text and a random
  * source (drawn from the input, so runs are reproducible).
  *

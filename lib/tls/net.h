@@ -1,27 +1,21 @@
 /*
- * The network jobs of the OpenSSL applicator (tls_net.c): connections under
- * one deadline, for the OCSP responders and the probe; and its clock.
+ * The network jobs of the OpenSSL applicator (tls/net.c): connections under
+ * one deadline, for the OCSP responders and the probe.
  */
-#ifndef MONGOURI_TLS_INT_H
-#define MONGOURI_TLS_INT_H
+#ifndef MONGOURI_TLS_NET_H
+#define MONGOURI_TLS_NET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* tls_net.c also uses the helpers of internal.h (c-ares set-up, ASCII compare). */
+/* The clock of the network jobs is the c-ares loop's. */
+#include "ares_loop_int.h"
 #include "internal.h"
 
 /* ------------------------------------------------------------------------ */
-/* Time                                                                      */
-/* ------------------------------------------------------------------------ */
-
-/* Milliseconds of a monotonic clock. */
-int64_t mongouri__now_ms(void);
-
-/* ------------------------------------------------------------------------ */
-/* Network jobs under one deadline (tls_net.c)                               */
+/* Network jobs under one deadline (tls/net.c)                               */
 /* ------------------------------------------------------------------------ */
 
 #define MONGOURI__NET_MAX_ADDRS 8
@@ -75,4 +69,4 @@ void mongouri__net_job_clear(mongouri__net_job *job);
 void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
                        bool (*done)(mongouri__net_job *job, void *arg), void *arg);
 
-#endif /* MONGOURI_TLS_INT_H */
+#endif /* MONGOURI_TLS_NET_H */

@@ -11,30 +11,19 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ares.h>
 
-#include "tls_int.h"
+#include "ares_loop_int.h"
+#include "tls/net.h"
 
 #define NET_RESPONSE_MAX_DEFAULT (1024 * 1024)
-#define NET_MAX_POLL 64
-
-int64_t mongouri__now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void mongouri__net_job_init(mongouri__net_job *job, const char *host, const char *port)
 {
@@ -290,15 +279,78 @@ static void job_io(mongouri__net_job *job, short revents)
     }
 }
 
+/* The jobs of one run, as the loop sees them. */
+typedef struct net_run {
+    mongouri__net_job *jobs;
+    size_t n;
+    bool *reported;
+    bool (*done)(mongouri__net_job *job, void *arg);
+    void *arg;
+} net_run;
+
+/* Report the jobs that finished since the last round; go on while one runs. */
+static bool run_go_on(void *arg)
+{
+    net_run *run = arg;
+    bool stop = false, running = false;
+
+    for (size_t i = 0; i < run->n && !stop; i++) {
+        if (run->jobs[i].state == MONGOURI__NET_DONE && !run->reported[i]) {
+            run->reported[i] = true;
+            if (run->done != NULL && run->done(&run->jobs[i], run->arg))
+                stop = true;
+        }
+        if (job_running(&run->jobs[i]))
+            running = true;
+    }
+    return !stop && running;
+}
+
+/* The sockets of the jobs that wait to connect, send or receive. */
+static size_t run_fds(void *arg, struct pollfd *pfd, int *tag, size_t cap)
+{
+    const net_run *run = arg;
+    size_t npfd = 0;
+
+    for (size_t i = 0; i < run->n && npfd < cap; i++) {
+        const mongouri__net_job *job = &run->jobs[i];
+        short ev = 0;
+
+        if (job->state == MONGOURI__NET_CONNECT || job->state == MONGOURI__NET_SEND)
+            ev = POLLOUT;
+        else if (job->state == MONGOURI__NET_RECEIVE)
+            ev = POLLIN;
+        if (ev == 0 || job->fd < 0)
+            continue;
+        pfd[npfd].fd = job->fd;
+        pfd[npfd].events = ev;
+        pfd[npfd].revents = 0;
+        tag[npfd++] = (int)i;
+    }
+    return npfd;
+}
+
+static void run_ready(void *arg, int tag, short revents)
+{
+    net_run *run = arg;
+
+    job_io(&run->jobs[tag], revents);
+}
+
 void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
                        bool (*done)(mongouri__net_job *job, void *arg), void *arg)
 {
     ares_channel ch = NULL;
-    bool stop = false;
-    bool *reported = calloc(n == 0 ? 1 : n, sizeof *reported);
+    mongouri__ares_loop loop;
+    net_run run;
     size_t i;
 
-    if (reported == NULL) {
+    run.jobs = jobs;
+    run.n = n;
+    run.done = done;
+    run.arg = arg;
+    run.reported = calloc(n == 0 ? 1 : n, sizeof *run.reported);
+    if (run.reported == NULL) {
         for (i = 0; i < n; i++)
             job_fail(&jobs[i], "cannot reach %s: %s", jobs[i].host, "out of memory");
         return;
@@ -306,93 +358,14 @@ void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
     for (i = 0; i < n; i++)
         job_start(&jobs[i], &ch, (int)(deadline_ms - mongouri__now_ms()));
 
-    while (!stop) {
-        struct pollfd pfd[NET_MAX_POLL];
-        int owner[NET_MAX_POLL]; /* job index, or -1 for a resolver socket */
-        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-        int npfd = 0, timeout, rc;
-        bool running = false;
-        int64_t now;
-
-        /* Report jobs that finished since the last round. */
-        for (i = 0; i < n && !stop; i++) {
-            if (jobs[i].state == MONGOURI__NET_DONE && !reported[i]) {
-                reported[i] = true;
-                if (done != NULL && done(&jobs[i], arg))
-                    stop = true;
-            }
-            if (job_running(&jobs[i]))
-                running = true;
-        }
-        now = mongouri__now_ms();
-        if (stop || !running || now >= deadline_ms)
-            break;
-
-        for (i = 0; i < n && npfd < NET_MAX_POLL; i++) {
-            short ev = 0;
-
-            if (jobs[i].state == MONGOURI__NET_CONNECT || jobs[i].state == MONGOURI__NET_SEND)
-                ev = POLLOUT;
-            else if (jobs[i].state == MONGOURI__NET_RECEIVE)
-                ev = POLLIN;
-            if (ev == 0 || jobs[i].fd < 0)
-                continue;
-            pfd[npfd].fd = jobs[i].fd;
-            pfd[npfd].events = ev;
-            pfd[npfd].revents = 0;
-            owner[npfd++] = (int)i;
-        }
-        timeout = (int)(deadline_ms - now);
-        if (ch != NULL) {
-            /* ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit: test bits unsigned. */
-            unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
-            struct timeval maxtv, tv, *tvp;
-            int k;
-
-            for (k = 0; k < ARES_GETSOCK_MAXNUM && npfd < NET_MAX_POLL; k++) {
-                short ev = 0;
-
-                if ((bits & (1u << k)) != 0)
-                    ev |= POLLIN;
-                if ((bits & (1u << (k + ARES_GETSOCK_MAXNUM))) != 0)
-                    ev |= POLLOUT;
-                if (ev == 0)
-                    continue;
-                pfd[npfd].fd = socks[k];
-                pfd[npfd].events = ev;
-                pfd[npfd].revents = 0;
-                owner[npfd++] = -1;
-            }
-            maxtv.tv_sec = timeout / 1000;
-            maxtv.tv_usec = (timeout % 1000) * 1000;
-            tvp = ares_timeout(ch, &maxtv, &tv);
-            if (tvp != NULL) {
-                int t = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-
-                if (t < timeout)
-                    timeout = t;
-            }
-        }
-        rc = poll(pfd, (nfds_t)npfd, timeout);
-        if (rc < 0 && errno != EINTR)
-            break;
-        for (i = 0; rc > 0 && i < (size_t)npfd; i++) {
-            if (pfd[i].revents == 0)
-                continue;
-            if (owner[i] >= 0) {
-                job_io(&jobs[owner[i]], pfd[i].revents);
-            } else {
-                ares_socket_t r = (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) != 0
-                                      ? pfd[i].fd
-                                      : ARES_SOCKET_BAD;
-                ares_socket_t w = (pfd[i].revents & POLLOUT) != 0 ? pfd[i].fd : ARES_SOCKET_BAD;
-
-                ares_process_fd(ch, r, w);
-            }
-        }
-        if (ch != NULL)
-            ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-    }
+    memset(&loop, 0, sizeof loop);
+    loop.channels[0] = ch; /* NULL when every host is numeric */
+    loop.deadline_ms = deadline_ms;
+    loop.go_on = run_go_on;
+    loop.fds = run_fds;
+    loop.ready = run_ready;
+    loop.arg = &run;
+    mongouri__ares_loop_run(&loop);
 
     for (i = 0; i < n; i++) {
         static const char *const what[] = {"resolving", "connecting to", "sending to",
@@ -403,5 +376,5 @@ void mongouri__net_run(mongouri__net_job *jobs, size_t n, int64_t deadline_ms,
     }
     if (ch != NULL)
         ares_destroy(ch);
-    free(reported);
+    free(run.reported);
 }
