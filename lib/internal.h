@@ -9,6 +9,7 @@
 
 #include "mongouri/mongouri.h"
 #include "options_int.h"
+#include "value_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Arena: one bump allocator per result, so a parse costs few mallocs.       */
@@ -156,56 +157,6 @@ bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, siz
                           mongouri__span_fn fn, void *ctx);
 /* Whether option `id`'s value is shown masked (public: mongouri_uri_option_hidden). */
 bool mongouri__value_hidden(const mongouri_uri *uri, int id);
-
-/* ------------------------------------------------------------------------ */
-/* Parsed values                                                             */
-/* ------------------------------------------------------------------------ */
-
-typedef struct mongouri__kv {
-    const char *key;
-    const char *value;
-} mongouri__kv;
-
-typedef struct mongouri__tagset {
-    size_t n;
-    mongouri__kv *tags;
-} mongouri__tagset;
-
-/* The typed value of an option. */
-typedef union mongouri__payload {
-    bool b;
-    int64_t i;
-    const char *s;
-    struct {
-        uint32_t n;
-        const char **items;
-    } list;
-    struct {
-        uint32_t n;
-        mongouri__kv *items;
-    } kv;
-    struct {
-        uint32_t n, cap;
-        mongouri__tagset *sets;
-    } tags;
-} mongouri__payload;
-
-typedef struct mongouri__value {
-    bool set;               /* has a valid value */
-    bool present;           /* the key appeared (valid value or not) */
-    bool by_alias;          /* last set through a (deprecated) alias */
-    bool is_string;         /* w: string rather than integer */
-    uint8_t source;         /* mongouri_source of the value */
-    uint8_t present_source; /* mongouri_source of the first appearance */
-    uint8_t id;             /* mongouri__opt */
-    uint8_t spelling;       /* key index of the name at first appearance */
-    uint8_t set_spelling;   /* key index of the name that set the value */
-    int32_t offset;         /* offset of the key=value pair in the URI, -1 if none */
-    int32_t length;
-    int32_t present_offset; /* first appearance */
-    int32_t present_length;
-    mongouri__payload v;
-} mongouri__value;
 
 typedef struct mongouri__host {
     const char *host;
