@@ -405,3 +405,110 @@ Test(suggest, in_keyword_errors)
     cr_expect_eq(mongouri_keywords_count(kw), 0u);
     mongouri_keywords_destroy(kw);
 }
+
+/*
+ * Each flag of a row drives one behaviour; these pin it for every option,
+ * so that a flag set or cleared in lib/options.def changes the answer.
+ */
+static const char *valid_value(int id, char *buf, size_t cap)
+{
+    const mongouri__optdef *def = &mongouri__options[id];
+
+    switch (def->info.type) {
+    case MONGOURI_TYPE_BOOL:
+        return "true";
+    case MONGOURI_TYPE_INT:
+        snprintf(buf, cap, "%lld", (long long)(def->min > 0 ? def->min : def->max > 90 ? 90 : 1));
+        return buf;
+    case MONGOURI_TYPE_ENUM:
+    case MONGOURI_TYPE_LIST:
+        return def->choices[0];
+    case MONGOURI_TYPE_KEYVALUE:
+    case MONGOURI_TYPE_TAGSETS:
+        return "a:b";
+    case MONGOURI_TYPE_W:
+        return "1";
+    default:
+        return "x";
+    }
+}
+
+Test(options, flag_srv_only_refuses_mongodb_scheme)
+{
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        const mongouri_option_info *info = &mongouri__options[id].info;
+        char text[160], num[32];
+        mongouri_parse_options opts = MONGOURI_PARSE_OPTIONS_INIT;
+        mongouri_uri *uri = NULL;
+        mongouri_error err;
+        mongouri_status rc;
+        snprintf(text, sizeof text, "mongodb://a/?%s=%s", info->name, valid_value(id, num, sizeof num));
+        rc = mongouri_uri_parse(&uri, text, &opts, &err);
+        mongouri_uri_destroy(uri);
+        if (info->flags & MONGOURI_OPTION_SRV_ONLY)
+            cr_expect(rc != MONGOURI_OK && err.code == MONGOURI_D_SRV_ONLY, "%s: srv only", text);
+        else
+            cr_expect(rc == MONGOURI_OK || err.code != MONGOURI_D_SRV_ONLY, "%s: not srv only (%s)",
+                      text, err.message);
+    }
+}
+
+Test(options, flag_txt_allowed_decides_dns)
+{
+    static const char *const hosts[] = {"a.h.example.com"};
+    static const uint16_t ports[] = {27017};
+
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        const mongouri_option_info *info = &mongouri__options[id].info;
+        char txt[160], num[32];
+        mongouri__srv_answer srv = {1, hosts, ports, txt, NULL, NULL};
+        const char *text = "mongodb+srv://h.example.com/";
+        mongouri_uri *uri = NULL;
+        mongouri_error err;
+        mongouri_status rc;
+        memset(&err, 0, sizeof err);
+        snprintf(txt, sizeof txt, "%s=%s", info->name, valid_value(id, num, sizeof num));
+        rc = mongouri__build(&uri, text, strlen(text), 0, NULL, &srv, &err);
+        mongouri_uri_destroy(uri);
+        if (info->flags & MONGOURI_OPTION_TXT_ALLOWED)
+            cr_expect(rc == MONGOURI_OK || err.code != MONGOURI_D_TXT_NOT_ALLOWED,
+                      "TXT %s: allowed (%s)", txt, err.message);
+        else
+            cr_expect(rc != MONGOURI_OK && err.code == MONGOURI_D_TXT_NOT_ALLOWED,
+                      "TXT %s: refused", txt);
+    }
+}
+
+/* Every spelling with MONGOURI_OPTION_DEPRECATED (in the alias column of its
+ * row) works with one deprecation warning; every other spelling without. */
+Test(options, flag_deprecated_spelling_warns)
+{
+    size_t deprecated = 0;
+
+    for (unsigned i = 0; i < 2u * MONGOURI_OPT__COUNT; i++) {
+        const char *spelled = mongouri__key_spelled(i);
+        mongouri__key k = mongouri__option_lookup(spelled, strlen(spelled));
+        char text[160], num[32];
+        mongouri_uri *uri;
+        bool warned = false;
+        if (spelled[0] == '\0')
+            continue; /* no alias */
+        cr_assert_eq(k.index, i, "%s", spelled);
+        snprintf(text, sizeof text, "mongodb+srv://h.example.com/?%s=%s", spelled,
+                 valid_value(k.id, num, sizeof num));
+        uri = NULL;
+        {
+            mongouri_parse_options opts = MONGOURI_PARSE_OPTIONS_INIT;
+            mongouri_error err;
+            if (mongouri_uri_parse(&uri, text, &opts, &err) != MONGOURI_OK)
+                continue; /* refused for another reason (credentials, proxy...) */
+        }
+        for (size_t w = 0; w < mongouri_uri_warning_count(uri); w++)
+            warned = warned || mongouri_uri_warning(uri, w)->code == MONGOURI_D_DEPRECATED_OPTION;
+        mongouri_uri_destroy(uri);
+        cr_expect_eq(warned, k.deprecated, "%s: deprecation warning %d, flag %d", text, warned,
+                     k.deprecated);
+        deprecated += k.deprecated;
+    }
+    cr_expect_eq(deprecated, 7u, "7 deprecated spellings parse with a warning");
+}
