@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "mongouri/mongouri.h"
+#include "options_int.h"
+#include "value_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Arena: one bump allocator per result, so a parse costs few mallocs.       */
@@ -155,143 +157,6 @@ bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, siz
                           mongouri__span_fn fn, void *ctx);
 /* Whether option `id`'s value is shown masked (public: mongouri_uri_option_hidden). */
 bool mongouri__value_hidden(const mongouri_uri *uri, int id);
-
-/* ------------------------------------------------------------------------ */
-/* The option table                                                          */
-/* ------------------------------------------------------------------------ */
-
-typedef enum mongouri__opt {
-    MONGOURI_OPT_APPNAME,
-    MONGOURI_OPT_AUTHMECHANISM,
-    MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
-    MONGOURI_OPT_AUTHSOURCE,
-    MONGOURI_OPT_COMPRESSORS,
-    MONGOURI_OPT_CONNECTTIMEOUTMS,
-    MONGOURI_OPT_DIRECTCONNECTION,
-    MONGOURI_OPT_ENABLEOVERLOADRETARGETING,
-    MONGOURI_OPT_HEARTBEATFREQUENCYMS,
-    MONGOURI_OPT_JOURNAL,
-    MONGOURI_OPT_LOADBALANCED,
-    MONGOURI_OPT_LOCALTHRESHOLDMS,
-    MONGOURI_OPT_MAXADAPTIVERETRIES,
-    MONGOURI_OPT_MAXCONNECTING,
-    MONGOURI_OPT_MAXIDLETIMEMS,
-    MONGOURI_OPT_MAXPOOLSIZE,
-    MONGOURI_OPT_MAXSTALENESSSECONDS,
-    MONGOURI_OPT_MINPOOLSIZE,
-    MONGOURI_OPT_PROXYHOST,
-    MONGOURI_OPT_PROXYPASSWORD,
-    MONGOURI_OPT_PROXYPORT,
-    MONGOURI_OPT_PROXYUSERNAME,
-    MONGOURI_OPT_READCONCERNLEVEL,
-    MONGOURI_OPT_READPREFERENCE,
-    MONGOURI_OPT_READPREFERENCETAGS,
-    MONGOURI_OPT_REPLICASET,
-    MONGOURI_OPT_RETRYREADS,
-    MONGOURI_OPT_RETRYWRITES,
-    MONGOURI_OPT_SERVERMONITORINGMODE,
-    MONGOURI_OPT_SERVERSELECTIONTIMEOUTMS,
-    MONGOURI_OPT_SERVERSELECTIONTRYONCE,
-    MONGOURI_OPT_SOCKETTIMEOUTMS,
-    MONGOURI_OPT_SRVMAXHOSTS,
-    MONGOURI_OPT_SRVSERVICENAME,
-    MONGOURI_OPT_TIMEOUTMS,
-    MONGOURI_OPT_TLS,
-    MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES,
-    MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES,
-    MONGOURI_OPT_TLSCAFILE,
-    MONGOURI_OPT_TLSCERTIFICATEKEYFILE,
-    MONGOURI_OPT_TLSCERTIFICATEKEYFILEPASSWORD,
-    MONGOURI_OPT_TLSCRLFILE,
-    MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK,
-    MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK,
-    MONGOURI_OPT_TLSINSECURE,
-    MONGOURI_OPT_W,
-    MONGOURI_OPT_WAITQUEUETIMEOUTMS,
-    MONGOURI_OPT_WTIMEOUTMS,
-    MONGOURI_OPT_ZLIBCOMPRESSIONLEVEL,
-    MONGOURI_OPT__COUNT
-} mongouri__opt;
-
-/* Full table row: the public info plus what the parser needs. */
-typedef struct mongouri__optdef {
-    mongouri_option_info info;
-    int64_t min, max;           /* integers: inclusive range */
-    const char *const *choices; /* enums and lists: NULL-terminated canonical values */
-} mongouri__optdef;
-
-extern const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT];
-
-/* Result of looking a key up. */
-typedef struct mongouri__key {
-    int id;              /* mongouri__opt, or -1 when unknown */
-    bool deprecated;     /* a deprecated alias (warning on use) */
-    bool alias;          /* spelled as an alias (ssl, sslCAFile, ...) */
-    const char *spelled; /* canonical spelling of the name used (for messages) */
-    uint8_t index;       /* index of the spelling, for mongouri__key_* */
-} mongouri__key;
-
-mongouri__key mongouri__option_lookup(const char *key, size_t n);
-/* The spelling of entry `index` ("ssl", "tlsCAFile", ...). */
-const char *mongouri__key_spelled(unsigned index);
-/* Static "URI option X" / "keyword X" / "TXT record X" / "implied by X". */
-const char *mongouri__key_detail(unsigned index, mongouri_source source);
-/* Index of the canonical spelling of option `id`. */
-unsigned mongouri__key_canonical(int id);
-/* Self-check of the lookup table (sorted, every entry found). */
-bool mongouri__keys_check(void);
-/* Closest known name to key[0..n) when it is a plausible typo, else NULL. */
-const char *mongouri__option_suggest(const char *key, size_t n);
-
-/* ------------------------------------------------------------------------ */
-/* Parsed values                                                             */
-/* ------------------------------------------------------------------------ */
-
-typedef struct mongouri__kv {
-    const char *key;
-    const char *value;
-} mongouri__kv;
-
-typedef struct mongouri__tagset {
-    size_t n;
-    mongouri__kv *tags;
-} mongouri__tagset;
-
-/* The typed value of an option. */
-typedef union mongouri__payload {
-    bool b;
-    int64_t i;
-    const char *s;
-    struct {
-        uint32_t n;
-        const char **items;
-    } list;
-    struct {
-        uint32_t n;
-        mongouri__kv *items;
-    } kv;
-    struct {
-        uint32_t n, cap;
-        mongouri__tagset *sets;
-    } tags;
-} mongouri__payload;
-
-typedef struct mongouri__value {
-    bool set;               /* has a valid value */
-    bool present;           /* the key appeared (valid value or not) */
-    bool by_alias;          /* last set through a (deprecated) alias */
-    bool is_string;         /* w: string rather than integer */
-    uint8_t source;         /* mongouri_source of the value */
-    uint8_t present_source; /* mongouri_source of the first appearance */
-    uint8_t id;             /* mongouri__opt */
-    uint8_t spelling;       /* key index of the name at first appearance */
-    uint8_t set_spelling;   /* key index of the name that set the value */
-    int32_t offset;         /* offset of the key=value pair in the URI, -1 if none */
-    int32_t length;
-    int32_t present_offset; /* first appearance */
-    int32_t present_length;
-    mongouri__payload v;
-} mongouri__value;
 
 typedef struct mongouri__host {
     const char *host;

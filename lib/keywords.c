@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "value_int.h"
 
 static char *dup_str(const char *s)
 {
@@ -142,19 +143,12 @@ static bool context_error(const mongouri_error *e)
     }
 }
 
-/* 1 true, 0 false (canonical and legacy forms), -1 neither. */
+/* 1 true, 0 false (canonical and legacy forms, read by the value parser), -1 neither. */
 static int bool_word(const char *v)
 {
-    static const char *const t[] = {"true", "1", "yes", "y", "t", NULL};
-    static const char *const f[] = {"false", "0", "-1", "no", "n", "f", NULL};
+    int b = mongouri__parse_bool(v, strlen(v));
 
-    for (size_t i = 0; t[i] != NULL; i++)
-        if (mongouri__strcasecmp(v, t[i]) == 0)
-            return 1;
-    for (size_t i = 0; f[i] != NULL; i++)
-        if (mongouri__strcasecmp(v, f[i]) == 0)
-            return 0;
-    return -1;
+    return b < 0 ? -1 : (b == 1 || b == 2);
 }
 
 mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, const char *value,

@@ -3,9 +3,12 @@
  * tlsCRLFile extension, with type, range, allowed values and aliases. It
  * drives parsing, type checks, the JSON output, --help and suggestions.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "options_int.h"
 #include "internal.h"
 
 #define I32MAX INT32_MAX
@@ -21,7 +24,6 @@ static const char *const read_preferences[] = {
 };
 static const char *const monitoring_modes[] = {"stream", "poll", "auto", NULL};
 
-#define T(type) MONGOURI_TYPE_##type
 #define F_SECRET MONGOURI_OPTION_SECRET
 #define F_TLS MONGOURI_OPTION_TLS
 #define F_DEPR MONGOURI_OPTION_DEPRECATED
@@ -30,380 +32,166 @@ static const char *const monitoring_modes[] = {"stream", "poll", "auto", NULL};
 #define F_PATH MONGOURI_OPTION_PATH
 #define F_TXT MONGOURI_OPTION_TXT_ALLOWED
 
-/* Indexed by mongouri__opt; alphabetical by lower-case name. */
+/* Indexed by mongouri__opt. */
 const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT] = {
-    {{"appname", T(STRING), "text, at most 128 bytes",
-      "application name sent in the handshake and shown in server logs", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"authMechanism", T(ENUM),
-      "SCRAM-SHA-1, SCRAM-SHA-256, PLAIN, GSSAPI, MONGODB-X509, MONGODB-AWS, MONGODB-OIDC",
-      "authentication mechanism (default: negotiated with the server)", NULL, 0},
-     0,
-     0,
-     mechanisms},
-    {{"authMechanismProperties", T(KEYVALUE), "KEY:value,KEY:value",
-      "mechanism properties (SERVICE_NAME, CANONICALIZE_HOST_NAME, ENVIRONMENT, ...)",
-      "gssapiServiceName", 0},
-     0,
-     0,
-     NULL},
-    {{"authSource", T(STRING), "database name, not empty",
-      "database that holds the user's credentials", NULL, F_TXT},
-     0,
-     0,
-     NULL},
-    {{"compressors", T(LIST), "snappy, zlib, zstd (comma-separated, in priority order)",
-      "wire compressors to offer", NULL, 0},
-     0,
-     0,
-     compressors},
-    {{"connectTimeoutMS", T(INT), "integer >= 0 (0: no limit)",
-      "time limit for opening a connection", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"directConnection", T(BOOL), "true, false",
-      "connect to the one host given, without discovering the deployment", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"enableOverloadRetargeting", T(BOOL), "true, false",
-      "retry an overloaded operation on another server", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"heartbeatFrequencyMS", T(INT), "integer >= 500", "interval between server monitoring checks",
-      NULL, 0},
-     500,
-     I32MAX,
-     NULL},
-    {{"journal", T(BOOL), "true, false", "write concern: wait for the journal", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"loadBalanced", T(BOOL), "true, false",
-      "the host is a load balancer in front of a sharded cluster", NULL, F_TXT},
-     0,
-     0,
-     NULL},
-    {{"localThresholdMS", T(INT), "integer >= 0",
-      "latency window for choosing among suitable servers", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"maxAdaptiveRetries", T(INT), "integer >= 0",
-      "retries of an operation refused because a server is overloaded", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"maxConnecting", T(INT), "integer > 0", "connections a pool may be establishing at once",
-      NULL, 0},
-     1,
-     I32MAX,
-     NULL},
-    {{"maxIdleTimeMS", T(INT), "integer >= 0 (0: no limit)",
-      "time a pooled connection may stay idle", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"maxPoolSize", T(INT), "integer >= 0 (0: no limit)", "largest number of connections per pool",
-      NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"maxStalenessSeconds", T(INT), "-1 (no limit) or integer >= 90",
-      "how stale a secondary may be to be read from", NULL, 0},
-     -1,
-     I32MAX,
-     NULL},
-    {{"minPoolSize", T(INT), "integer >= 0", "smallest number of connections per pool", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"proxyHost", T(STRING), "host name or IP address", "SOCKS5 proxy host", NULL, 0}, 0, 0, NULL},
-    {{"proxyPassword", T(STRING), "text", "SOCKS5 proxy password (secret)", NULL, F_SECRET},
-     0,
-     0,
-     NULL},
-    {{"proxyPort", T(INT), "1 to 65535 (default 1080)", "SOCKS5 proxy port", NULL, 0},
-     1,
-     65535,
-     NULL},
-    {{"proxyUsername", T(STRING), "text", "SOCKS5 proxy user name", NULL, 0}, 0, 0, NULL},
-    {{"readConcernLevel", T(STRING), "local, majority, linearizable, available, snapshot, ...",
-      "read concern level", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"readPreference", T(ENUM),
-      "primary, primaryPreferred, secondary, secondaryPreferred, nearest",
-      "which members reads may go to", NULL, 0},
-     0,
-     0,
-     read_preferences},
-    {{"readPreferenceTags", T(TAGSETS), "key:value,key:value (repeatable; empty: any)",
-      "tag sets for choosing a member, in order of preference", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"replicaSet", T(STRING), "replica set name", "name of the replica set to connect to", NULL,
-      F_TXT},
-     0,
-     0,
-     NULL},
-    {{"retryReads", T(BOOL), "true, false", "retry reads once after a transient error", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"retryWrites", T(BOOL), "true, false", "retry writes once after a transient error", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"serverMonitoringMode", T(ENUM), "stream, poll, auto", "how servers are monitored", NULL, 0},
-     0,
-     0,
-     monitoring_modes},
-    {{"serverSelectionTimeoutMS", T(INT), "integer > 0", "time limit for finding a suitable server",
-      NULL, 0},
-     1,
-     I32MAX,
-     NULL},
-    {{"serverSelectionTryOnce", T(BOOL), "true, false",
-      "single-threaded drivers: try server selection once", NULL, 0},
-     0,
-     0,
-     NULL},
-    {{"socketTimeoutMS", T(INT), "integer >= 0 (0: no limit)",
-      "time limit for a network read or write (deprecated: use timeoutMS)", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"srvMaxHosts", T(INT), "integer >= 0 (0: no limit)",
-      "largest number of hosts taken from the SRV answer", NULL, F_SRV},
-     0,
-     I32MAX,
-     NULL},
-    {{"srvServiceName", T(STRING), "service name (letters, digits, hyphens)",
-      "SRV service name queried as _NAME._tcp.host (default mongodb)", NULL, F_SRV},
-     0,
-     0,
-     NULL},
-    {{"timeoutMS", T(INT), "integer >= 0 (0: no limit)", "time limit for a whole operation", NULL,
-      0},
-     0,
-     I64MAX,
-     NULL},
-    {{"tls", T(BOOL), "true, false",
-      "use TLS (default: true for mongodb+srv, else true when another TLS option is given)", "ssl",
-      0},
-     0,
-     0,
-     NULL},
-    {{"tlsAllowInvalidCertificates", T(BOOL), "true, false",
-      "do not verify the server's certificate chain (insecure)", "sslAllowInvalidCertificates",
-      F_TLS},
-     0,
-     0,
-     NULL},
-    {{"tlsAllowInvalidHostnames", T(BOOL), "true, false",
-      "do not check the server's name against its certificate (insecure)",
-      "sslAllowInvalidHostnames", F_TLS},
-     0,
-     0,
-     NULL},
-    {{"tlsCAFile", T(STRING), "path to a PEM file",
-      "certificate authorities to trust (default: the system store)", "sslCertificateAuthorityFile",
-      F_TLS | F_PATH},
-     0,
-     0,
-     NULL},
-    {{"tlsCertificateKeyFile", T(STRING), "path to a PEM file",
-      "client certificate and private key", "sslClientCertificateKeyFile", F_TLS | F_PATH},
-     0,
-     0,
-     NULL},
-    {{"tlsCertificateKeyFilePassword", T(STRING), "text",
-      "password of the client private key (secret)", "sslClientCertificateKeyPassword",
-      F_TLS | F_SECRET},
-     0,
-     0,
-     NULL},
-    {{"tlsCRLFile", T(STRING), "path to a PEM or DER CRL",
-      "check the server's certificate against this revocation list (instead of OCSP)", NULL,
-      F_TLS | F_EXT | F_PATH},
-     0,
-     0,
-     NULL},
-    {{"tlsDisableCertificateRevocationCheck", T(BOOL), "true, false",
-      "no revocation checking at all (no OCSP, no staple)", NULL, F_TLS},
-     0,
-     0,
-     NULL},
-    {{"tlsDisableOCSPEndpointCheck", T(BOOL), "true, false",
-      "never contact OCSP responders (stapled responses are still checked)", NULL, F_TLS},
-     0,
-     0,
-     NULL},
-    {{"tlsInsecure", T(BOOL), "true, false",
-      "relax every check: invalid certificates and host names allowed, no OCSP (insecure)", NULL,
-      F_TLS},
-     0,
-     0,
-     NULL},
-    {{"w", T(W), "integer >= 0, majority, or a tag set name", "write concern", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"waitQueueTimeoutMS", T(INT), "integer >= 0",
-      "time limit for waiting for a pooled connection (deprecated: use timeoutMS)", NULL, 0},
-     0,
-     I32MAX,
-     NULL},
-    {{"wTimeoutMS", T(INT), "integer >= 0 (0: no limit)",
-      "write concern time limit (deprecated: use timeoutMS)", "wtimeout", 0},
-     0,
-     I64MAX,
-     NULL},
-    {{"zlibCompressionLevel", T(INT), "-1 to 9 (-1: zlib's default)", "zlib compression level",
-      NULL, 0},
-     -1,
-     9,
-     NULL},
+#define OPT(id, name, type, lo, hi, choices, flags, check, alias, aflags, values, desc)            \
+    {{name, MONGOURI_TYPE_##type, values, desc, sizeof alias > 1 ? alias : NULL, flags},           \
+     lo,                                                                                           \
+     hi,                                                                                           \
+     choices,                                                                                      \
+     MONGOURI__CHECK_##check},
+#include "options.def"
+#undef OPT
 };
 
 /*
- * Every spelling the parser accepts, sorted by length and then by lower-case
- * name, so that a lookup only compares the few names of the key's length.
- * Each entry carries the static texts that say where a value came from.
+ * Every spelling the parser accepts: entry 2 * id is the name of option id,
+ * 2 * id + 1 its alias ("" when none). Each entry carries the static texts
+ * that say where a value came from.
  */
 typedef struct key_entry {
-    const char *lower;
+    const char *spelled; /* "" for no alias */
     uint8_t len;
-    uint8_t id;
-    uint8_t alias;      /* 1: alias */
-    uint8_t deprecated; /* 1: deprecated alias (warning) */
-    const char *spelled;
+    uint8_t flags;         /* MONGOURI_OPTION_DEPRECATED: a deprecated spelling (warning) */
     const char *detail[4]; /* "URI option X", "keyword X", "TXT record X", "implied by X" */
 } key_entry;
 
-#define K(lower, id, alias, depr, spelled)                                                         \
+#define SPELLING(s, f)                                                                             \
     {                                                                                              \
-        lower, (uint8_t)(sizeof lower - 1), MONGOURI_OPT_##id, alias, depr, spelled,               \
+        s, (uint8_t)(sizeof s - 1), f,                                                             \
         {                                                                                          \
-            "URI option " spelled, "keyword " spelled, "TXT record " spelled,                      \
-                "implied by " spelled                                                              \
+            "URI option " s, "keyword " s, "TXT record " s, "implied by " s                        \
         }                                                                                          \
     }
 static const key_entry keys[] = {
-    K("w", W, 0, 0, "w"),
-    K("ssl", TLS, 1, 0, "ssl"),
-    K("tls", TLS, 0, 0, "tls"),
-    K("appname", APPNAME, 0, 0, "appname"),
-    K("journal", JOURNAL, 0, 0, "journal"),
-    K("wtimeout", WTIMEOUTMS, 1, 1, "wtimeout"),
-    K("proxyhost", PROXYHOST, 0, 0, "proxyHost"),
-    K("proxyport", PROXYPORT, 0, 0, "proxyPort"),
-    K("timeoutms", TIMEOUTMS, 0, 0, "timeoutMS"),
-    K("tlscafile", TLSCAFILE, 0, 0, "tlsCAFile"),
-    K("authsource", AUTHSOURCE, 0, 0, "authSource"),
-    K("replicaset", REPLICASET, 0, 0, "replicaSet"),
-    K("retryreads", RETRYREADS, 0, 0, "retryReads"),
-    K("tlscrlfile", TLSCRLFILE, 0, 0, "tlsCRLFile"),
-    K("wtimeoutms", WTIMEOUTMS, 0, 0, "wTimeoutMS"),
-    K("compressors", COMPRESSORS, 0, 0, "compressors"),
-    K("maxpoolsize", MAXPOOLSIZE, 0, 0, "maxPoolSize"),
-    K("minpoolsize", MINPOOLSIZE, 0, 0, "minPoolSize"),
-    K("retrywrites", RETRYWRITES, 0, 0, "retryWrites"),
-    K("srvmaxhosts", SRVMAXHOSTS, 0, 0, "srvMaxHosts"),
-    K("tlsinsecure", TLSINSECURE, 0, 0, "tlsInsecure"),
-    K("loadbalanced", LOADBALANCED, 0, 0, "loadBalanced"),
-    K("authmechanism", AUTHMECHANISM, 0, 0, "authMechanism"),
-    K("maxconnecting", MAXCONNECTING, 0, 0, "maxConnecting"),
-    K("maxidletimems", MAXIDLETIMEMS, 0, 0, "maxIdleTimeMS"),
-    K("proxypassword", PROXYPASSWORD, 0, 0, "proxyPassword"),
-    K("proxyusername", PROXYUSERNAME, 0, 0, "proxyUsername"),
-    K("readpreference", READPREFERENCE, 0, 0, "readPreference"),
-    K("srvservicename", SRVSERVICENAME, 0, 0, "srvServiceName"),
-    K("sockettimeoutms", SOCKETTIMEOUTMS, 0, 0, "socketTimeoutMS"),
-    K("connecttimeoutms", CONNECTTIMEOUTMS, 0, 0, "connectTimeoutMS"),
-    K("directconnection", DIRECTCONNECTION, 0, 0, "directConnection"),
-    K("localthresholdms", LOCALTHRESHOLDMS, 0, 0, "localThresholdMS"),
-    K("readconcernlevel", READCONCERNLEVEL, 0, 0, "readConcernLevel"),
-    K("gssapiservicename", AUTHMECHANISMPROPERTIES, 1, 1, "gssapiServiceName"),
-    K("maxadaptiveretries", MAXADAPTIVERETRIES, 0, 0, "maxAdaptiveRetries"),
-    K("readpreferencetags", READPREFERENCETAGS, 0, 0, "readPreferenceTags"),
-    K("waitqueuetimeoutms", WAITQUEUETIMEOUTMS, 0, 0, "waitQueueTimeoutMS"),
-    K("maxstalenessseconds", MAXSTALENESSSECONDS, 0, 0, "maxStalenessSeconds"),
-    K("heartbeatfrequencyms", HEARTBEATFREQUENCYMS, 0, 0, "heartbeatFrequencyMS"),
-    K("servermonitoringmode", SERVERMONITORINGMODE, 0, 0, "serverMonitoringMode"),
-    K("zlibcompressionlevel", ZLIBCOMPRESSIONLEVEL, 0, 0, "zlibCompressionLevel"),
-    K("tlscertificatekeyfile", TLSCERTIFICATEKEYFILE, 0, 0, "tlsCertificateKeyFile"),
-    K("serverselectiontryonce", SERVERSELECTIONTRYONCE, 0, 0, "serverSelectionTryOnce"),
-    K("authmechanismproperties", AUTHMECHANISMPROPERTIES, 0, 0, "authMechanismProperties"),
-    K("serverselectiontimeoutms", SERVERSELECTIONTIMEOUTMS, 0, 0, "serverSelectionTimeoutMS"),
-    K("sslallowinvalidhostnames", TLSALLOWINVALIDHOSTNAMES, 1, 1, "sslAllowInvalidHostnames"),
-    K("tlsallowinvalidhostnames", TLSALLOWINVALIDHOSTNAMES, 0, 0, "tlsAllowInvalidHostnames"),
-    K("enableoverloadretargeting", ENABLEOVERLOADRETARGETING, 0, 0, "enableOverloadRetargeting"),
-    K("sslallowinvalidcertificates", TLSALLOWINVALIDCERTIFICATES, 1, 1,
-      "sslAllowInvalidCertificates"),
-    K("sslcertificateauthorityfile", TLSCAFILE, 1, 1, "sslCertificateAuthorityFile"),
-    K("sslclientcertificatekeyfile", TLSCERTIFICATEKEYFILE, 1, 1, "sslClientCertificateKeyFile"),
-    K("tlsallowinvalidcertificates", TLSALLOWINVALIDCERTIFICATES, 0, 0,
-      "tlsAllowInvalidCertificates"),
-    K("tlsdisableocspendpointcheck", TLSDISABLEOCSPENDPOINTCHECK, 0, 0,
-      "tlsDisableOCSPEndpointCheck"),
-    K("tlscertificatekeyfilepassword", TLSCERTIFICATEKEYFILEPASSWORD, 0, 0,
-      "tlsCertificateKeyFilePassword"),
-    K("sslclientcertificatekeypassword", TLSCERTIFICATEKEYFILEPASSWORD, 1, 1,
-      "sslClientCertificateKeyPassword"),
-    K("tlsdisablecertificaterevocationcheck", TLSDISABLECERTIFICATEREVOCATIONCHECK, 0, 0,
-      "tlsDisableCertificateRevocationCheck"),
+#define OPT(id, name, type, lo, hi, choices, flags, check, alias, aflags, values, desc)            \
+    SPELLING(name, 0), SPELLING(alias, aflags),
+#include "options.def"
+#undef OPT
 };
-#undef K
+#undef SPELLING
 
 #define NKEYS (sizeof keys / sizeof keys[0])
-#define KEY_MAX 37 /* longer keys are unknown */
+#define KEY_MAX 48 /* longer keys are unknown */
 
-/* first[n]: index of the first entry whose name has at least n characters. */
-static const uint8_t first[KEY_MAX + 2] = {0,  0,  1,  1,  3,  3,  3,  3,  5,  6,  10, 15, 21,
-                                           22, 27, 29, 30, 34, 35, 38, 39, 42, 43, 44, 45, 48,
-                                           49, 49, 54, 54, 55, 55, 56, 56, 56, 56, 56, 57, 57};
+/*
+ * Built once from the table: the lookup index, an open-addressing hash of
+ * the lower-case spellings (a key is compared with about one name), and the
+ * spellings ordered by length and then by name, the order in which
+ * suggestions are weighed.
+ */
+#define HASH_SLOTS 128u /* a power of two, more than twice NKEYS */
+
+typedef struct index_entry {
+    mongouri__key key; /* the answer */
+    uint8_t len;
+    char lower[KEY_MAX + 1];
+} index_entry;
+
+static index_entry hashed[HASH_SLOTS]; /* len 0: empty */
+static uint8_t order[NKEYS];
+static size_t nspellings;
+static atomic_bool index_ready;
+
+/* Letters fold with bit 0x20; a key with other bytes hashes anywhere and matches nothing. */
+static unsigned key_hash(const char *k, size_t n)
+{
+    unsigned a = (unsigned char)k[0] | 0x20u, z = (unsigned char)k[n - 1] | 0x20u;
+    unsigned m = (unsigned char)k[n / 2] | 0x20u;
+
+    return ((unsigned)n * 5u + a * 5u + m * 37u + z * 7u) & (HASH_SLOTS - 1u);
+}
+
+static int spelling_cmp(unsigned a, unsigned b)
+{
+    if (keys[a].len != keys[b].len)
+        return keys[a].len < keys[b].len ? -1 : 1;
+    return mongouri__strcasecmp(keys[a].spelled, keys[b].spelled);
+}
+
+static void build_index(void)
+{
+    size_t n = 0;
+
+    for (unsigned i = 0; i < NKEYS; i++) {
+        size_t j = n;
+        unsigned h;
+        if (keys[i].len == 0 || keys[i].len > KEY_MAX)
+            continue; /* no alias (a longer name is refused by keys_check) */
+        while (j > 0 && spelling_cmp(order[j - 1], i) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = (uint8_t)i;
+        n++;
+        h = key_hash(keys[i].spelled, keys[i].len);
+        while (hashed[h].len != 0)
+            h = (h + 1u) & (HASH_SLOTS - 1u);
+        for (size_t c = 0; c < keys[i].len; c++)
+            hashed[h].lower[c] = (char)((unsigned char)keys[i].spelled[c] | 0x20u);
+        hashed[h].len = keys[i].len;
+        hashed[h].key.id = (int)(i / 2u);
+        hashed[h].key.alias = (i & 1u) != 0;
+        hashed[h].key.deprecated = (keys[i].flags & MONGOURI_OPTION_DEPRECATED) != 0;
+        hashed[h].key.spelled = keys[i].spelled;
+        hashed[h].key.index = (uint8_t)i;
+    }
+    nspellings = n;
+}
+
+static void index_once(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, build_index);
+    atomic_store_explicit(&index_ready, true, memory_order_release);
+}
+
+/* Built when the library is loaded; index_once covers a missed constructor. */
+__attribute__((constructor)) static void index_at_load(void)
+{
+    index_once();
+}
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n)
 {
-    mongouri__key r = {-1, false, false, NULL, 0};
+    static const mongouri__key unknown = {-1, false, false, NULL, 0};
+    unsigned h;
 
-    if (n == 0 || n >= KEY_MAX)
-        return r;
-    for (size_t i = first[n]; i < first[n + 1]; i++) {
-        const char *name = keys[i].lower;
+    if (!atomic_load_explicit(&index_ready, memory_order_acquire))
+        index_once();
+    if (n == 0 || n > KEY_MAX)
+        return unknown;
+    for (h = key_hash(key, n); hashed[h].len != 0; h = (h + 1u) & (HASH_SLOTS - 1u)) {
+        const char *name = hashed[h].lower;
         size_t j = 0;
+        if (hashed[h].len != n)
+            continue;
         /* Names are lower-case letters only, so setting bit 0x20 of each key
          * byte folds A-Z and can make no other byte equal to a name's byte.
-         * Eight bytes at a time, then the tail. */
-        for (; j + 8 <= n; j += 8) {
+         * Eight bytes at a time, the last eight overlapping; short keys byte
+         * by byte. */
+        if (n >= 8) {
             uint64_t a, b;
-            memcpy(&a, key + j, 8);
-            memcpy(&b, name + j, 8);
-            if ((a | UINT64_C(0x2020202020202020)) != b)
-                break;
+            for (; j + 8 < n; j += 8) {
+                memcpy(&a, key + j, 8);
+                memcpy(&b, name + j, 8);
+                if ((a | UINT64_C(0x2020202020202020)) != b)
+                    break;
+            }
+            if (j + 8 < n)
+                continue;
+            memcpy(&a, key + n - 8, 8);
+            memcpy(&b, name + n - 8, 8);
+            j = (a | UINT64_C(0x2020202020202020)) == b ? n : 0;
+        } else {
+            while (j < n && ((unsigned char)key[j] | 0x20u) == (unsigned char)name[j])
+                j++;
         }
-        if (j + 8 <= n)
-            continue;
-        while (j < n && ((unsigned char)key[j] | 0x20u) == (unsigned char)name[j])
-            j++;
-        if (j == n) {
-            r.id = keys[i].id;
-            r.alias = keys[i].alias != 0;
-            r.deprecated = keys[i].deprecated != 0;
-            r.spelled = keys[i].spelled;
-            r.index = (uint8_t)i;
-            return r;
-        }
+        if (j == n)
+            return hashed[h].key;
     }
-    return r;
+    return unknown;
 }
 
 const char *mongouri__key_spelled(unsigned index)
@@ -429,37 +217,46 @@ const char *mongouri__key_detail(unsigned index, mongouri_source source)
 
 unsigned mongouri__key_canonical(int id)
 {
-    for (unsigned i = 0; i < NKEYS; i++)
-        if (keys[i].id == id && !keys[i].alias)
-            return i;
-    return (unsigned)NKEYS;
+    return id >= 0 && id < MONGOURI_OPT__COUNT ? 2u * (unsigned)id : (unsigned)NKEYS;
 }
 
 bool mongouri__keys_check(void)
 {
+    size_t spellings = 0;
+
     for (size_t i = 0; i < NKEYS; i++) {
-        mongouri__key k = mongouri__option_lookup(keys[i].lower, keys[i].len);
-        if (k.index != i || strlen(keys[i].lower) != keys[i].len ||
-            (i > 0 &&
-             (keys[i - 1].len > keys[i].len ||
-              (keys[i - 1].len == keys[i].len && strcmp(keys[i - 1].lower, keys[i].lower) >= 0))))
+        const char *s = keys[i].spelled;
+        mongouri__key k;
+        if (keys[i].len == 0)
+            continue;
+        spellings++;
+        for (size_t j = 0; j < keys[i].len; j++)
+            if (!((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')))
+                return false; /* the lookup's case folding needs letters only */
+        k = mongouri__option_lookup(s, keys[i].len);
+        if (k.index != i || keys[i].len > KEY_MAX)
             return false;
     }
-    return true;
+    for (size_t i = 1; i < spellings; i++)
+        if (spelling_cmp(order[i - 1], order[i]) >= 0)
+            return false;
+    return spellings == nspellings;
 }
 
 const char *mongouri__option_suggest(const char *key, size_t n)
 {
-    /* Names and aliases, lower-cased, in table order: that order breaks ties. */
+    /* Names and aliases in table order: that order breaks ties. */
     const char *names[NKEYS];
+    size_t m = 0;
     const char *near;
 
     for (size_t i = 0; i < NKEYS; i++)
-        names[i] = keys[i].lower;
-    near = mongouri_suggest(key, n, names, NKEYS);
+        if (keys[i].len != 0)
+            names[m++] = keys[i].spelled;
+    near = mongouri_suggest(key, n, names, m);
     for (size_t i = 0; near != NULL && i < NKEYS; i++)
-        if (names[i] == near)
-            return mongouri__options[keys[i].id].info.name;
+        if (keys[i].spelled == near)
+            return mongouri__options[i / 2].info.name;
     return NULL;
 }
 

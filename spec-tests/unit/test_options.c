@@ -244,18 +244,17 @@ Test(options, type_names)
 }
 
 /*
- * The lookup table of lib/options.c (every accepted spelling) must be sorted
- * by length and then by lower-case key (the lookup only compares the names
- * of the key's length), and each key must be the lower-case form of the
- * spelling it stands for. Read from the source, as the table is file-local;
- * the library's own self-check must agree.
+ * The table is generated from lib/options.def, one OPT(...) row per option:
+ * the rows are the options in the order of mongouri__opt, each with its
+ * name and alias, read from the source. The generated lookup index must
+ * find every spelling (the library's self-check), and the lookup costs the
+ * same whatever the row order.
  */
-Test(options, lookup_table_sorted)
+Test(options, one_row_per_option)
 {
     FILE *f = fopen(MONGOURI_OPTIONS_SOURCE, "rb");
-    char *buf, *table, *stop, *p;
-    char prev[80] = "";
-    size_t entries = 0;
+    char *buf, *p;
+    size_t rows = 0, aliases = 0;
     long n;
 
     cr_assert_not_null(f, "cannot open %s", MONGOURI_OPTIONS_SOURCE);
@@ -268,46 +267,70 @@ Test(options, lookup_table_sorted)
     cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
     buf[n] = '\0';
     fclose(f);
-    table = strstr(buf, "static const key_entry keys[]");
-    cr_assert_not_null(table, "the lookup table was not found in %s", MONGOURI_OPTIONS_SOURCE);
-    stop = strstr(table, "\n};");
-    cr_assert_not_null(stop);
-    *stop = '\0';
-    /* Entries: K("lower", ID, alias, deprecated, "spelled"), perhaps over two lines. */
-    for (p = strstr(table, "K(\""); p != NULL; p = strstr(p, "K(\"")) {
-        char lower[80], spelled[80], expect[80];
-        char *q = strchr(p + 3, '"');
-        char *close, *end, *begin;
+    /* Rows: OPT(ID, "name", TYPE, min, max, choices, flags, check, "alias", ...) */
+    for (p = strstr(buf, "\nOPT("); p != NULL; p = strstr(p + 1, "\nOPT(")) {
+        char name[80], alias[80];
+        const mongouri_option_info *info = mongouri_option_at(rows);
+        char *q = strchr(p, '"'), *e;
         cr_assert_not_null(q);
-        cr_assert_lt((size_t)(q - (p + 3)), sizeof lower);
-        memcpy(lower, p + 3, (size_t)(q - (p + 3)));
-        lower[q - (p + 3)] = '\0';
-        close = strchr(q, ')');
-        cr_assert_not_null(close, "entry %s is not closed", lower);
-        end = close - 1;
-        cr_assert_eq(*end, '"', "entry %s: the spelling must end the entry", lower);
-        begin = end - 1;
-        while (begin > q && *begin != '"')
-            begin--;
-        cr_assert_gt(begin, q, "entry %s has no spelling", lower);
-        cr_assert_lt((size_t)(end - begin - 1), sizeof spelled);
-        memcpy(spelled, begin + 1, (size_t)(end - begin - 1));
-        spelled[end - begin - 1] = '\0';
-        lower_copy(expect, spelled, sizeof expect);
-        cr_expect_str_eq(lower, expect, "key \"%s\" must be the lower case of \"%s\"", lower,
-                         spelled);
-        cr_expect(strlen(lower) > strlen(prev) ||
-                      (strlen(lower) == strlen(prev) && strcmp(lower, prev) > 0),
-                  "\"%s\" must sort after \"%s\" (by length, then by name)", lower, prev);
-        cr_expect_geq(mongouri__option_lookup(spelled, strlen(spelled)).id, 0,
-                      "%s must resolve", spelled);
-        snprintf(prev, sizeof prev, "%s", lower);
-        entries++;
-        p = close;
+        e = strchr(q + 1, '"');
+        cr_assert_not_null(e);
+        cr_assert_lt((size_t)(e - q - 1), sizeof name);
+        memcpy(name, q + 1, (size_t)(e - q - 1));
+        name[e - q - 1] = '\0';
+        /* the alias is the string after the eighth comma */
+        q = e;
+        for (int commas = 0; commas < 7; q++) {
+            cr_assert_neq(*q, '\0');
+            commas += *q == ',';
+        }
+        q = strchr(q, '"');
+        cr_assert_not_null(q);
+        e = strchr(q + 1, '"');
+        cr_assert_not_null(e);
+        cr_assert_lt((size_t)(e - q - 1), sizeof alias);
+        memcpy(alias, q + 1, (size_t)(e - q - 1));
+        alias[e - q - 1] = '\0';
+        cr_assert_not_null(info, "row %zu (%s) has no option", rows, name);
+        cr_expect_str_eq(info->name, name, "row %zu is %s", rows, name);
+        if (alias[0] != '\0') {
+            cr_expect_str_eq(info->aliases != NULL ? info->aliases : "(null)", alias,
+                             "%s: the alias of its row", name);
+            cr_expect_eq(mongouri__option_lookup(alias, strlen(alias)).id, (int)rows, "%s resolves",
+                         alias);
+            aliases++;
+        } else {
+            cr_expect_null(info->aliases, "%s has no alias", name);
+        }
+        rows++;
     }
     free(buf);
-    cr_expect_eq(entries, 57u, "every name and alias has one entry (found %zu)", entries);
-    cr_expect(mongouri__keys_check(), "the library's self-check of the lookup table");
+    cr_expect_eq(rows, mongouri_option_count(), "one row per option (found %zu)", rows);
+    cr_expect_eq(aliases, 8u, "8 aliases (found %zu)", aliases);
+    cr_expect(mongouri__keys_check(), "the library's self-check of the lookup index");
+}
+
+/* The canonical spelling of option id is its own name, with its detail texts. */
+Test(options, spellings_and_details)
+{
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        unsigned c = mongouri__key_canonical(id);
+        char want[96];
+        cr_expect_str_eq(mongouri__key_spelled(c), mongouri__options[id].info.name);
+        snprintf(want, sizeof want, "keyword %s", mongouri__options[id].info.name);
+        cr_expect_str_eq(mongouri__key_detail(c, MONGOURI_SOURCE_KEYWORD), want);
+        snprintf(want, sizeof want, "URI option %s", mongouri__options[id].info.name);
+        cr_expect_str_eq(mongouri__key_detail(c, MONGOURI_SOURCE_URI), want);
+        snprintf(want, sizeof want, "TXT record %s", mongouri__options[id].info.name);
+        cr_expect_str_eq(mongouri__key_detail(c, MONGOURI_SOURCE_TXT), want);
+        snprintf(want, sizeof want, "implied by %s", mongouri__options[id].info.name);
+        cr_expect_str_eq(mongouri__key_detail(c, MONGOURI_SOURCE_IMPLIED), want);
+    }
+    cr_expect_str_eq(
+        mongouri__key_detail(mongouri__option_lookup("ssl", 3).index, MONGOURI_SOURCE_TXT),
+        "TXT record ssl");
+    cr_expect_str_eq(mongouri__key_detail(9999, MONGOURI_SOURCE_URI), "default");
+    cr_expect_str_eq(mongouri__key_spelled(9999), "?");
 }
 
 typedef struct suggest_case {
@@ -381,4 +404,111 @@ Test(suggest, in_keyword_errors)
     cr_expect_not_null(strstr(err.hint, "replicaSet"), "hint \"%s\"", err.hint);
     cr_expect_eq(mongouri_keywords_count(kw), 0u);
     mongouri_keywords_destroy(kw);
+}
+
+/*
+ * Each flag of a row drives one behaviour; these pin it for every option,
+ * so that a flag set or cleared in lib/options.def changes the answer.
+ */
+static const char *valid_value(int id, char *buf, size_t cap)
+{
+    const mongouri__optdef *def = &mongouri__options[id];
+
+    switch (def->info.type) {
+    case MONGOURI_TYPE_BOOL:
+        return "true";
+    case MONGOURI_TYPE_INT:
+        snprintf(buf, cap, "%lld", (long long)(def->min > 0 ? def->min : def->max > 90 ? 90 : 1));
+        return buf;
+    case MONGOURI_TYPE_ENUM:
+    case MONGOURI_TYPE_LIST:
+        return def->choices[0];
+    case MONGOURI_TYPE_KEYVALUE:
+    case MONGOURI_TYPE_TAGSETS:
+        return "a:b";
+    case MONGOURI_TYPE_W:
+        return "1";
+    default:
+        return "x";
+    }
+}
+
+Test(options, flag_srv_only_refuses_mongodb_scheme)
+{
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        const mongouri_option_info *info = &mongouri__options[id].info;
+        char text[160], num[32];
+        mongouri_parse_options opts = MONGOURI_PARSE_OPTIONS_INIT;
+        mongouri_uri *uri = NULL;
+        mongouri_error err;
+        mongouri_status rc;
+        snprintf(text, sizeof text, "mongodb://a/?%s=%s", info->name, valid_value(id, num, sizeof num));
+        rc = mongouri_uri_parse(&uri, text, &opts, &err);
+        mongouri_uri_destroy(uri);
+        if (info->flags & MONGOURI_OPTION_SRV_ONLY)
+            cr_expect(rc != MONGOURI_OK && err.code == MONGOURI_D_SRV_ONLY, "%s: srv only", text);
+        else
+            cr_expect(rc == MONGOURI_OK || err.code != MONGOURI_D_SRV_ONLY, "%s: not srv only (%s)",
+                      text, err.message);
+    }
+}
+
+Test(options, flag_txt_allowed_decides_dns)
+{
+    static const char *const hosts[] = {"a.h.example.com"};
+    static const uint16_t ports[] = {27017};
+
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        const mongouri_option_info *info = &mongouri__options[id].info;
+        char txt[160], num[32];
+        mongouri__srv_answer srv = {1, hosts, ports, txt, NULL, NULL};
+        const char *text = "mongodb+srv://h.example.com/";
+        mongouri_uri *uri = NULL;
+        mongouri_error err;
+        mongouri_status rc;
+        memset(&err, 0, sizeof err);
+        snprintf(txt, sizeof txt, "%s=%s", info->name, valid_value(id, num, sizeof num));
+        rc = mongouri__build(&uri, text, strlen(text), 0, NULL, &srv, &err);
+        mongouri_uri_destroy(uri);
+        if (info->flags & MONGOURI_OPTION_TXT_ALLOWED)
+            cr_expect(rc == MONGOURI_OK || err.code != MONGOURI_D_TXT_NOT_ALLOWED,
+                      "TXT %s: allowed (%s)", txt, err.message);
+        else
+            cr_expect(rc != MONGOURI_OK && err.code == MONGOURI_D_TXT_NOT_ALLOWED,
+                      "TXT %s: refused", txt);
+    }
+}
+
+/* Every spelling with MONGOURI_OPTION_DEPRECATED (in the alias column of its
+ * row) works with one deprecation warning; every other spelling without. */
+Test(options, flag_deprecated_spelling_warns)
+{
+    size_t deprecated = 0;
+
+    for (unsigned i = 0; i < 2u * MONGOURI_OPT__COUNT; i++) {
+        const char *spelled = mongouri__key_spelled(i);
+        mongouri__key k = mongouri__option_lookup(spelled, strlen(spelled));
+        char text[160], num[32];
+        mongouri_uri *uri;
+        bool warned = false;
+        if (spelled[0] == '\0')
+            continue; /* no alias */
+        cr_assert_eq(k.index, i, "%s", spelled);
+        snprintf(text, sizeof text, "mongodb+srv://h.example.com/?%s=%s", spelled,
+                 valid_value(k.id, num, sizeof num));
+        uri = NULL;
+        {
+            mongouri_parse_options opts = MONGOURI_PARSE_OPTIONS_INIT;
+            mongouri_error err;
+            if (mongouri_uri_parse(&uri, text, &opts, &err) != MONGOURI_OK)
+                continue; /* refused for another reason (credentials, proxy...) */
+        }
+        for (size_t w = 0; w < mongouri_uri_warning_count(uri); w++)
+            warned = warned || mongouri_uri_warning(uri, w)->code == MONGOURI_D_DEPRECATED_OPTION;
+        mongouri_uri_destroy(uri);
+        cr_expect_eq(warned, k.deprecated, "%s: deprecation warning %d, flag %d", text, warned,
+                     k.deprecated);
+        deprecated += k.deprecated;
+    }
+    cr_expect_eq(deprecated, 7u, "7 deprecated spellings parse with a warning");
 }

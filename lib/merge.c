@@ -1,0 +1,316 @@
+/*
+ * Merging the sources of the options by level: keyword > URI > TXT >
+ * default. Each occurrence is looked up, checked against where it comes
+ * from (TXT-allowed, deprecated spellings, tls and ssl agreement, repeats),
+ * and handed to the value parser of its type when its level wins.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "merge_int.h"
+#include "options_int.h"
+#include "value_int.h"
+
+static mongouri_status nomem(mongouri_error *err)
+{
+    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                               "out of memory");
+}
+
+/* Point a TXT-record error at the SRV host name it came from. */
+static mongouri_status txt_error(mongouri__vctx *c, mongouri_status rc)
+{
+    if (c->err != NULL) {
+        c->err->source = MONGOURI_SOURCE_TXT;
+        if (c->err->offset < 0) {
+            c->err->offset = c->srv_offset;
+            c->err->length = c->srv_length;
+        }
+    }
+    return rc;
+}
+
+static bool is_secret(int id)
+{
+    return (mongouri__options[id].info.flags & MONGOURI_OPTION_SECRET) != 0 ||
+           id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES;
+}
+
+int mongouri__rank(mongouri_source s)
+{
+    switch (s) {
+    case MONGOURI_SOURCE_KEYWORD:
+        return 3;
+    case MONGOURI_SOURCE_URI:
+        return 2;
+    case MONGOURI_SOURCE_TXT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static bool same_bool_text(const char *a, size_t an, const char *b, size_t bn)
+{
+    int x = mongouri__parse_bool(a, an), y = mongouri__parse_bool(b, bn);
+
+    if (x < 0 || y < 0)
+        return false;
+    return (x == 1 || x == 2) == (y == 1 || y == 2);
+}
+
+/* ';' does not separate options: warn when a value holds ";knownKey=". */
+static mongouri_status semicolon_check(mongouri__vctx *c, const mongouri__pair *p,
+                                       const mongouri__key *k)
+{
+    const char *v = p->val, *end = p->val + p->vlen, *semi;
+
+    while ((semi = memchr(v, ';', (size_t)(end - v))) != NULL) {
+        const char *name = semi + 1;
+        const char *eq = memchr(name, '=', (size_t)(end - name));
+        if (eq != NULL) {
+            mongouri__key next = mongouri__option_lookup(name, (size_t)(eq - name));
+            if (next.id >= 0) {
+                mongouri_status rc = mongouri__warn(
+                    c->uri, c->err, MONGOURI_D_MALFORMED_OPTION, mongouri__options[k->id].info.name,
+                    p->source, p->offset, p->length,
+                    "the value of %s contains ';%s=': ';' does not separate options, so %s is "
+                    "part of the value",
+                    k->spelled, next.spelled, next.spelled);
+                if (rc == MONGOURI_OK || (c->uri->flags & MONGOURI_PARSE_STRICT))
+                    mongouri__warn_hint(c->uri, c->err, "separate options with '&': %s",
+                                        "key=value&key=value");
+                return rc;
+            }
+        }
+        v = semi + 1;
+    }
+    return MONGOURI_OK;
+}
+
+/* gssapiServiceName=NAME: the deprecated form of authMechanismProperties=SERVICE_NAME:NAME. */
+static mongouri_status apply_service_name(mongouri__vctx *c, const mongouri__pair *p,
+                                          const mongouri__key *k)
+{
+    mongouri_uri *uri = c->uri;
+    mongouri_status rc;
+
+    if (p->source == MONGOURI_SOURCE_TXT) {
+        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
+                                 "gssapiServiceName", -1, 0,
+                                 "the TXT record sets gssapiServiceName; only authSource, "
+                                 "replicaSet and loadBalanced may come from DNS");
+        return txt_error(c, rc);
+    }
+    rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, "gssapiServiceName", p->source,
+                        p->offset, (long)p->klen,
+                        "%s is deprecated; use authMechanismProperties=SERVICE_NAME:<name>",
+                        k->spelled);
+    if (rc != MONGOURI_OK)
+        return rc;
+    if (p->vlen == 0)
+        return mongouri__warn(uri, c->err, MONGOURI_D_EMPTY_VALUE, "gssapiServiceName", p->source,
+                              p->offset, p->length,
+                              "gssapiServiceName has an empty value; the option is ignored");
+    if (uri->gssapi_service_name != NULL) {
+        if (mongouri__rank(uri->gssapi_source) > mongouri__rank(p->source))
+            return MONGOURI_OK;
+        if (uri->gssapi_source == p->source) {
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, "gssapiServiceName",
+                                p->source, p->offset, p->length,
+                                "gssapiServiceName is given more than once; the last value is "
+                                "used");
+            if (rc != MONGOURI_OK)
+                return rc;
+        }
+    }
+    uri->gssapi_service_name = p->val;
+    uri->gssapi_source = (uint8_t)p->source;
+    uri->gssapi_offset = (int32_t)p->offset;
+    uri->gssapi_length = (int32_t)p->length;
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
+{
+    mongouri_uri *uri = c->uri;
+    mongouri__key k = mongouri__option_lookup(p->key, p->klen);
+    mongouri__value *slot;
+    const mongouri__optdef *def;
+    mongouri_status rc;
+
+    if (k.id < 0 || is_secret(k.id))
+        uri->has_secret = true; /* a misspelled key may hold a secret too */
+    if (k.id < 0) {
+        const char *near;
+        size_t badk;
+        /* a known name is ASCII; an unknown one is echoed, so it must be UTF-8 */
+        if (!mongouri__utf8_valid(p->key, p->klen, &badk)) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_UTF8, NULL,
+                                     p->offset >= 0 ? p->offset + (long)badk : -1, 1,
+                                     "an option name is not valid UTF-8");
+            if (c->err != NULL)
+                c->err->source = p->source;
+            return rc;
+        }
+        /* The suggestion is worth its cost only when the warning is kept. */
+        near = (uri->flags & MONGOURI_PARSE_STRICT) || uri->nwarnings < MONGOURI__MAX_WARNINGS - 1
+                   ? mongouri__option_suggest(p->key, p->klen)
+                   : NULL;
+        char key[MONGOURI_OPTION_NAME_MAX];
+        size_t kl = mongouri__utf8_cut(p->key, p->klen < sizeof key - 1 ? p->klen : sizeof key - 1);
+        if (p->offset >= 0 && p->source == MONGOURI_SOURCE_URI &&
+            c->secret_at(c->secret_ctx, (size_t)p->offset, (size_t)p->offset + p->klen)) {
+            /* the name lies where the tokenizer sees a secret: never shown */
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, NULL, p->source, p->offset,
+                                (long)p->klen, "%s",
+                                "an unknown option is ignored (its name is not shown: it may "
+                                "hold a secret)");
+            return rc;
+        }
+        memcpy(key, p->key, kl);
+        key[kl] = '\0';
+        if (p->source == MONGOURI_SOURCE_TXT) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, key, -1, 0,
+                                     "the TXT record sets '%s', which is not an option "
+                                     "(only authSource, replicaSet and loadBalanced may come "
+                                     "from DNS)",
+                                     key);
+            return txt_error(c, rc);
+        }
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, key, p->source, p->offset,
+                            (long)p->klen, "unknown option '%s' is ignored", key);
+        if (rc == MONGOURI_OK || (uri->flags & MONGOURI_PARSE_STRICT)) {
+            if (near != NULL)
+                mongouri__warn_hint(uri, c->err, "did you mean %s?", near);
+        }
+        return rc;
+    }
+    /* (not in a secret: what a secret holds never changes a message) */
+    if (p->source != MONGOURI_SOURCE_TXT &&
+        (p->source != MONGOURI_SOURCE_URI || c->query_semicolon ||
+         p->vlen + 1 < (size_t)(p->length - (long)p->klen)) && /* escaped: %3B */
+        memchr(p->val, ';', p->vlen) != NULL &&
+        !is_secret(k.id) && !mongouri__value_secret(c, p) &&
+        (rc = semicolon_check(c, p, &k)) != MONGOURI_OK)
+        return rc;
+    if (k.id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && k.alias)
+        return apply_service_name(c, p, &k);
+    def = &mongouri__options[k.id];
+    slot = mongouri__slot(uri, k.id);
+    if (slot == NULL)
+        return nomem(c->err);
+
+    if (p->source == MONGOURI_SOURCE_TXT && !(def->info.flags & MONGOURI_OPTION_TXT_ALLOWED)) {
+        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, def->info.name,
+                                 -1, 0,
+                                 "the TXT record sets %s; only authSource, replicaSet and "
+                                 "loadBalanced may come from DNS%s",
+                                 k.spelled,
+                                 k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
+                                                            "changed by DNS)"
+                                                          : "");
+        return txt_error(c, rc);
+    }
+
+    if (k.deprecated) {
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, def->info.name, p->source,
+                            p->offset, (long)p->klen, "%s is deprecated; use %s", k.spelled,
+                            def->info.name);
+        if (rc != MONGOURI_OK)
+            return rc;
+    }
+
+    /* Presence counts for conflicts whatever the value; keep the first. */
+    if (!slot->present) {
+        uri->present |= MONGOURI__BIT(k.id);
+        slot->present = true;
+        slot->present_source = (uint8_t)p->source;
+        slot->present_offset = p->offset;
+        slot->present_length = p->length;
+        slot->spelling = k.index;
+    }
+
+    if (k.id == MONGOURI_OPT_TLS && slot->set && slot->source != p->source &&
+        mongouri__parse_bool(p->val, p->vlen) >= 0 &&
+        !same_bool_text(slot->v.b ? "true" : "false", slot->v.b ? 4 : 5, p->val, p->vlen)) {
+        /* tls and ssl must agree across keyword, URI and TXT too */
+        const char *prev = slot->v.b ? "true" : "false";
+        rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
+                                 p->offset >= 0 ? p->offset : slot->offset,
+                                 p->offset >= 0 ? p->length : slot->length,
+                                 "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
+                                 "must have the same value",
+                                 k.spelled, mongouri__value_text(c, p),
+                                 p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
+                                 mongouri__key_spelled(slot->set_spelling), prev,
+                                 slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
+        mongouri__error_hint(c->err, "keep one of them, or give both the same value");
+        if (c->err != NULL)
+            c->err->source = (mongouri_source)p->source;
+        return rc;
+    }
+
+    if (slot->set && mongouri__rank(slot->source) > mongouri__rank(p->source))
+        return MONGOURI_OK; /* a higher source already decided */
+
+    if (slot->set && slot->source == p->source) {
+        /* A repeat within one source. */
+        if (k.id == MONGOURI_OPT_TLS && mongouri__parse_bool(p->val, p->vlen) >= 0) {
+            /* every tls/ssl occurrence must carry one value; an invalid or
+             * empty one is a warning like any other (below) */
+            const char *prev = slot->v.b ? "true" : "false";
+            if (!same_bool_text(prev, strlen(prev), p->val, p->vlen)) {
+                rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE,
+                                         "tls", p->offset, p->length,
+                                         "%s=%s contradicts the earlier %s=%s: every tls and ssl "
+                                         "option must have the same value",
+                                         k.spelled,
+                                         mongouri__parse_bool(p->val, p->vlen) < 0
+                                             ? "(invalid)"
+                                             : mongouri__value_text(c, p),
+                                         mongouri__key_spelled(slot->spelling), prev);
+                mongouri__error_hint(c->err, "keep one of tls and ssl");
+                return rc;
+            }
+            /* agreeing repeats are silent, but a legacy form is still one */
+            if (mongouri__parse_bool(p->val, p->vlen) >= 2)
+                return mongouri__warn(
+                    uri, c->err, MONGOURI_D_LEGACY_BOOLEAN, "tls", p->source, p->offset, p->length,
+                    "%s=%s is a deprecated boolean form; write %s=%s", k.spelled,
+                    mongouri__value_text(c, p), k.spelled,
+                    mongouri__parse_bool(p->val, p->vlen) == 2 ? "true" : "false");
+            return MONGOURI_OK;
+        }
+        if (def->info.type == MONGOURI_TYPE_TAGSETS || k.id == MONGOURI_OPT_TLS)
+            return mongouri__store_value(c, k.id, p, k.alias,
+                                         k.index); /* tls: invalid, warned there */
+        if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
+            rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY, def->info.name,
+                                     p->offset, p->length, "%s is given more than once",
+                                     def->info.name);
+            mongouri__error_hint(c->err, "give each proxy option once");
+            return rc;
+        }
+        if (slot->by_alias != k.alias && (k.deprecated || slot->by_alias)) {
+            /* A deprecated alias beside its replacement: the replacement wins. */
+            rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
+                                p->offset, p->length,
+                                "%s and its deprecated alias are both given; %s is used",
+                                def->info.name, def->info.name);
+            if (rc != MONGOURI_OK || k.deprecated)
+                return rc;
+            return mongouri__store_value(c, k.id, p, k.alias, k.index);
+        }
+        rc = mongouri__warn(uri, c->err, MONGOURI_D_REPEATED_OPTION, def->info.name, p->source,
+                            p->offset, p->length,
+                            "%s is given more than once; the last value is used", def->info.name);
+        if (rc != MONGOURI_OK)
+            return rc;
+    } else if (slot->set && def->info.type == MONGOURI_TYPE_TAGSETS) {
+        /* A higher source replaces the whole list of tag sets. */
+        slot->set = false;
+        slot->v.tags.n = 0;
+    }
+    return mongouri__store_value(c, k.id, p, k.alias, k.index);
+}
