@@ -4,12 +4,15 @@
  * keyword options (and TXT options after a resolution), then run the
  * cross-option rules and normalize credentials and TLS.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth_int.h"
+#include "host_int.h"
 #include "internal.h"
+#include "rules_int.h"
+#include "tls_settings_int.h"
 
 #define SCHEME "mongodb://"
 #define SCHEME_SRV "mongodb+srv://"
@@ -113,8 +116,7 @@ static mongouri_status txt_error(ctx *c, mongouri_status rc)
 
 static mongouri_status nomem(mongouri_error *err)
 {
-    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                               "out of memory");
+    return mongouri__nomem(err);
 }
 
 const mongouri__value mongouri__unset = {.offset = -1, .present_offset = -1};
@@ -157,70 +159,11 @@ static bool is_secret(int id)
 /* Warnings                                                                  */
 /* ------------------------------------------------------------------------ */
 
-mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_diag code,
-                               const char *option, mongouri_source source, long offset, long length,
-                               const char *fmt, ...)
-{
-    mongouri_error *w;
-    va_list ap;
-
-    if (uri->flags & MONGOURI_PARSE_STRICT) {
-        if (err != NULL) {
-            mongouri__error_set(err, MONGOURI_E_OPTION, code, option, offset, length, "%s", "");
-            err->source = source;
-            char *tail;
-            va_start(ap, fmt);
-            vsnprintf(err->message, sizeof err->message, fmt, ap);
-            va_end(ap);
-            /* The option is refused, not ignored or overridden: say so. */
-            if ((tail = strstr(err->message, "; the option is ignored")) != NULL ||
-                (tail = strstr(err->message, "; the last value is used")) != NULL)
-                *tail = '\0';
-            else if ((tail = strstr(err->message, " is ignored")) != NULL)
-                memcpy(tail, " is refused", strlen(" is refused")); /* same length */
-            mongouri__error_hint(err, "strict mode turns this warning into an error");
-        }
-        return MONGOURI_E_OPTION;
-    }
-    if (uri->nwarnings >= MONGOURI__MAX_WARNINGS) {
-        /* Bounded memory: the last slot counts what was not kept. */
-        w = &uri->warnings[MONGOURI__MAX_WARNINGS - 1];
-        uri->warnings_dropped++;
-        mongouri__error_set(w, MONGOURI_OK, MONGOURI_D_LIMIT, NULL, -1, 0,
-                            "%zu more warnings were not recorded", uri->warnings_dropped + 1);
-        return MONGOURI_OK;
-    }
-    if (uri->nwarnings == uri->capwarnings) {
-        size_t cap = uri->capwarnings == 0 ? 4 : uri->capwarnings * 2;
-        mongouri_error *grown = mongouri__arena_alloc(&uri->arena, cap * sizeof *grown);
-        if (grown == NULL)
-            return nomem(err);
-        if (uri->nwarnings > 0)
-            memcpy(grown, uri->warnings, uri->nwarnings * sizeof *grown);
-        uri->warnings = grown;
-        uri->capwarnings = cap;
-    }
-    w = &uri->warnings[uri->nwarnings++];
-    mongouri__error_set(w, MONGOURI_OK, code, option, offset, length, "%s", "");
-    w->source = source;
-    va_start(ap, fmt);
-    vsnprintf(w->message, sizeof w->message, fmt, ap);
-    va_end(ap);
-    return MONGOURI_OK;
-}
-
-/* Attach a hint to the warning just recorded (no-op in strict mode's error path). */
+/* Attach a hint to the warning just recorded (the error, in strict mode). */
 static void last_warning_hint(mongouri_uri *uri, mongouri_error *err, const char *fmt,
                               const char *arg)
 {
-    mongouri_error *target;
-
-    if (uri->flags & MONGOURI_PARSE_STRICT)
-        target = err;
-    else
-        target = uri->nwarnings > 0 ? &uri->warnings[uri->nwarnings - 1] : NULL;
-    if (target != NULL)
-        snprintf(target->hint, sizeof target->hint, fmt, arg);
+    mongouri__warn_hint(uri, err, fmt, arg);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -477,9 +420,7 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
 
     if (n == 0 && def->info.type != MONGOURI_TYPE_TAGSETS) {
         if (id == MONGOURI_OPT_AUTHSOURCE)
-            return mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_EMPTY_VALUE,
-                                       def->info.name, p->offset, p->length,
-                                       "authSource must not be empty");
+            return mongouri__auth_empty_source(c->err, def->info.name, p->offset, p->length);
         rc = mongouri__warn(c->uri, c->err, MONGOURI_D_EMPTY_VALUE, def->info.name, p->source,
                             p->offset, p->length, "%s has an empty value; the option is ignored",
                             def->info.name);
@@ -530,13 +471,9 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
             if (id == MONGOURI_OPT_AUTHMECHANISM) {
                 char shown[64];
                 show_value(c, p, shown, sizeof shown, id, v, n);
-                mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, def->info.name,
-                                    p->offset, p->length,
-                                    "authMechanism %s is not a supported mechanism", shown);
-                mongouri__error_hint(c->err, "use one of %s", def->info.values);
-                if (c->err != NULL)
-                    c->err->source = p->source;
-                return MONGOURI_E_AUTH;
+                return mongouri__auth_unknown_mechanism(c->err, def->info.name, shown,
+                                                        def->info.values, p->source, p->offset,
+                                                        p->length);
             }
             return invalid_value(c, id, p, "not one of the allowed values");
         }
@@ -680,15 +617,6 @@ static mongouri_status store_value(ctx *c, int id, const pair *p, bool by_alias,
     return MONGOURI_OK;
 }
 
-static bool same_bool_text(const char *a, size_t an, const char *b, size_t bn)
-{
-    int x = parse_bool(a, an), y = parse_bool(b, bn);
-
-    if (x < 0 || y < 0)
-        return false;
-    return (x == 1 || x == 2) == (y == 1 || y == 2);
-}
-
 /* ';' does not separate options: warn when a value holds ";knownKey=". */
 static mongouri_status semicolon_check(ctx *c, const pair *p, const mongouri__key *k)
 {
@@ -724,10 +652,7 @@ static mongouri_status apply_service_name(ctx *c, const pair *p, const mongouri_
     mongouri_status rc;
 
     if (p->source == MONGOURI_SOURCE_TXT) {
-        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
-                                 "gssapiServiceName", -1, 0,
-                                 "the TXT record sets gssapiServiceName; only authSource, "
-                                 "replicaSet and loadBalanced may come from DNS");
+        rc = mongouri__rule_txt_allowed(c->err, k->id, "gssapiServiceName", true);
         return txt_error(c, rc);
     }
     rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, "gssapiServiceName", p->source,
@@ -792,7 +717,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
             secret_at(c, (size_t)p->offset, (size_t)p->offset + p->klen)) {
             /* the name lies where the tokenizer sees a secret: never shown */
             rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, NULL, p->source, p->offset,
-                                (long)p->klen, "%s",
+                                (long)p->klen,
                                 "an unknown option is ignored (its name is not shown: it may "
                                 "hold a secret)");
             return rc;
@@ -800,11 +725,7 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         memcpy(key, p->key, kl);
         key[kl] = '\0';
         if (p->source == MONGOURI_SOURCE_TXT) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, key, -1, 0,
-                                     "the TXT record sets '%s', which is not an option "
-                                     "(only authSource, replicaSet and loadBalanced may come "
-                                     "from DNS)",
-                                     key);
+            rc = mongouri__rule_txt_allowed(c->err, -1, key, false);
             return txt_error(c, rc);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, key, p->source, p->offset,
@@ -829,17 +750,9 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
     if (slot == NULL)
         return nomem(c->err);
 
-    if (p->source == MONGOURI_SOURCE_TXT && !(def->info.flags & MONGOURI_OPTION_TXT_ALLOWED)) {
-        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, def->info.name,
-                                 -1, 0,
-                                 "the TXT record sets %s; only authSource, replicaSet and "
-                                 "loadBalanced may come from DNS%s",
-                                 k.spelled,
-                                 k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
-                                                            "changed by DNS)"
-                                                          : "");
+    if (p->source == MONGOURI_SOURCE_TXT &&
+        (rc = mongouri__rule_txt_allowed(c->err, k.id, k.spelled, false)) != MONGOURI_OK)
         return txt_error(c, rc);
-    }
 
     if (k.deprecated) {
         rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, def->info.name, p->source,
@@ -859,23 +772,12 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         slot->spelling = k.index;
     }
 
-    if (k.id == MONGOURI_OPT_TLS && slot->set && slot->source != p->source &&
-        parse_bool(p->val, p->vlen) >= 0 &&
-        !same_bool_text(slot->v.b ? "true" : "false", slot->v.b ? 4 : 5, p->val, p->vlen)) {
+    if (k.id == MONGOURI_OPT_TLS && slot->set && slot->source != p->source) {
         /* tls and ssl must agree across keyword, URI and TXT too */
-        const char *prev = slot->v.b ? "true" : "false";
-        rc = mongouri__error_set(
-            c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
-            p->offset >= 0 ? p->offset : slot->offset, p->offset >= 0 ? p->length : slot->length,
-            "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
-            "must have the same value",
-            k.spelled, value_text(c, p), p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
-            mongouri__key_spelled(slot->set_spelling), prev,
-            slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
-        mongouri__error_hint(c->err, "keep one of them, or give both the same value");
-        if (c->err != NULL)
-            c->err->source = (mongouri_source)p->source;
-        return rc;
+        mongouri__occurrence o = {k.spelled, value_text(c, p), p->source, p->offset, p->length};
+        rc = mongouri__rule_tls_agree(c->err, slot, parse_bool(p->val, p->vlen), false, &o);
+        if (rc != MONGOURI_OK)
+            return rc;
     }
 
     if (slot->set && rank(slot->source) > rank(p->source))
@@ -886,18 +788,10 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         if (k.id == MONGOURI_OPT_TLS && parse_bool(p->val, p->vlen) >= 0) {
             /* every tls/ssl occurrence must carry one value; an invalid or
              * empty one is a warning like any other (below) */
-            const char *prev = slot->v.b ? "true" : "false";
-            if (!same_bool_text(prev, strlen(prev), p->val, p->vlen)) {
-                rc = mongouri__error_set(
-                    c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls", p->offset,
-                    p->length,
-                    "%s=%s contradicts the earlier %s=%s: every tls and ssl "
-                    "option must have the same value",
-                    k.spelled, parse_bool(p->val, p->vlen) < 0 ? "(invalid)" : value_text(c, p),
-                    mongouri__key_spelled(slot->spelling), prev);
-                mongouri__error_hint(c->err, "keep one of tls and ssl");
+            mongouri__occurrence o = {k.spelled, value_text(c, p), p->source, p->offset, p->length};
+            rc = mongouri__rule_tls_agree(c->err, slot, parse_bool(p->val, p->vlen), true, &o);
+            if (rc != MONGOURI_OK)
                 return rc;
-            }
             /* agreeing repeats are silent, but a legacy form is still one */
             if (parse_bool(p->val, p->vlen) >= 2)
                 return mongouri__warn(
@@ -908,12 +802,10 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
         }
         if (def->info.type == MONGOURI_TYPE_TAGSETS || k.id == MONGOURI_OPT_TLS)
             return store_value(c, k.id, p, k.alias, k.index); /* tls: invalid, warned there */
-        if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY, def->info.name,
-                                     p->offset, p->length, "%s is given more than once",
-                                     def->info.name);
-            mongouri__error_hint(c->err, "give each proxy option once");
-            return rc;
+        {
+            mongouri__occurrence o = {k.spelled, NULL, p->source, p->offset, p->length};
+            if ((rc = mongouri__rule_no_repeat(c->err, k.id, &o)) != MONGOURI_OK)
+                return rc;
         }
         if (slot->by_alias != k.alias && (k.deprecated || slot->by_alias)) {
             /* A deprecated alias beside its replacement: the replacement wins. */
@@ -945,296 +837,12 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
 static mongouri_status syntax(ctx *c, mongouri_diag code, size_t at, size_t len, const char *fmt,
                               const char *arg)
 {
-    char msg[256];
-
-    snprintf(msg, sizeof msg, fmt, arg);
-    return mongouri__error_set(c->err, MONGOURI_E_SYNTAX, code, NULL, (long)at, (long)len, "%s",
-                               msg);
+    return mongouri__syntax_error(c->err, code, at, len, fmt, arg);
 }
 
-static bool is_digit(char ch)
+static bool secret_cb(void *vc, size_t start, size_t end)
 {
-    return ch >= '0' && ch <= '9';
-}
-
-static bool is_ipv4(const char *s, size_t n)
-{
-    int parts = 0;
-    size_t i = 0;
-
-    while (i <= n) {
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 3) {
-            v = v * 10 + (unsigned)(s[i] - '0');
-            i++;
-        }
-        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
-            return false;
-        parts++;
-        if (i == n)
-            break;
-        if (s[i] != '.' || parts == 4)
-            return false;
-        i++;
-    }
-    return parts == 4;
-}
-
-/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
-static const uint8_t host_ascii[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-/* Characters allowed in a host name: host_ascii and UTF-8 bytes. */
-static bool host_char(unsigned char ch)
-{
-    return ch >= 0x80 || host_ascii[ch] != 0;
-}
-
-static mongouri_status bad_host_char(ctx *c, size_t at, unsigned char ch)
-{
-    char shown[8];
-    mongouri_status rc;
-
-    if (ch < 0x20 || ch == 0x7f)
-        snprintf(shown, sizeof shown, "0x%02x", ch);
-    else
-        snprintf(shown, sizeof shown, "'%c'", ch);
-    rc = syntax(c, MONGOURI_D_BAD_HOST, at, 1, "character %s is not allowed in a host name", shown);
-    if (ch == ' ' || ch == '/')
-        mongouri__error_hint(c->err, "percent-encode a unix socket path: "
-                                     "%%2Ftmp%%2Fmongodb-27017.sock");
-    return rc;
-}
-
-static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
-{
-    const char *s = c->text + at;
-    unsigned v = 0;
-
-    if (n == 0) /* point at the ':' */
-        return syntax(c, MONGOURI_D_BAD_PORT, at - 1, 1, "%s", "a ':' must be followed by a port");
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i])) {
-            mongouri_status rc =
-                syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s", "the port is not a number");
-            mongouri__error_hint(c->err, "a port is 1 to 65535; an IPv6 address goes in "
-                                         "brackets, [::1]:27017");
-            return rc;
-        }
-        if (v <= 65535)
-            v = v * 10 + (unsigned)(s[i] - '0');
-    }
-    if (v == 0 || v > 65535) {
-        char num[16];
-        if (n > 6)
-            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
-                          "the port is out of range (1 to 65535)");
-        if (secret_at(c, at, at + n))
-            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
-                          "the port is out of range (1 to 65535)");
-        snprintf(num, sizeof num, "%.*s", (int)n, s);
-        return syntax(c, MONGOURI_D_BAD_PORT, at, n, "port %s is out of range (1 to 65535)", num);
-    }
-    *port = (uint16_t)v;
-    return MONGOURI_OK;
-}
-
-/*
- * A host name (decoded dec[0..dlen) of the raw s[0..hl) at `at`) must be a
- * DNS name: labels of 1 to 63 characters, at most 253 characters in all
- * (RFC 1034 3.1, 1123 2.1). One trailing dot (an absolute name, as resolvers
- * and the drivers accept it) is allowed and not counted. Lengths are of the
- * decoded bytes; the error points at the offending label.
- */
-static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t hl, const char *dec,
-                                      size_t dlen)
-{
-    size_t n = dlen > 1 && dec[dlen - 1] == '.' ? dlen - 1 : dlen;
-    size_t start = 0, end = 0, from, to;
-    mongouri_status rc;
-    char msg[160];
-
-    msg[0] = '\0';
-    for (size_t i = 0; i <= n && msg[0] == '\0'; i++) {
-        if (i < n && dec[i] != '.')
-            continue;
-        start = end;
-        end = i + 1;
-        if (i == start)
-            snprintf(msg, sizeof msg, "%s",
-                     "the host name has an empty label (a '.' at the "
-                     "start or two in a row)");
-        else if (i - start > 63)
-            snprintf(msg, sizeof msg,
-                     "a label of the host name has %zu characters (1 to 63 "
-                     "allowed)",
-                     i - start);
-    }
-    if (msg[0] == '\0' && n > 253) {
-        /* the label that holds the 254th character */
-        for (start = 253; start > 0 && dec[start - 1] != '.';)
-            start--;
-        end = 253;
-        while (end < n && dec[end] != '.')
-            end++;
-        end++;
-        snprintf(msg, sizeof msg,
-                 "the host name has %zu characters, longer than a DNS name "
-                 "(253)",
-                 n);
-    }
-    if (msg[0] == '\0')
-        return MONGOURI_OK;
-    from = mongouri__pct_source_index(s, hl, start);
-    to = mongouri__pct_source_index(s, hl, end - 1);
-    if (c->uri->scheme != MONGOURI_SCHEME_MONGODB_SRV)
-        return syntax(c, MONGOURI_D_BAD_HOST, at + from, to > from ? to - from : 1, "%s", msg);
-    /* the SRV name: refused offline, it cannot be looked up */
-    rc = syntax(c, MONGOURI_D_SRV_HOST, at + from, to > from ? to - from : 1, "%s", msg);
-    mongouri__error_hint(c->err, "write the full DNS name, e.g. cluster0.example.com");
-    return rc;
-}
-
-static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h)
-{
-    const char *s = c->text + at;
-    mongouri_status rc;
-
-    h->offset = (long)at;
-    h->length = (long)n;
-    h->port = 0;
-    h->source = MONGOURI_SOURCE_URI;
-    if (n == 0)
-        return syntax(c, MONGOURI_D_NO_HOST, at, 0, "%s", "empty host name");
-
-    if (s[0] == '[') {
-        const char *close = memchr(s, ']', n);
-        char addr[INET6_ADDRSTRLEN + 1];
-        unsigned char bin[16];
-        size_t alen;
-        if (close == NULL)
-            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "'[' without a closing ']'");
-        alen = (size_t)(close - s) - 1;
-        if (alen == 0 || alen >= sizeof addr)
-            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "not an IPv6 address");
-        memcpy(addr, s + 1, alen);
-        addr[alen] = '\0';
-        if (memchr(addr, '%', alen) != NULL) {
-            rc = syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "%s",
-                        "IPv6 zone identifiers are not supported");
-            return rc;
-        }
-        if (inet_pton(AF_INET6, addr, bin) != 1)
-            return syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "'%s' is not an IPv6 address",
-                          addr);
-        for (size_t k = 0; k < alen; k++) /* SDAM: addresses in lower case */
-            addr[k] = (char)(addr[k] >= 'A' && addr[k] <= 'Z' ? addr[k] + 32 : addr[k]);
-        h->host = mongouri__arena_strndup(&c->uri->arena, addr, alen);
-        if (h->host == NULL)
-            return nomem(c->err);
-        h->type = MONGOURI_HOST_IP_LITERAL;
-        if ((size_t)(close - s) + 1 == n)
-            return MONGOURI_OK;
-        if (close[1] != ':')
-            return syntax(c, MONGOURI_D_BAD_HOST, at + (size_t)(close - s) + 1, 1, "%s",
-                          "only ':port' may follow ']'");
-        return parse_port(c, at + (size_t)(close - s) + 2, n - (size_t)(close - s) - 2, &h->port);
-    }
-
-    {
-        const char *colon = memchr(s, ':', n);
-        size_t hl = colon != NULL ? (size_t)(colon - s) : n;
-        bool encoded = false;
-        bool plain = true;
-        char *dec;
-        size_t dlen, bad;
-        mongouri_diag diag;
-
-        if (hl == 0)
-            return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
-        {
-            /* One pass classifies the raw host: plain DNS characters (the
-             * common case, copied in lower case, as SDAM normalizes host
-             * names), '%' escapes, or other bytes. */
-            unsigned kinds = 0;
-            for (size_t i = 0; i < hl; i++) {
-                unsigned char ch = (unsigned char)s[i];
-                unsigned k = host_ascii[ch];
-                kinds |= k;
-                if (k != 0)
-                    continue;
-                plain = false;
-                if (ch == '%')
-                    encoded = true;
-                else if (ch < 0x20 || ch == 0x7f)
-                    return bad_host_char(c, at + i, ch);
-            }
-            dec = mongouri__arena_alloc(&c->uri->arena, hl + 1);
-            if (dec == NULL)
-                return nomem(c->err);
-            if (plain) {
-                memcpy(dec, s, hl);
-                if (kinds & 2u) /* an upper-case letter: SDAM wants lower case */
-                    for (size_t k = 0; k < hl; k++)
-                        dec[k] = (char)(dec[k] + (((unsigned)dec[k] - 'A' < 26u) << 5));
-                dec[hl] = '\0';
-                dlen = hl;
-            } else {
-                if (!mongouri__pct_decode(s, hl, dec, &dlen, &bad, &diag))
-                    return syntax(c, diag, at + bad, 1, "%s",
-                                  diag == MONGOURI_D_BAD_ESCAPE
-                                      ? "'%' must be followed by two hex digits in a host"
-                                  : diag == MONGOURI_D_BAD_UTF8
-                                      ? "the host name is not valid UTF-8"
-                                      : "the host decodes to an invalid byte");
-                /* A unix socket path (percent-encoded '/') may hold any
-                 * character; a host name only those of DNS names and UTF-8. */
-                if (memchr(dec, '/', dlen) == NULL) {
-                    for (size_t i = 0; i < hl; i++)
-                        if (s[i] != '%' && !host_char((unsigned char)s[i]))
-                            return bad_host_char(c, at + i, (unsigned char)s[i]);
-                    for (size_t i = 0; encoded && i < dlen; i++)
-                        if (!host_char((unsigned char)dec[i]))
-                            return syntax(c, MONGOURI_D_BAD_HOST,
-                                          at + mongouri__pct_source_index(s, hl, i), 1, "%s",
-                                          "the decoded host name has a character that is not "
-                                          "allowed");
-                }
-            }
-        }
-        h->host = dec;
-        if (!plain && memchr(dec, '/', dlen) == NULL) /* a socket path keeps its case */
-            for (size_t k = 0; k < dlen; k++)
-                dec[k] = (char)(dec[k] >= 'A' && dec[k] <= 'Z' ? dec[k] + 32 : dec[k]);
-        if (memchr(dec, '/', dlen) != NULL) {
-            if (dlen < 6 || memcmp(dec + dlen - 5, ".sock", 5) != 0)
-                return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
-                              "a host with '/' must be a unix socket path ending in .sock");
-            h->type = MONGOURI_HOST_UNIX;
-        } else if (is_ipv4(dec, dlen)) {
-            h->type = MONGOURI_HOST_IPV4;
-        } else {
-            h->type = MONGOURI_HOST_HOSTNAME;
-            rc = check_dns_name(c, at, s, hl, dec, dlen);
-            if (rc != MONGOURI_OK)
-                return rc;
-        }
-        if (colon == NULL)
-            return MONGOURI_OK;
-        if (h->type == MONGOURI_HOST_UNIX)
-            return syntax(c, MONGOURI_D_BAD_PORT, at + hl, n - hl, "%s",
-                          "a unix socket takes no port");
-        return parse_port(c, at + hl + 1, n - hl - 1, &h->port);
-    }
+    return secret_at(vc, start, end);
 }
 
 /*
@@ -1455,6 +1063,7 @@ static mongouri_status parse_text(ctx *c)
     size_t nhosts;
     bool have_at = false;
     mongouri__split sp;
+    mongouri__host_ctx hc;
     mongouri_status rc;
 
     if (len >= sizeof SCHEME_SRV - 1 && memcmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0) {
@@ -1517,10 +1126,16 @@ static mongouri_status parse_text(ctx *c)
     c->uri->hosts = mongouri__arena_alloc(&c->uri->arena, nhosts * sizeof *c->uri->hosts);
     if (c->uri->hosts == NULL)
         return nomem(c->err);
+    hc.text = s;
+    hc.arena = &c->uri->arena;
+    hc.err = c->err;
+    hc.srv = c->uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
+    hc.secret_at = secret_cb;
+    hc.secret_ctx = c;
     for (size_t k = 0; k < nhosts; k++) {
         const char *comma = memchr(s + i, ',', hend - i);
         size_t e = comma != NULL ? (size_t)(comma - s) : hend;
-        rc = parse_host(c, i, e - i, &c->uri->hosts[k]);
+        rc = mongouri__host_parse(&hc, i, e - i, &c->uri->hosts[k]);
         if (rc != MONGOURI_OK) {
             /* An unescaped '/' or '?' in a password splits the string early. */
             if (!have_at && hend < len && stray_at(s, hend, len)) {
@@ -1675,7 +1290,8 @@ static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
         if (hosts[i].host == NULL)
             return nomem(c->err);
         hosts[i].port = srv->seed_ports[i] != 0 ? srv->seed_ports[i] : 27017;
-        hosts[i].type = is_ipv4(hosts[i].host, n) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
+        hosts[i].type =
+            mongouri__is_ipv4(hosts[i].host, n) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
         hosts[i].source = MONGOURI_SOURCE_TXT;
         hosts[i].offset = -1;
         hosts[i].length = 0;
@@ -1865,43 +1481,4 @@ void mongouri_uri_destroy(mongouri_uri *uri)
     mongouri_keywords_destroy(uri->keywords);
     mongouri__arena_free(&uri->arena);
     free(uri);
-}
-
-/* ------------------------------------------------------------------------ */
-/* For resolve.c: an SRV target checked as a URI host                        */
-/* ------------------------------------------------------------------------ */
-
-mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_error *err)
-{
-    mongouri_uri tmp;
-    mongouri__host h;
-    mongouri_status rc = MONGOURI_OK;
-    ctx c;
-    size_t i;
-
-    /* A DNS target is never percent-encoded, a socket path or host:port: only
-     * the raw characters of a host name, then the parser's own host rules. */
-    memset(&tmp, 0, sizeof tmp);
-    memset(&c, 0, sizeof c);
-    memset(&h, 0, sizeof h);
-    c.uri = &tmp;
-    c.err = err;
-    c.text = host;
-    c.len = n;
-    c.srv_offset = -1;
-    c.srv_length = 0;
-    for (i = 0; i < n && rc == MONGOURI_OK; i++)
-        if (!host_ascii[(unsigned char)host[i]])
-            rc = bad_host_char(&c, i, (unsigned char)host[i]);
-    /* the resolver gives names without the root's dot: one is an empty label */
-    if (rc == MONGOURI_OK && n > 0 && host[n - 1] == '.')
-        rc = syntax(&c, MONGOURI_D_BAD_HOST, n - 1, 1, "%s", "the host name has an empty label");
-    if (rc == MONGOURI_OK)
-        rc = parse_host(&c, 0, n, &h);
-    if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
-        rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s",
-                    "an SRV target must be a host name, "
-                    "not an IP address");
-    mongouri__arena_free(&tmp.arena);
-    return rc;
 }

@@ -1,0 +1,56 @@
+/*
+ * The tokenizer (split.c): the parts of a connection string, and which of
+ * its bytes are secret. Never installed.
+ */
+#ifndef MONGOURI_SPLIT_INT_H
+#define MONGOURI_SPLIT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mongouri/mongouri.h"
+
+enum { MONGOURI__SPLIT_OK = 0, MONGOURI__SPLIT_AMBIGUOUS = 1 };
+
+typedef struct mongouri__split {
+    size_t start;      /* first byte after the scheme */
+    bool has_userinfo; /* userinfo is [start, at) */
+    size_t at;
+    size_t hosts_start, hosts_end;
+    bool has_db; /* database is [db_start, db_end) */
+    size_t db_start, db_end;
+    bool has_query; /* options are [query, len) */
+    size_t query;
+    int problem;       /* MONGOURI__SPLIT_*: why the string cannot be split */
+    size_t problem_at; /* the offending byte */
+} mongouri__split;
+
+/* Split t[0..len) whose scheme ends at `start`, per the connection-string spec. */
+void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out);
+
+/* Calls fn(ctx, start, end) for every secret byte range of t[0..len), in
+ * order of the parts; stops (false) when fn returns false. Works on any text. */
+typedef bool (*mongouri__span_fn)(void *ctx, size_t start, size_t end);
+bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn fn, void *ctx);
+
+enum { MONGOURI__KEY_PLAIN = 0, MONGOURI__KEY_SECRET = 1, MONGOURI__KEY_PROPERTIES = 2 };
+/* What the value of an option named k[0..n) holds; a near miss of a secret
+ * option, a name that says password, token or secret, or no name: secret. */
+int mongouri__key_kind(const char *k, size_t n);
+/* An authMechanismProperties item name whose value is secret (or a near miss). */
+bool mongouri__property_secret(const char *k, size_t n);
+/* The secret ranges (offset by `base`) of an authMechanismProperties value
+ * v[0..n): percent-encoded as in a URI when `esc`, else as given (keywords). */
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mongouri__span_fn fn,
+                              void *ctx);
+
+/* The secret ranges (offset by `base`) of the value v[0..n) of the option
+ * k[0..n): all of it for a secret key, the secret items of properties, and
+ * in a plain value what follows a secret "name=" run into it or a secret
+ * property item of an unknown option. The one judgement of a pair. */
+bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base, bool esc,
+                          mongouri__span_fn fn, void *ctx);
+/* Whether option `id`'s value is shown masked (public: mongouri_uri_option_hidden). */
+bool mongouri__value_hidden(const mongouri_uri *uri, int id);
+
+#endif /* MONGOURI_SPLIT_INT_H */
