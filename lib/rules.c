@@ -162,6 +162,13 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
     const mongouri__value *smh = OPT(uri, SRVMAXHOSTS);
     mongouri_status rc;
 
+    /* every rule below needs one of these (replicaSet only beside them) */
+    if ((uri->present &
+         (MONGOURI__BIT(MONGOURI_OPT_DIRECTCONNECTION) | MONGOURI__BIT(MONGOURI_OPT_LOADBALANCED) |
+          MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS) | MONGOURI__BIT(MONGOURI_OPT_SRVSERVICENAME))) ==
+        0)
+        return MONGOURI_OK;
+
     if (!srv) {
         if (OPT(uri, SRVSERVICENAME)->present) {
             rc = mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
@@ -288,8 +295,14 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
 /* C (minPoolSize; CMAP): minPoolSize <= maxPoolSize when maxPoolSize > 0. */
 static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 {
-    const mongouri__value *min = OPT(uri, MINPOOLSIZE);
-    const mongouri__value *max = OPT(uri, MAXPOOLSIZE);
+    const uint64_t both =
+        MONGOURI__BIT(MONGOURI_OPT_MINPOOLSIZE) | MONGOURI__BIT(MONGOURI_OPT_MAXPOOLSIZE);
+    const mongouri__value *min, *max;
+
+    if ((uri->present & both) != both)
+        return MONGOURI_OK;
+    min = OPT(uri, MINPOOLSIZE);
+    max = OPT(uri, MAXPOOLSIZE);
 
     if (min->set && max->set && max->v.i > 0 && min->v.i > max->v.i)
         return pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_POOL, MONGOURI_OPT_MINPOOLSIZE,
@@ -301,8 +314,13 @@ static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
  */
 static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
 {
-    const mongouri__value *w = OPT(uri, W);
-    const mongouri__value *j = OPT(uri, JOURNAL);
+    const uint64_t both = MONGOURI__BIT(MONGOURI_OPT_W) | MONGOURI__BIT(MONGOURI_OPT_JOURNAL);
+    const mongouri__value *w, *j;
+
+    if ((uri->present & both) != both)
+        return MONGOURI_OK;
+    w = OPT(uri, W);
+    j = OPT(uri, JOURNAL);
 
     if (w->set && !w->is_string && w->v.i == 0 && is_true(j)) {
         pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_WRITE_CONCERN, MONGOURI_OPT_W,

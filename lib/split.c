@@ -270,6 +270,7 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
     const char *se = find_scheme_end(t, len);
     size_t p = se != NULL ? (size_t)(se - t) : 0;
     mongouri__split sp;
+    mongouri__piece pc;
     reach r = {user_fn, user_ctx, 0};
     mongouri__span_fn fn = reach_cb;
     void *ctx = &r;
@@ -318,33 +319,29 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
     }
 
     /* Option values: '&'-separated key=value pairs from the query. */
-    for (size_t i = sp.query; i < len;) {
-        const char *a = memchr(t + i, '&', len - i);
-        size_t amp = a != NULL ? (size_t)(a - t) : len;
-        const char *e = memchr(t + i, '=', amp - i);
-        size_t eq, vstart;
-        if (e != NULL) {
-            eq = (size_t)(e - t);
+    for (size_t i = sp.query; mongouri__piece_next(t, len, &i, &pc);) {
+        size_t eq, vstart, amp = pc.end;
+        if (pc.has_eq) {
+            eq = pc.eq;
             vstart = eq + 1;
         } else {
             /* No '=': the name is the leading run of name characters, the
              * rest may be its value (tlsCertificateKeyFilePassword%3Dx,
              * proxyPassword:x). */
-            eq = i;
+            eq = pc.start;
             while (eq < amp && name_char(t[eq]))
                 eq++;
             vstart = eq;
         }
-        if (i < r.end) {
+        if (pc.start < r.end) {
             /* a name that holds secret bytes says nothing: its value is secret */
             if (vstart < amp && !fn(ctx, vstart, amp))
                 return false;
-        } else if ((e != NULL || eq > i) &&
-                   !mongouri__pair_spans(t + i, eq - i, t + vstart, amp - vstart, vstart, true, fn,
-                                         ctx)) {
+        } else if ((pc.has_eq || eq > pc.start) &&
+                   !mongouri__pair_spans(t + pc.start, eq - pc.start, t + vstart, amp - vstart,
+                                         vstart, true, fn, ctx)) {
             return false;
         }
-        i = amp + 1;
     }
     return true;
 }

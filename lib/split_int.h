@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "mongouri/mongouri.h"
 
@@ -27,6 +28,41 @@ typedef struct mongouri__split {
 
 /* Split t[0..len) whose scheme ends at `start`, per the connection-string spec. */
 void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out);
+
+/* One '&'-separated piece of an option text (a URI query, a TXT record):
+ * the key is [start, eq) and the value [eq + 1, end) when has_eq; without
+ * '=', eq == end. */
+typedef struct mongouri__piece {
+    size_t start, eq, end;
+    bool has_eq;
+} mongouri__piece;
+
+/* The next non-empty piece of t[*pos, end) ("&&" and a trailing '&' hold
+ * none); false when there is none left. The one splitter of options, for the
+ * parser, the TXT record and the secret ranges alike. */
+static inline bool mongouri__piece_next(const char *t, size_t end, size_t *pos,
+                                        mongouri__piece *out)
+{
+    size_t i = *pos, amp;
+    const char *e;
+
+    for (;; i++) {
+        const char *a;
+        if (i >= end)
+            return false;
+        a = memchr(t + i, '&', end - i);
+        amp = a != NULL ? (size_t)(a - t) : end;
+        if (amp != i)
+            break;
+    }
+    e = memchr(t + i, '=', amp - i);
+    out->start = i;
+    out->end = amp;
+    out->has_eq = e != NULL;
+    out->eq = e != NULL ? (size_t)(e - t) : amp;
+    *pos = amp + 1; /* may pass `end` by one: the next call ends */
+    return true;
+}
 
 /* Calls fn(ctx, start, end) for every secret byte range of t[0..len), in
  * order of the parts; stops (false) when fn returns false. Works on any text. */

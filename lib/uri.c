@@ -980,79 +980,105 @@ static mongouri_status parse_database(ctx *c, size_t at, size_t n)
     return MONGOURI_OK;
 }
 
-static mongouri_status parse_query(ctx *c, size_t at, size_t end)
+/* A piece of a TXT record that is not key=value, or does not decode. */
+static mongouri_status txt_malformed(ctx *c, const char *why)
 {
-    size_t i = at;
+    return txt_error(c, mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL,
+                                            -1, 0, "the TXT record %s", why));
+}
+
+/* The error of a URI option piece that is not key=value. */
+static mongouri_status piece_malformed(ctx *c, const mongouri__piece *pc)
+{
+    size_t i = pc->start, amp = pc->end;
+    mongouri_status rc;
+
+    if (pc->has_eq)
+        return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
+                      "an option has a value but no name");
+    {
+        mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
+        rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "option '%s' has no '=value'",
+                    k.id >= 0 ? mongouri__options[k.id].info.name : "?");
+        if (k.id < 0 && c->err != NULL)
+            snprintf(c->err->message, sizeof c->err->message, "an option has no '=value'");
+    }
+    mongouri__error_hint(c->err, "write options as key=value, separated by '&'");
+    return rc;
+}
+
+/* The error of a URI option value that does not decode. */
+static mongouri_status value_undecodable(ctx *c, const pair *p, size_t eq, size_t bad,
+                                         mongouri_diag diag)
+{
+    mongouri__key k = mongouri__option_lookup(p->key, p->klen);
+    mongouri_status rc;
+
+    c->uri->has_secret = true; /* a partly decoded value stays in the arena */
+    rc = mongouri__error_set(
+        c->err, MONGOURI_E_SYNTAX, diag, k.id >= 0 ? mongouri__options[k.id].info.name : NULL,
+        (long)(eq + 1 + bad), 1, "%s",
+        diag == MONGOURI_D_BAD_ESCAPE ? "an option value has a '%' that is not followed by "
+                                        "two hex digits"
+        : diag == MONGOURI_D_NUL_BYTE ? "an option value decodes to a NUL byte"
+                                      : "an option value decodes to invalid UTF-8");
+    if (diag == MONGOURI_D_BAD_ESCAPE)
+        mongouri__error_hint(c->err, "write a literal '%%' as %%25");
+    return rc;
+}
+
+/*
+ * The key=value pairs of t[at, end), a URI query or a TXT record, split by
+ * the tokenizer's pieces, decoded and applied one by one as `source`.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline mongouri_status
+apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source source)
+{
+    bool txt = source == MONGOURI_SOURCE_TXT;
     size_t count = 0;
+    mongouri__piece pc;
 
-    /* one scan for the rare ';', raw or escaped, instead of one per value */
-    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
-
-    while (i < end) {
-        size_t amp = i;
-        size_t eq;
+    for (size_t i = at; mongouri__piece_next(t, end, &i, &pc);) {
         pair p;
         char *val;
         size_t bad;
         mongouri_diag diag;
         mongouri_status rc;
 
-        {
-            const char *a = memchr(c->text + i, '&', end - i);
-            amp = a != NULL ? (size_t)(a - c->text) : end;
-        }
-        if (amp == i) { /* empty piece, "&&" or a trailing '&' */
-            i = amp + 1;
-            continue;
-        }
         if (++count > MONGOURI_MAX_OPTIONS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i, 0,
-                                       "more than %u options", MONGOURI_MAX_OPTIONS);
-        {
-            const char *e = memchr(c->text + i, '=', amp - i);
-            eq = e != NULL ? (size_t)(e - c->text) : amp;
-        }
-        if (eq == amp) {
-            mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
-            rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "option '%s' has no '=value'",
-                        k.id >= 0 ? mongouri__options[k.id].info.name : "?");
-            if (k.id < 0 && c->err != NULL)
-                snprintf(c->err->message, sizeof c->err->message, "an option has no '=value'");
-            mongouri__error_hint(c->err, "write options as key=value, separated by '&'");
-            return rc;
-        }
-        if (eq == i)
-            return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
-                          "an option has a value but no name");
-        val = mongouri__arena_alloc(&c->uri->arena, amp - eq);
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL,
+                                       txt ? -1 : (long)pc.start, 0, "more than %u options%s",
+                                       MONGOURI_MAX_OPTIONS, txt ? " in the TXT record" : "");
+        if (!pc.has_eq || pc.eq == pc.start)
+            return txt ? txt_malformed(c, "has an option without '=value'")
+                       : piece_malformed(c, &pc);
+        val = mongouri__arena_alloc(&c->uri->arena, pc.end - pc.eq);
         if (val == NULL)
             return nomem(c->err);
-        p.key = c->text + i;
-        p.klen = eq - i;
-        if (!mongouri__pct_decode(c->text + eq + 1, amp - eq - 1, val, &p.vlen, &bad, &diag)) {
-            mongouri__key k = mongouri__option_lookup(p.key, p.klen);
-            c->uri->has_secret = true; /* a partly decoded value stays in the arena */
-            rc = mongouri__error_set(
-                c->err, MONGOURI_E_SYNTAX, diag,
-                k.id >= 0 ? mongouri__options[k.id].info.name : NULL, (long)(eq + 1 + bad), 1, "%s",
-                diag == MONGOURI_D_BAD_ESCAPE ? "an option value has a '%' that is not followed by "
-                                                "two hex digits"
-                : diag == MONGOURI_D_NUL_BYTE ? "an option value decodes to a NUL byte"
-                                              : "an option value decodes to invalid UTF-8");
-            if (diag == MONGOURI_D_BAD_ESCAPE)
-                mongouri__error_hint(c->err, "write a literal '%%' as %%25");
-            return rc;
-        }
+        p.key = t + pc.start;
+        p.klen = pc.eq - pc.start;
+        if (!mongouri__pct_decode(t + pc.eq + 1, pc.end - pc.eq - 1, val, &p.vlen, &bad, &diag))
+            return txt ? txt_malformed(c, "has a badly encoded value")
+                       : value_undecodable(c, &p, pc.eq, bad, diag);
         p.val = val;
-        p.source = MONGOURI_SOURCE_URI;
-        p.offset = (long)i;
-        p.length = (long)(amp - i);
+        p.source = source;
+        p.offset = txt ? -1 : (long)pc.start;
+        p.length = txt ? 0 : (long)(pc.end - pc.start);
         rc = apply_pair(c, &p);
         if (rc != MONGOURI_OK)
             return rc;
-        i = amp + 1;
     }
     return MONGOURI_OK;
+}
+
+static mongouri_status parse_query(ctx *c, size_t at, size_t end)
+{
+    /* one scan for the rare ';', raw or escaped, instead of one per value */
+    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
+    return apply_pieces(c, c->text, at, end, MONGOURI_SOURCE_URI);
 }
 
 static mongouri_status parse_text(ctx *c)
@@ -1215,62 +1241,16 @@ static mongouri_status apply_keywords(ctx *c, const mongouri_keywords *kw)
     return MONGOURI_OK;
 }
 
+/* The options of the TXT record (D.3), through the same pieces and pair
+ * step as the URI's; the text is kept in the arena while they are used. */
 static mongouri_status apply_txt(ctx *c, const char *txt)
 {
     size_t n = strlen(txt);
     char *copy = mongouri__arena_strndup(&c->uri->arena, txt, n);
-    char *s = copy;
-
-    size_t count = 0;
 
     if (copy == NULL)
         return nomem(c->err);
-    while (s != NULL && *s != '\0') {
-        char *amp = strchr(s, '&');
-        char *eq;
-        char *val;
-        size_t vlen, bad;
-        mongouri_diag diag;
-        pair p;
-        mongouri_status rc;
-
-        if (amp != NULL)
-            *amp = '\0';
-        if (*s == '\0') {
-            s = amp != NULL ? amp + 1 : NULL;
-            continue;
-        }
-        if (++count > MONGOURI_MAX_OPTIONS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
-                                       "more than %u options in the TXT record",
-                                       MONGOURI_MAX_OPTIONS);
-        eq = strchr(s, '=');
-        if (eq == NULL || eq == s) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1, 0,
-                                     "the TXT record has an option without '=value'");
-            return txt_error(c, rc);
-        }
-        val = mongouri__arena_alloc(&c->uri->arena, strlen(eq + 1) + 1);
-        if (val == NULL)
-            return nomem(c->err);
-        if (!mongouri__pct_decode(eq + 1, strlen(eq + 1), val, &vlen, &bad, &diag)) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1, 0,
-                                     "the TXT record has a badly encoded value");
-            return txt_error(c, rc);
-        }
-        p.key = s;
-        p.klen = (size_t)(eq - s);
-        p.val = val;
-        p.vlen = vlen;
-        p.source = MONGOURI_SOURCE_TXT;
-        p.offset = -1;
-        p.length = 0;
-        rc = apply_pair(c, &p);
-        if (rc != MONGOURI_OK)
-            return rc;
-        s = amp != NULL ? amp + 1 : NULL;
-    }
-    return MONGOURI_OK;
+    return apply_pieces(c, copy, 0, n, MONGOURI_SOURCE_TXT);
 }
 
 static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
