@@ -5,6 +5,7 @@
  * nothing secret; the redactor masks exactly those spans. One function
  * decides, so the two cannot disagree.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -344,4 +345,75 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
         }
     }
     return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The secret ranges of one input, for the messages of its parse             */
+/* ------------------------------------------------------------------------ */
+
+static bool span_add(void *vc, size_t start, size_t end)
+{
+    mongouri__secrets *c = vc;
+
+    if (end <= start)
+        return true;
+    if (c->n == c->cap) {
+        size_t cap = c->cap == 0 ? 8 : c->cap * 2;
+        size_t(*grown)[2] = realloc(c->spans, cap * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        c->spans = grown;
+        c->cap = cap;
+    }
+    c->spans[c->n][0] = start;
+    c->spans[c->n][1] = end;
+    c->n++;
+    return true;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+bool mongouri__secret_at(mongouri__secrets *c, size_t start, size_t end)
+{
+    size_t lo = 0, hi;
+
+    if (!c->ready) {
+        c->ready = true;
+        if (!mongouri__secret_spans(c->text, c->len, span_add, c)) {
+            c->failed = true;
+        } else if (c->n > 1) {
+            size_t o = 0;
+            qsort(c->spans, c->n, sizeof *c->spans, span_cmp);
+            for (size_t i = 1; i < c->n; i++) {
+                if (c->spans[i][0] <= c->spans[o][1]) {
+                    if (c->spans[i][1] > c->spans[o][1])
+                        c->spans[o][1] = c->spans[i][1];
+                } else {
+                    o++;
+                    c->spans[o][0] = c->spans[i][0];
+                    c->spans[o][1] = c->spans[i][1];
+                }
+            }
+            c->n = o + 1;
+        }
+    }
+    if (c->failed)
+        return true;
+    if (end <= start)
+        end = start + 1;
+    /* the first span that ends after `start` */
+    hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->spans[mid][1] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n && c->spans[lo][0] < end;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mongouri/mongouri.h"
@@ -68,6 +69,35 @@ static inline bool mongouri__piece_next(const char *t, size_t end, size_t *pos,
  * order of the parts; stops (false) when fn returns false. Works on any text. */
 typedef bool (*mongouri__span_fn)(void *ctx, size_t start, size_t end);
 bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn fn, void *ctx);
+
+/* The secret ranges of an input, found on the first question (most parses
+ * show no input text in a message and never ask), sorted and merged. */
+typedef struct mongouri__secrets {
+    const char *text;
+    size_t len;
+    bool ready;
+    bool failed; /* out of memory: every range counts as secret */
+    size_t n, cap;
+    size_t (*spans)[2];
+} mongouri__secrets;
+
+static inline void mongouri__secrets_init(mongouri__secrets *s, const char *text, size_t len)
+{
+    s->text = text;
+    s->len = len;
+    s->ready = s->failed = false;
+    s->n = s->cap = 0;
+    s->spans = NULL;
+}
+
+static inline void mongouri__secrets_free(mongouri__secrets *s)
+{
+    if (s->spans != NULL)
+        free(s->spans);
+    s->spans = NULL;
+}
+/* Does text[start, end) touch a byte mongouri__secret_spans calls secret? */
+bool mongouri__secret_at(mongouri__secrets *s, size_t start, size_t end);
 
 enum { MONGOURI__KEY_PLAIN = 0, MONGOURI__KEY_SECRET = 1, MONGOURI__KEY_PROPERTIES = 2 };
 /* What the value of an option named k[0..n) holds; a near miss of a secret

@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "rules_int.h"
 #include "tls_settings_int.h"
+#include "userinfo_int.h"
 
 #define SCHEME "mongodb://"
 #define SCHEME_SRV "mongodb+srv://"
@@ -24,81 +25,14 @@ typedef struct ctx {
     size_t len;
     long srv_offset; /* the SRV host in the input: where TXT errors point */
     long srv_length;
-    /* The secret ranges of the input (the tokenizer's), found on the first
-     * message that would show input text; sorted and merged. */
-    bool query_semicolon; /* the query holds a ';' (raw or %3B) somewhere */
-    bool spans_ready;
-    bool spans_failed; /* out of memory: every range counts as secret */
-    size_t nspans, capspans;
-    size_t (*spans)[2];
+    bool query_semicolon;      /* the query holds a ';' (raw or %3B) somewhere */
+    mongouri__secrets secrets; /* the secret ranges of the input, found on first use */
 } ctx;
-
-static bool span_add(void *vc, size_t start, size_t end)
-{
-    ctx *c = vc;
-
-    if (end <= start)
-        return true;
-    if (c->nspans == c->capspans) {
-        size_t cap = c->capspans == 0 ? 8 : c->capspans * 2;
-        size_t(*grown)[2] = realloc(c->spans, cap * sizeof *grown);
-        if (grown == NULL)
-            return false;
-        c->spans = grown;
-        c->capspans = cap;
-    }
-    c->spans[c->nspans][0] = start;
-    c->spans[c->nspans][1] = end;
-    c->nspans++;
-    return true;
-}
-
-static int span_cmp(const void *a, const void *b)
-{
-    const size_t *x = a, *y = b;
-
-    return x[0] < y[0] ? -1 : x[0] > y[0];
-}
 
 /* Does input[start, end) touch a byte the tokenizer calls secret? */
 static bool secret_at(ctx *c, size_t start, size_t end)
 {
-    size_t lo = 0, hi;
-
-    if (!c->spans_ready) {
-        c->spans_ready = true;
-        if (!mongouri__secret_spans(c->text, c->len, span_add, c)) {
-            c->spans_failed = true;
-        } else if (c->nspans > 1) {
-            size_t o = 0;
-            qsort(c->spans, c->nspans, sizeof *c->spans, span_cmp);
-            for (size_t i = 1; i < c->nspans; i++) {
-                if (c->spans[i][0] <= c->spans[o][1]) {
-                    if (c->spans[i][1] > c->spans[o][1])
-                        c->spans[o][1] = c->spans[i][1];
-                } else {
-                    o++;
-                    c->spans[o][0] = c->spans[i][0];
-                    c->spans[o][1] = c->spans[i][1];
-                }
-            }
-            c->nspans = o + 1;
-        }
-    }
-    if (c->spans_failed)
-        return true;
-    if (end <= start)
-        end = start + 1;
-    /* the first span that ends after `start` */
-    hi = c->nspans;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->spans[mid][1] <= start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < c->nspans && c->spans[lo][0] < end;
+    return mongouri__secret_at(&c->secrets, start, end);
 }
 
 /* Point a TXT-record error at the SRV host name it came from. */
@@ -845,141 +779,6 @@ static bool secret_cb(void *vc, size_t start, size_t end)
     return secret_at(vc, start, end);
 }
 
-/*
- * Does an '@' after the host information look like the end of a userinfo
- * split early by an unescaped '/' or '?' in the password? An '@' before the
- * query, or one right after a '?' with no '=' before it.
- */
-static bool stray_at(const char *s, size_t from, size_t len)
-{
-    size_t i = from;
-
-    while (i < len && s[i] != '?') {
-        if (s[i] == '@')
-            return true;
-        i++;
-    }
-    for (i++; i < len && s[i] != '='; i++)
-        if (s[i] == '@')
-            return true;
-    return false;
-}
-
-static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
-{
-    const char *s = c->text + at;
-    size_t colon = n;
-    char *user, *pass;
-    size_t ulen, plen, bad;
-    mongouri_diag diag;
-    mongouri_status rc;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == ':') {
-            if (colon != n) {
-                rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1, "%s",
-                            "the password contains an unescaped ':'");
-                mongouri__error_hint(c->err, "percent-encode ':' in a user name or password "
-                                             "as %%3A");
-                return rc;
-            }
-            colon = i;
-        } else if (ch == '@' || ch == '[' || ch == ']' || ch == '#' || ch == '?' || ch == ' ' ||
-                   ch < 0x20 || ch == 0x7f) {
-            static const char *const names[] = {"@", "[", "]", "#", "?", "space"};
-            const char *what = ch == '@'   ? names[0]
-                               : ch == '[' ? names[1]
-                               : ch == ']' ? names[2]
-                               : ch == '#' ? names[3]
-                               : ch == '?' ? names[4]
-                                           : names[5];
-            rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1,
-                        "the %s contains an unescaped reserved character",
-                        colon == n ? "user name" : "password");
-            if (ch == '@')
-                mongouri__error_hint(c->err, "percent-encode '@' in a user name or password as "
-                                             "%%40");
-            else if (ch < 0x20 || ch == 0x7f)
-                mongouri__error_hint(c->err, "control characters must be percent-encoded");
-            else if (ch == '?')
-                mongouri__error_hint(c->err, "percent-encode '?' in a user name or password as "
-                                             "%%3F (or an '@' in an option value as %%40)");
-            else
-                mongouri__error_hint(c->err, "percent-encode it (%s: %%%02X)", what, ch);
-            return rc;
-        }
-    }
-    ulen = colon;
-    user = mongouri__arena_alloc(&c->uri->arena, ulen + 1);
-    if (user == NULL)
-        return nomem(c->err);
-    if (!mongouri__pct_decode(s, ulen, user, &ulen, &bad, &diag)) {
-        rc = syntax(c, diag, at + bad, 1, "%s",
-                    diag == MONGOURI_D_BAD_ESCAPE ? "the user name has a '%' that is not "
-                                                    "followed by two hex digits"
-                                                  : "the user name decodes to an invalid byte");
-        mongouri__error_hint(c->err, "write a literal '%%' as %%25");
-        return rc;
-    }
-    c->uri->username = user;
-    c->uri->has_userinfo = true;
-    if (colon == n)
-        return MONGOURI_OK;
-    plen = n - colon - 1;
-    c->uri->has_secret = true;
-    pass = mongouri__arena_alloc(&c->uri->arena, plen + 1);
-    if (pass == NULL)
-        return nomem(c->err);
-    if (!mongouri__pct_decode(s + colon + 1, plen, pass, &plen, &bad, &diag)) {
-        rc = syntax(c, diag, at + colon + 1 + bad, 1, "%s",
-                    diag == MONGOURI_D_BAD_ESCAPE ? "the password has a '%' that is not "
-                                                    "followed by two hex digits"
-                                                  : "the password decodes to an invalid byte");
-        mongouri__error_hint(c->err, "write a literal '%%' in a password as %%25");
-        return rc;
-    }
-    c->uri->password = pass;
-    return MONGOURI_OK;
-}
-
-static mongouri_status parse_database(ctx *c, size_t at, size_t n)
-{
-    const char *s = c->text + at;
-    char *db;
-    size_t dlen, bad;
-    mongouri_diag diag;
-
-    if (n == 0)
-        return MONGOURI_OK;
-    db = mongouri__arena_alloc(&c->uri->arena, n + 1);
-    if (db == NULL)
-        return nomem(c->err);
-    if (!mongouri__pct_decode(s, n, db, &dlen, &bad, &diag))
-        return syntax(c, diag, at + bad, 1, "%s",
-                      diag == MONGOURI_D_BAD_ESCAPE ? "the database name has a '%' that is not "
-                                                      "followed by two hex digits"
-                                                    : "the database name decodes to an invalid "
-                                                      "byte");
-    for (size_t i = 0; i < dlen; i++) {
-        char ch = db[i];
-        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$' || ch == '@') {
-            char shown[8];
-            mongouri_status rc;
-            snprintf(shown, sizeof shown, ch == ' ' ? "space" : "'%c'", ch);
-            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_DATABASE, NULL,
-                                     (long)(at + mongouri__pct_source_index(s, n, i)), 1,
-                                     "the database name may not contain %s", shown);
-            if (ch == '/' || ch == '@')
-                mongouri__error_hint(c->err, "if '/' or '?' belongs to the password, "
-                                             "percent-encode it (%%2F, %%3F)");
-            return rc;
-        }
-    }
-    c->uri->database = db;
-    return MONGOURI_OK;
-}
-
 /* A piece of a TXT record that is not key=value, or does not decode. */
 static mongouri_status txt_malformed(ctx *c, const char *why)
 {
@@ -1132,9 +931,11 @@ static mongouri_status parse_text(ctx *c)
     }
     i = start;
     if (have_at) {
-        rc = parse_userinfo(c, start, at_pos - start);
+        rc = mongouri__userinfo_parse(s, start, at_pos - start, &c->uri->arena, c->err,
+                                      &c->uri->username, &c->uri->password, &c->uri->has_secret);
         if (rc != MONGOURI_OK)
             return rc;
+        c->uri->has_userinfo = true;
         i = at_pos + 1;
     }
 
@@ -1164,7 +965,7 @@ static mongouri_status parse_text(ctx *c)
         rc = mongouri__host_parse(&hc, i, e - i, &c->uri->hosts[k]);
         if (rc != MONGOURI_OK) {
             /* An unescaped '/' or '?' in a password splits the string early. */
-            if (!have_at && hend < len && stray_at(s, hend, len)) {
+            if (!have_at && hend < len && mongouri__stray_at(s, hend, len)) {
                 size_t q = hend;
                 rc = syntax(c, MONGOURI_D_BAD_USERINFO, q, 1, "%s",
                             "the user name or password seems to contain an unescaped '/' or "
@@ -1202,7 +1003,9 @@ static mongouri_status parse_text(ctx *c)
 
     if (hend == len)
         return MONGOURI_OK;
-    if (sp.has_db && (rc = parse_database(c, sp.db_start, sp.db_end - sp.db_start)) != MONGOURI_OK)
+    if (sp.has_db &&
+        (rc = mongouri__database_parse(s, sp.db_start, sp.db_end - sp.db_start, &c->uri->arena,
+                                       c->err, &c->uri->database)) != MONGOURI_OK)
         return rc;
     if (sp.has_query)
         return parse_query(c, sp.query, len);
@@ -1345,9 +1148,8 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.len = len;
     c.srv_offset = -1;
     c.srv_length = 0;
-    c.spans_ready = c.spans_failed = c.query_semicolon = false;
-    c.nspans = c.capspans = 0;
-    c.spans = NULL;
+    c.query_semicolon = false;
+    mongouri__secrets_init(&c.secrets, text, len);
 
     if ((rc = parse_text(&c)) != MONGOURI_OK)
         goto fail;
@@ -1376,11 +1178,11 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
         nomem(err);
         goto fail;
     }
-    free(c.spans);
+    mongouri__secrets_free(&c.secrets);
     *out = uri;
     return MONGOURI_OK;
 fail:
-    free(c.spans);
+    mongouri__secrets_free(&c.secrets);
     mongouri_uri_destroy(uri);
     return rc;
 }
