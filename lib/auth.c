@@ -7,8 +7,11 @@
 #include <string.h>
 
 #include "auth_int.h"
+#include "error_int.h"
 #include "internal.h"
 #include "rules_int.h"
+#include "split_int.h"
+#include "util_int.h"
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 

@@ -9,6 +9,7 @@
 #include "diag_int.h"
 #include "error_int.h"
 #include "internal.h"
+#include "util_int.h"
 
 /*
  * The strict wording of a warning template, into buf: strict mode refuses

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "error_int.h"
-#include "internal.h"
+#include "util_int.h"
 
 static void copy_option(char *dst, size_t cap, const char *src)
 {

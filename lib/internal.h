@@ -1,4 +1,10 @@
-/* Private declarations shared by the files of lib/. Never installed. */
+/*
+ * Private declarations shared by the files of lib/: the option table, the
+ * typed values and the result struct. Never installed. Each module has its
+ * own header (diag_int.h, error_int.h, host_int.h, split_int.h, util_int.h,
+ * rules_int.h, auth_int.h, tls_settings_int.h, userinfo_int.h); a file
+ * includes those it uses.
+ */
 #ifndef MONGOURI_INTERNAL_H
 #define MONGOURI_INTERNAL_H
 
@@ -9,8 +15,7 @@
 
 #include "mongouri/mongouri.h"
 
-/* The private headers of the modules, for the files not yet converted to
- * include only what they use. */
+/* The module headers the files not yet converted get from here. */
 #include "diag_int.h"
 #include "error_int.h"
 #include "host_int.h"
@@ -255,11 +260,6 @@ mongouri__value *mongouri__slot(mongouri_uri *u, int id);
 
 /* Initialise c-ares once for the process (resolve.c); returns its ARES_* status. */
 int mongouri__ares_init(void);
-
-/* Cross-option rules (rules.c) and derived settings. */
-mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);
-mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err);
-void mongouri__tls_normalize(mongouri_uri *uri);
 
 /* Test hook (resolve.c): when set, the allocations of c-ares and of the
  * answer handling for which it returns true fail. */

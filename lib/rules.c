@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag_int.h"
+#include "error_int.h"
 #include "internal.h"
 #include "rules_int.h"
 

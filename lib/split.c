@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "split_int.h"
+#include "util_int.h"
 
 static const char *find_scheme_end(const char *t, size_t len)
 {

@@ -9,11 +9,15 @@
 #include <string.h>
 
 #include "auth_int.h"
+#include "diag_int.h"
+#include "error_int.h"
 #include "host_int.h"
 #include "internal.h"
 #include "rules_int.h"
+#include "split_int.h"
 #include "tls_settings_int.h"
 #include "userinfo_int.h"
+#include "util_int.h"
 
 #define SCHEME "mongodb://"
 #define SCHEME_SRV "mongodb+srv://"
