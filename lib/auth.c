@@ -37,6 +37,7 @@ mongouri_status mongouri__auth_unknown_mechanism(mongouri_error *err, const char
     return MONGOURI_E_AUTH;
 }
 
+/* An auth error under authMechanism, or at the start of the host information. */
 static mongouri_status auth_error(mongouri_uri *uri, mongouri_error *err, const char *msg,
                                   const char *arg)
 {
@@ -72,6 +73,8 @@ static bool one_of(const char *v, const char *const *set)
     return false;
 }
 
+/* B.3 Auth format (MONGODB-OIDC: unknown properties are errors; likewise for
+ * every mechanism): only the properties of `mech` (none when NULL). */
 static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
                                    const char *const *allowed)
 {
@@ -98,6 +101,12 @@ static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const
     return MONGOURI_OK;
 }
 
+/*
+ * B.3 Auth format, "Credential rules the fixtures exercise": a credential
+ * from '@' or authMechanism alone, the default source per mechanism, the
+ * user name and password each mechanism needs or refuses, and its
+ * properties (GSSAPI, MONGODB-AWS, MONGODB-OIDC); G.2 for the AWS cases.
+ */
 mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *mech = OPT(uri, AUTHMECHANISM);

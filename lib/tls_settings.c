@@ -37,6 +37,7 @@ static void file_field(mongouri_uri *uri, mongouri_tls_field f, int id, const ch
     set_field(&uri->tls, f, (mongouri_source)v->source, detail_of(v));
 }
 
+/* A.4: enabled, verification and revocation, each with its source. */
 void mongouri__tls_normalize(mongouri_uri *uri)
 {
     mongouri_tls_settings *t = &uri->tls;
