@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "split_int.h"
 
 size_t mongouri_uri_warning_count(const mongouri_uri *uri)
 {

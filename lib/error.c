@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "error_int.h"
+#include "util_int.h"
 
 static void copy_option(char *dst, size_t cap, const char *src)
 {
@@ -14,6 +15,14 @@ static void copy_option(char *dst, size_t cap, const char *src)
     if (n > 0)
         memcpy(dst, src, n);
     dst[n] = '\0';
+}
+
+void mongouri__text_vformat(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(dst, cap, fmt, ap);
+
+    if (n >= 0 && (size_t)n >= cap)
+        dst[mongouri__utf8_cut(dst, cap - 1)] = '\0';
 }
 
 mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status, mongouri_diag code,
@@ -31,10 +40,25 @@ mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status,
     err->length = length;
     copy_option(err->option, sizeof err->option, option);
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    mongouri__text_vformat(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     err->hint[0] = '\0';
     return status;
+}
+
+mongouri_status mongouri__syntax_error(mongouri_error *err, mongouri_diag code, size_t at,
+                                       size_t len, const char *fmt, const char *arg)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof msg, fmt, arg);
+    return mongouri__error_set(err, MONGOURI_E_SYNTAX, code, NULL, (long)at, (long)len, "%s", msg);
+}
+
+mongouri_status mongouri__nomem(mongouri_error *err)
+{
+    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                               "out of memory");
 }
 
 void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
@@ -44,7 +68,7 @@ void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
     if (err == NULL)
         return;
     va_start(ap, fmt);
-    vsnprintf(err->hint, sizeof err->hint, fmt, ap);
+    mongouri__text_vformat(err->hint, sizeof err->hint, fmt, ap);
     va_end(ap);
 }
 

@@ -6,9 +6,11 @@
  */
 #include <string.h>
 
+#include "diag_int.h"
 #include "internal.h"
 #include "merge_int.h"
 #include "options_int.h"
+#include "rules_int.h"
 #include "value_int.h"
 
 static mongouri_status nomem(mongouri_error *err)
@@ -50,15 +52,6 @@ int mongouri__rank(mongouri_source s)
     }
 }
 
-static bool same_bool_text(const char *a, size_t an, const char *b, size_t bn)
-{
-    int x = mongouri__parse_bool(a, an), y = mongouri__parse_bool(b, bn);
-
-    if (x < 0 || y < 0)
-        return false;
-    return (x == 1 || x == 2) == (y == 1 || y == 2);
-}
-
 /* ';' does not separate options: warn when a value holds ";knownKey=". */
 static mongouri_status semicolon_check(mongouri__vctx *c, const mongouri__pair *p,
                                        const mongouri__key *k)
@@ -96,10 +89,7 @@ static mongouri_status apply_service_name(mongouri__vctx *c, const mongouri__pai
     mongouri_status rc;
 
     if (p->source == MONGOURI_SOURCE_TXT) {
-        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED,
-                                 "gssapiServiceName", -1, 0,
-                                 "the TXT record sets gssapiServiceName; only authSource, "
-                                 "replicaSet and loadBalanced may come from DNS");
+        rc = mongouri__rule_txt_allowed(c->err, k->id, "gssapiServiceName", true);
         return txt_error(c, rc);
     }
     rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, "gssapiServiceName", p->source,
@@ -163,7 +153,7 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
             c->secret_at(c->secret_ctx, (size_t)p->offset, (size_t)p->offset + p->klen)) {
             /* the name lies where the tokenizer sees a secret: never shown */
             rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, NULL, p->source, p->offset,
-                                (long)p->klen, "%s",
+                                (long)p->klen,
                                 "an unknown option is ignored (its name is not shown: it may "
                                 "hold a secret)");
             return rc;
@@ -171,11 +161,7 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
         memcpy(key, p->key, kl);
         key[kl] = '\0';
         if (p->source == MONGOURI_SOURCE_TXT) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, key, -1, 0,
-                                     "the TXT record sets '%s', which is not an option "
-                                     "(only authSource, replicaSet and loadBalanced may come "
-                                     "from DNS)",
-                                     key);
+            rc = mongouri__rule_txt_allowed(c->err, -1, key, false);
             return txt_error(c, rc);
         }
         rc = mongouri__warn(uri, c->err, MONGOURI_D_UNKNOWN_OPTION, key, p->source, p->offset,
@@ -201,17 +187,9 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
     if (slot == NULL)
         return nomem(c->err);
 
-    if (p->source == MONGOURI_SOURCE_TXT && !(def->info.flags & MONGOURI_OPTION_TXT_ALLOWED)) {
-        rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, def->info.name,
-                                 -1, 0,
-                                 "the TXT record sets %s; only authSource, replicaSet and "
-                                 "loadBalanced may come from DNS%s",
-                                 k.spelled,
-                                 k.id == MONGOURI_OPT_TLS ? " (TLS can never be "
-                                                            "changed by DNS)"
-                                                          : "");
+    if (p->source == MONGOURI_SOURCE_TXT &&
+        (rc = mongouri__rule_txt_allowed(c->err, k.id, k.spelled, false)) != MONGOURI_OK)
         return txt_error(c, rc);
-    }
 
     if (k.deprecated) {
         rc = mongouri__warn(uri, c->err, MONGOURI_D_DEPRECATED_OPTION, def->info.name, p->source,
@@ -231,24 +209,14 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
         slot->spelling = k.index;
     }
 
-    if (k.id == MONGOURI_OPT_TLS && slot->set && slot->source != p->source &&
-        mongouri__parse_bool(p->val, p->vlen) >= 0 &&
-        !same_bool_text(slot->v.b ? "true" : "false", slot->v.b ? 4 : 5, p->val, p->vlen)) {
+    if (k.id == MONGOURI_OPT_TLS && slot->set && slot->source != p->source) {
         /* tls and ssl must agree across keyword, URI and TXT too */
-        const char *prev = slot->v.b ? "true" : "false";
-        rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
-                                 p->offset >= 0 ? p->offset : slot->offset,
-                                 p->offset >= 0 ? p->length : slot->length,
-                                 "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option "
-                                 "must have the same value",
-                                 k.spelled, mongouri__value_text(c, p),
-                                 p->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI",
-                                 mongouri__key_spelled(slot->set_spelling), prev,
-                                 slot->source == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI");
-        mongouri__error_hint(c->err, "keep one of them, or give both the same value");
-        if (c->err != NULL)
-            c->err->source = (mongouri_source)p->source;
-        return rc;
+        mongouri__occurrence o = {k.spelled, mongouri__value_text(c, p), p->source, p->offset,
+                                  p->length};
+        rc = mongouri__rule_tls_agree(c->err, slot, mongouri__parse_bool(p->val, p->vlen), false,
+                                      &o);
+        if (rc != MONGOURI_OK)
+            return rc;
     }
 
     if (slot->set && mongouri__rank(slot->source) > mongouri__rank(p->source))
@@ -259,20 +227,12 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
         if (k.id == MONGOURI_OPT_TLS && mongouri__parse_bool(p->val, p->vlen) >= 0) {
             /* every tls/ssl occurrence must carry one value; an invalid or
              * empty one is a warning like any other (below) */
-            const char *prev = slot->v.b ? "true" : "false";
-            if (!same_bool_text(prev, strlen(prev), p->val, p->vlen)) {
-                rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE,
-                                         "tls", p->offset, p->length,
-                                         "%s=%s contradicts the earlier %s=%s: every tls and ssl "
-                                         "option must have the same value",
-                                         k.spelled,
-                                         mongouri__parse_bool(p->val, p->vlen) < 0
-                                             ? "(invalid)"
-                                             : mongouri__value_text(c, p),
-                                         mongouri__key_spelled(slot->spelling), prev);
-                mongouri__error_hint(c->err, "keep one of tls and ssl");
+            mongouri__occurrence o = {k.spelled, mongouri__value_text(c, p), p->source, p->offset,
+                                      p->length};
+            rc = mongouri__rule_tls_agree(c->err, slot, mongouri__parse_bool(p->val, p->vlen), true,
+                                          &o);
+            if (rc != MONGOURI_OK)
                 return rc;
-            }
             /* agreeing repeats are silent, but a legacy form is still one */
             if (mongouri__parse_bool(p->val, p->vlen) >= 2)
                 return mongouri__warn(
@@ -285,12 +245,10 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
         if (def->info.type == MONGOURI_TYPE_TAGSETS || k.id == MONGOURI_OPT_TLS)
             return mongouri__store_value(c, k.id, p, k.alias,
                                          k.index); /* tls: invalid, warned there */
-        if (k.id >= MONGOURI_OPT_PROXYHOST && k.id <= MONGOURI_OPT_PROXYUSERNAME) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY, def->info.name,
-                                     p->offset, p->length, "%s is given more than once",
-                                     def->info.name);
-            mongouri__error_hint(c->err, "give each proxy option once");
-            return rc;
+        {
+            mongouri__occurrence o = {k.spelled, NULL, p->source, p->offset, p->length};
+            if ((rc = mongouri__rule_no_repeat(c->err, k.id, &o)) != MONGOURI_OK)
+                return rc;
         }
         if (slot->by_alias != k.alias && (k.deprecated || slot->by_alias)) {
             /* A deprecated alias beside its replacement: the replacement wins. */

@@ -1,15 +1,19 @@
 /*
- * Cross-option rules on the merged option set (keyword + URI + TXT), the
- * credential rules of the auth specification, and the normalized TLS
- * settings.
+ * Cross-option rules: on the merged option set (keyword + URI + TXT), and
+ * on one occurrence as it is merged (tls/ssl agreement, options that may not
+ * repeat, what TXT may set). Each rule names its section of SPEC-RULES.md.
+ * The auth rules are in auth.c, the TLS settings they lead to in
+ * tls_settings.c.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "diag_int.h"
+#include "error_int.h"
 #include "internal.h"
+#include "rules_int.h"
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
-#define NAME(id) (mongouri__options[MONGOURI_OPT_##id].info.name)
 
 static const char *where(const mongouri__value *v)
 {
@@ -86,6 +90,9 @@ static const struct {
      "with tlsCRLFile revocation is checked against the CRL, never by OCSP"},
 };
 
+/* A.2 rules 1-7 (presence, not values, counts), the CRL pairs of DESIGN.md,
+ * and A.2's [impl] note: other TLS options under tls=false are ignored with
+ * a warning. */
 static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *tls = OPT(uri, TLS);
@@ -132,8 +139,8 @@ static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
     return MONGOURI_OK;
 }
 
-static mongouri_status single_error(mongouri_uri *uri, mongouri_error *err, mongouri_status status,
-                                    mongouri_diag code, int id, const char *fmt, const char *arg)
+mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mongouri_status status,
+                                     mongouri_diag code, int id, const char *fmt, const char *arg)
 {
     const mongouri__value *v = mongouri__val(uri, id);
     char msg[256];
@@ -146,6 +153,8 @@ static mongouri_status single_error(mongouri_uri *uri, mongouri_error *err, mong
     return status;
 }
 
+/* C (directConnection, loadBalanced, srvServiceName, srvMaxHosts), D.1
+ * (directConnection=true with +srv) and D.4 item 3 (on the merged set). */
 static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
 {
     bool srv = uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
@@ -155,38 +164,46 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
     const mongouri__value *smh = OPT(uri, SRVMAXHOSTS);
     mongouri_status rc;
 
+    /* every rule below needs one of these (replicaSet only beside them) */
+    if ((uri->present &
+         (MONGOURI__BIT(MONGOURI_OPT_DIRECTCONNECTION) | MONGOURI__BIT(MONGOURI_OPT_LOADBALANCED) |
+          MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS) | MONGOURI__BIT(MONGOURI_OPT_SRVSERVICENAME))) ==
+        0)
+        return MONGOURI_OK;
+
     if (!srv) {
         if (OPT(uri, SRVSERVICENAME)->present) {
-            rc = single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
-                              MONGOURI_OPT_SRVSERVICENAME, "%s",
-                              "srvServiceName is only valid with mongodb+srv://");
+            rc = mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
+                                      MONGOURI_OPT_SRVSERVICENAME, "%s",
+                                      "srvServiceName is only valid with mongodb+srv://");
             return rc;
         }
         if (smh->present)
-            return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
-                                MONGOURI_OPT_SRVMAXHOSTS, "%s",
-                                "srvMaxHosts is only valid with mongodb+srv://");
+            return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
+                                        MONGOURI_OPT_SRVMAXHOSTS, "%s",
+                                        "srvMaxHosts is only valid with mongodb+srv://");
     }
     if (is_true(dc)) {
         if (srv) {
-            rc = single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_DIRECT_CONNECTION,
-                              MONGOURI_OPT_DIRECTCONNECTION, "%s",
-                              "directConnection=true cannot be used with mongodb+srv://");
+            rc = mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_DIRECT_CONNECTION,
+                                      MONGOURI_OPT_DIRECTCONNECTION, "%s",
+                                      "directConnection=true cannot be used with mongodb+srv://");
             mongouri__error_hint(err, "mongodb+srv:// discovers a deployment; use mongodb://host "
                                       "for a direct connection");
             return rc;
         }
         if (uri->nhosts > 1)
-            return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_DIRECT_CONNECTION,
-                                MONGOURI_OPT_DIRECTCONNECTION, "%s",
-                                "directConnection=true needs exactly one host");
+            return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_DIRECT_CONNECTION,
+                                        MONGOURI_OPT_DIRECTCONNECTION, "%s",
+                                        "directConnection=true needs exactly one host");
     }
     if (is_true(lb)) {
         if (uri->nhosts > 1 && (!srv || uri->resolved))
-            return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_LOAD_BALANCED,
-                                MONGOURI_OPT_LOADBALANCED, "%s",
-                                uri->resolved ? "loadBalanced=true needs exactly one SRV record"
-                                              : "loadBalanced=true needs exactly one host");
+            return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_LOAD_BALANCED,
+                                        MONGOURI_OPT_LOADBALANCED, "%s",
+                                        uri->resolved
+                                            ? "loadBalanced=true needs exactly one SRV record"
+                                            : "loadBalanced=true needs exactly one host");
         if (rs->set)
             return pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_LOAD_BALANCED,
                               MONGOURI_OPT_LOADBALANCED, MONGOURI_OPT_REPLICASET,
@@ -209,6 +226,8 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
     return MONGOURI_OK;
 }
 
+/* C (proxy options, socks5 spec): the proxy options need proxyHost, and a
+ * user name and password go together. */
 static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *host = OPT(uri, PROXYHOST);
@@ -226,18 +245,23 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
     if (!host->present) {
         for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++)
             if (mongouri__val(uri, deps[i])->present)
-                return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY, deps[i],
-                                    "%s needs proxyHost", mongouri__options[deps[i]].info.name);
+                return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
+                                            deps[i], "%s needs proxyHost",
+                                            mongouri__options[deps[i]].info.name);
     }
     if (user->present && !pass->present)
-        return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
-                            MONGOURI_OPT_PROXYUSERNAME, "%s", "proxyUsername needs proxyPassword");
+        return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
+                                    MONGOURI_OPT_PROXYUSERNAME, "%s",
+                                    "proxyUsername needs proxyPassword");
     if (pass->present && !user->present)
-        return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
-                            MONGOURI_OPT_PROXYPASSWORD, "%s", "proxyPassword needs proxyUsername");
+        return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
+                                    MONGOURI_OPT_PROXYPASSWORD, "%s",
+                                    "proxyPassword needs proxyUsername");
     return MONGOURI_OK;
 }
 
+/* C (readPreferenceTags, maxStalenessSeconds; server-selection spec): no tags
+ * or staleness with mode primary. */
 static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *mode = OPT(uri, READPREFERENCE);
@@ -256,22 +280,31 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
         for (size_t i = 0; i < tags->v.tags.n; i++)
             real_tags = real_tags || tags->v.tags.sets[i].n > 0;
     if (real_tags)
-        return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_READ_PREFERENCE,
-                            MONGOURI_OPT_READPREFERENCETAGS, "%s",
-                            "readPreferenceTags cannot be used with readPreference=primary (the "
-                            "default)");
+        return mongouri__rule_error(
+            uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_READ_PREFERENCE,
+            MONGOURI_OPT_READPREFERENCETAGS, "%s",
+            "readPreferenceTags cannot be used with readPreference=primary (the "
+            "default)");
     if (stale->set && stale->v.i > 0)
-        return single_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_READ_PREFERENCE,
-                            MONGOURI_OPT_MAXSTALENESSSECONDS, "%s",
-                            "maxStalenessSeconds cannot be used with readPreference=primary "
-                            "(the default)");
+        return mongouri__rule_error(
+            uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_READ_PREFERENCE,
+            MONGOURI_OPT_MAXSTALENESSSECONDS, "%s",
+            "maxStalenessSeconds cannot be used with readPreference=primary "
+            "(the default)");
     return MONGOURI_OK;
 }
 
+/* C (minPoolSize; CMAP): minPoolSize <= maxPoolSize when maxPoolSize > 0. */
 static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 {
-    const mongouri__value *min = OPT(uri, MINPOOLSIZE);
-    const mongouri__value *max = OPT(uri, MAXPOOLSIZE);
+    const uint64_t both =
+        MONGOURI__BIT(MONGOURI_OPT_MINPOOLSIZE) | MONGOURI__BIT(MONGOURI_OPT_MAXPOOLSIZE);
+    const mongouri__value *min, *max;
+
+    if ((uri->present & both) != both)
+        return MONGOURI_OK;
+    min = OPT(uri, MINPOOLSIZE);
+    max = OPT(uri, MAXPOOLSIZE);
 
     if (min->set && max->set && max->v.i > 0 && min->v.i > max->v.i)
         return pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_POOL, MONGOURI_OPT_MINPOOLSIZE,
@@ -279,11 +312,17 @@ static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
     return MONGOURI_OK;
 }
 
-/* Read/write-concern spec: w=0 asks for no acknowledgement, journal=true for one. */
+/* C (journal, w; read/write-concern spec): w=0 asks for no acknowledgement, journal=true for one.
+ */
 static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
 {
-    const mongouri__value *w = OPT(uri, W);
-    const mongouri__value *j = OPT(uri, JOURNAL);
+    const uint64_t both = MONGOURI__BIT(MONGOURI_OPT_W) | MONGOURI__BIT(MONGOURI_OPT_JOURNAL);
+    const mongouri__value *w, *j;
+
+    if ((uri->present & both) != both)
+        return MONGOURI_OK;
+    w = OPT(uri, W);
+    j = OPT(uri, JOURNAL);
 
     if (w->set && !w->is_string && w->v.i == 0 && is_true(j)) {
         pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_WRITE_CONCERN, MONGOURI_OPT_W,
@@ -314,370 +353,86 @@ mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Credentials (auth specification)                                          */
+/* Rules on one occurrence, as it is merged                                  */
 /* ------------------------------------------------------------------------ */
 
-static mongouri_status auth_error(mongouri_uri *uri, mongouri_error *err, const char *msg,
-                                  const char *arg)
+static const char *source_word(mongouri_source s)
 {
-    const mongouri__value *mech = OPT(uri, AUTHMECHANISM);
-
-    if (mech->present)
-        return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHMECHANISM,
-                            msg, arg);
-    {
-        char m[256];
-        snprintf(m, sizeof m, msg, arg);
-        return mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, NULL,
-                                   (long)strlen(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV
-                                                    ? "mongodb+srv://"
-                                                    : "mongodb://"),
-                                   0, "%s", m);
-    }
+    return s == MONGOURI_SOURCE_KEYWORD ? "keyword" : "URI";
 }
 
-static const char *prop(const mongouri__kv *props, size_t n, const char *key)
+/* A.2 rule 8: every tls and ssl occurrence, across keyword, URI and TXT,
+ * carries one value; an invalid or empty one is only a warning. */
+mongouri_status mongouri__rule_tls_agree(mongouri_error *err, const mongouri__value *tls, int b,
+                                         bool repeat, const mongouri__occurrence *o)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(props[i].key, key) == 0)
-            return props[i].value;
-    return NULL;
-}
-
-static bool one_of(const char *v, const char *const *set)
-{
-    for (size_t i = 0; set[i] != NULL; i++)
-        if (strcmp(v, set[i]) == 0)
-            return true;
-    return false;
-}
-
-static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
-                                   const char *const *allowed)
-{
-    bool after_secret = false;
-
-    for (size_t i = 0; i < uri->nprops; i++) {
-        if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
-            char m[160];
-            /* as the tokenizer reads the value: all after a secret item is secret */
-            if (after_secret)
-                snprintf(m, sizeof m,
-                         "authMechanismProperties: a property after a secret one is "
-                         "not a property of %s",
-                         mech);
-            else
-                snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
-                         uri->props[i].key, mech);
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
-        }
-        after_secret =
-            after_secret || mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
-    }
-    return MONGOURI_OK;
-}
-
-mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err)
-{
-    const mongouri__value *mech = OPT(uri, AUTHMECHANISM);
-    const mongouri__value *src = OPT(uri, AUTHSOURCE);
-    const mongouri__value *props = OPT(uri, AUTHMECHANISMPROPERTIES);
-    const char *m = mech->set ? mech->v.s : NULL;
-    const char *user = uri->username;
-    bool external;
-    static const char *const gssapi_props[] = {"SERVICE_NAME", "CANONICALIZE_HOST_NAME",
-                                               "SERVICE_REALM", "SERVICE_HOST", NULL};
-    static const char *const canon_values[] = {
-        "true", "false", "none", "forward", "forwardAndReverse", NULL};
-    static const char *const aws_props[] = {"AWS_SESSION_TOKEN", NULL};
-    static const char *const oidc_props[] = {"ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS",
-                                             NULL};
-    static const char *const oidc_envs[] = {"test", "azure", "gcp", "k8s", NULL};
+    const char *prev = tls->v.b ? "true" : "false";
     mongouri_status rc;
 
-    uri->has_credential = uri->has_userinfo || m != NULL;
-    if (!uri->has_credential)
+    if (b < 0 || (b == 1 || b == 2) == tls->v.b)
         return MONGOURI_OK;
-    uri->mechanism = m;
-    if (props->set) {
-        uri->props = props->v.kv.items;
-        uri->nprops = props->v.kv.n;
-    }
-    external = m != NULL && (strcmp(m, "GSSAPI") == 0 || strcmp(m, "MONGODB-X509") == 0 ||
-                             strcmp(m, "MONGODB-AWS") == 0 || strcmp(m, "MONGODB-OIDC") == 0);
-    if (external) {
-        if (src->set && strcmp(src->v.s, "$external") != 0)
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHSOURCE,
-                                "authSource must be $external for %s", m);
-        uri->auth_source = "$external";
-    } else if (src->set) {
-        uri->auth_source = src->v.s;
-    } else if (m != NULL && strcmp(m, "PLAIN") == 0) {
-        uri->auth_source = uri->database != NULL ? uri->database : "$external";
-    } else {
-        uri->auth_source = uri->database != NULL ? uri->database : "admin";
-    }
-
-    if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0 ||
-        strcmp(m, "GSSAPI") == 0) {
-        if (user == NULL || user[0] == '\0') {
-            rc = auth_error(uri, err, "%s needs a user name", m != NULL ? m : "authentication");
-            mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host, or remove the '@'");
-            return rc;
-        }
-    }
-    /* The auth spec: these mechanisms MUST be given a password. Without a
-     * mechanism the official fixtures accept a user name alone. */
-    if (m != NULL && (strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0) &&
-        uri->password == NULL) {
-        rc = auth_error(uri, err, "%s needs a password", m);
-        mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host");
+    if (repeat) {
+        rc = mongouri__error_set(err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
+                                 o->offset, o->length,
+                                 "%s=%s contradicts the earlier %s=%s: every tls and ssl "
+                                 "option must have the same value",
+                                 o->spelled, o->shown, mongouri__key_spelled(tls->spelling), prev);
+        mongouri__error_hint(err, "keep one of tls and ssl");
         return rc;
     }
-    if ((m == NULL || strcmp(m, "GSSAPI") != 0) && uri->gssapi_service_name != NULL) {
-        mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "gssapiServiceName",
-                            uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
-                            uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
-                            "gssapiServiceName is only used with authMechanism=GSSAPI");
-        if (err != NULL)
-            err->source = (mongouri_source)uri->gssapi_source;
-        return MONGOURI_E_AUTH;
-    }
-    if ((m != NULL && (strcmp(m, "MONGODB-X509") == 0 || strcmp(m, "MONGODB-OIDC") == 0)) &&
-        user != NULL && user[0] == '\0') {
-        rc = auth_error(uri, err, "%s: the user name is empty", m);
-        mongouri__error_hint(err, "give the user name, or remove the '@'");
-        return rc;
-    }
-    if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0)
-        return check_props(uri, err, m != NULL ? m : "the default mechanism", NULL);
+    rc = mongouri__error_set(
+        err, MONGOURI_E_CONFLICT, MONGOURI_D_TLS_DISAGREE, "tls",
+        o->offset >= 0 ? o->offset : tls->offset, o->offset >= 0 ? o->length : tls->length,
+        "%s=%s (%s) contradicts %s=%s (%s): every tls and ssl option must have the same value",
+        o->spelled, o->shown, source_word(o->source), mongouri__key_spelled(tls->set_spelling),
+        prev, source_word((mongouri_source)tls->source));
+    mongouri__error_hint(err, "keep one of them, or give both the same value");
+    if (err != NULL)
+        err->source = o->source;
+    return rc;
+}
 
-    if (strcmp(m, "GSSAPI") == 0) {
-        const char *canon;
-        if ((rc = check_props(uri, err, m, gssapi_props)) != MONGOURI_OK)
-            return rc;
-        canon = prop(uri->props, uri->nprops, "CANONICALIZE_HOST_NAME");
-        if (canon != NULL && !one_of(canon, canon_values))
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
-                                "CANONICALIZE_HOST_NAME must be true, false, none, forward or "
-                                "forwardAndReverse");
-        if (uri->gssapi_service_name != NULL) {
-            const char *sn = prop(uri->props, uri->nprops, "SERVICE_NAME");
-            if (sn != NULL && strcmp(sn, uri->gssapi_service_name) != 0) {
-                mongouri__error_set(
-                    err, MONGOURI_E_CONFLICT, MONGOURI_D_AUTH, "gssapiServiceName",
-                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
-                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
-                    "gssapiServiceName and the SERVICE_NAME of "
-                    "authMechanismProperties name different services");
-                mongouri__error_hint(err, "keep only authMechanismProperties=SERVICE_NAME:...");
-                if (err != NULL)
-                    err->source = (mongouri_source)uri->gssapi_source;
-                return MONGOURI_E_CONFLICT;
-            }
-        }
-        if (prop(uri->props, uri->nprops, "SERVICE_NAME") == NULL) {
-            mongouri__kv *np = mongouri__arena_alloc(&uri->arena, (uri->nprops + 1) * sizeof *np);
-            if (np == NULL)
-                return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                                           "out of memory");
-            if (uri->nprops > 0)
-                memcpy(np, uri->props, uri->nprops * sizeof *np);
-            np[uri->nprops].key = "SERVICE_NAME";
-            np[uri->nprops].value =
-                uri->gssapi_service_name != NULL ? uri->gssapi_service_name : "mongodb";
-            uri->props = np;
-            uri->nprops++;
-        }
+/* B.2: any repetition of proxyHost, proxyPort, proxyUsername or
+ * proxyPassword is an error (fixture proxy-options). */
+mongouri_status mongouri__rule_no_repeat(mongouri_error *err, int id, const mongouri__occurrence *o)
+{
+    mongouri_status rc;
+
+    switch (id) {
+    case MONGOURI_OPT_PROXYHOST:
+    case MONGOURI_OPT_PROXYPORT:
+    case MONGOURI_OPT_PROXYUSERNAME:
+    case MONGOURI_OPT_PROXYPASSWORD:
+        break;
+    default:
         return MONGOURI_OK;
     }
-    if (strcmp(m, "MONGODB-X509") == 0) {
-        if (uri->password != NULL)
-            return auth_error(uri, err, "%s takes no password: the certificate authenticates", m);
-        return check_props(uri, err, m, NULL);
-    }
-    if (strcmp(m, "MONGODB-AWS") == 0) {
-        if (user != NULL || uri->password != NULL) {
-            rc = auth_error(uri, err,
-                            "%s takes no user name or password in the connection "
-                            "string",
-                            m);
-            mongouri__error_hint(err, "give AWS credentials through the environment or the "
-                                      "driver's credential provider");
-            return rc;
-        }
-        if (prop(uri->props, uri->nprops, "AWS_SESSION_TOKEN") != NULL)
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
-                                "AWS_SESSION_TOKEN may not be given as an option: the driver's AWS "
-                                "credential provider supplies it");
-        return check_props(uri, err, m, aws_props);
-    }
-    /* MONGODB-OIDC */
-    {
-        const char *env, *res;
-        if (uri->password != NULL)
-            return auth_error(uri, err, "%s takes no password", m);
-        if ((rc = check_props(uri, err, m, oidc_props)) != MONGOURI_OK)
-            return rc;
-        if (prop(uri->props, uri->nprops, "ALLOWED_HOSTS") != NULL &&
-            props->source != MONGOURI_SOURCE_KEYWORD)
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
-                                "ALLOWED_HOSTS may not be given in the connection string");
-        env = prop(uri->props, uri->nprops, "ENVIRONMENT");
-        /* Properties that were given but dropped with a warning are not a
-         * second error: the warning already names the problem. */
-        if (env == NULL && props->present && !props->set)
-            return MONGOURI_OK;
-        if (env == NULL)
-            return auth_error(uri, err,
-                              "%s needs ENVIRONMENT in authMechanismProperties (test, "
-                              "azure, gcp or k8s)",
-                              m);
-        if (!one_of(env, oidc_envs))
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
-                                "ENVIRONMENT must be test, azure, gcp or k8s");
-        res = prop(uri->props, uri->nprops, "TOKEN_RESOURCE");
-        if ((strcmp(env, "azure") == 0 || strcmp(env, "gcp") == 0) && res == NULL)
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
-                                "ENVIRONMENT:%s needs TOKEN_RESOURCE", env);
-        if (strcmp(env, "azure") != 0 && strcmp(env, "gcp") != 0 && res != NULL)
-            return single_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
-                                MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
-                                "TOKEN_RESOURCE is not used with ENVIRONMENT:%s", env);
-        if (user != NULL && strcmp(env, "azure") != 0)
-            return auth_error(uri, err, "a user name is not allowed with ENVIRONMENT:%s", env);
+    rc = mongouri__error_set(err, MONGOURI_E_CONFLICT, MONGOURI_D_PROXY,
+                             mongouri__options[id].info.name, o->offset, o->length,
+                             "%s is given more than once", mongouri__options[id].info.name);
+    mongouri__error_hint(err, "give each proxy option once");
+    return rc;
+}
+
+/* D.3: only authSource, replicaSet and loadBalanced may come from a TXT
+ * record; any other key, known or not, is an error (TLS above all). */
+mongouri_status mongouri__rule_txt_allowed(mongouri_error *err, int id, const char *name,
+                                           bool deprecated_alias)
+{
+    if (id < 0)
+        return mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, name, -1, 0,
+                                   "the TXT record sets '%s', which is not an option (only "
+                                   "authSource, replicaSet and loadBalanced may come from DNS)",
+                                   name);
+    if (deprecated_alias)
+        return mongouri__error_set(err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, name, -1, 0,
+                                   "the TXT record sets %s; only authSource, replicaSet and "
+                                   "loadBalanced may come from DNS",
+                                   name);
+    if (mongouri__options[id].info.flags & MONGOURI_OPTION_TXT_ALLOWED)
         return MONGOURI_OK;
-    }
-}
-
-/* ------------------------------------------------------------------------ */
-/* Normalized TLS settings                                                   */
-/* ------------------------------------------------------------------------ */
-
-static const char *detail_of(const mongouri__value *v)
-{
-    return mongouri__key_detail(v->set_spelling, (mongouri_source)v->source);
-}
-
-static void set_field(mongouri_tls_settings *t, mongouri_tls_field f, mongouri_source s,
-                      const char *detail)
-{
-    t->source[f] = (uint8_t)s;
-    t->detail[f] = detail != NULL ? detail : "default";
-}
-
-static void file_field(mongouri_uri *uri, mongouri_tls_field f, int id, const char **dst)
-{
-    const mongouri__value *v = mongouri__val(uri, id);
-
-    if (!v->set)
-        return;
-    *dst = v->v.s;
-    set_field(&uri->tls, f, (mongouri_source)v->source, detail_of(v));
-}
-
-void mongouri__tls_normalize(mongouri_uri *uri)
-{
-    mongouri_tls_settings *t = &uri->tls;
-    const mongouri__value *tls = OPT(uri, TLS);
-    const mongouri__value *insecure = OPT(uri, TLSINSECURE);
-    const mongouri__value *aic = OPT(uri, TLSALLOWINVALIDCERTIFICATES);
-    const mongouri__value *aih = OPT(uri, TLSALLOWINVALIDHOSTNAMES);
-    const mongouri__value *crc = OPT(uri, TLSDISABLECERTIFICATEREVOCATIONCHECK);
-    const mongouri__value *ocsp = OPT(uri, TLSDISABLEOCSPENDPOINTCHECK);
-    int first = -1;
-
-    memset(t, 0, sizeof *t);
-    for (int f = 0; f < MONGOURI_TLS__FIELDS; f++)
-        set_field(t, (mongouri_tls_field)f, MONGOURI_SOURCE_DEFAULT, "default");
-
-    for (size_t k = 0; k < uri->nvals; k++) {
-        const mongouri__value *v = &uri->vals[k];
-        int i = v->id;
-        if (!(mongouri__options[i].info.flags & MONGOURI_OPTION_TLS) || !v->set)
-            continue;
-        /* keyword options first, then the earliest in the URI */
-        if (first < 0 ||
-            (v->source == MONGOURI_SOURCE_KEYWORD &&
-             mongouri__val(uri, first)->source != MONGOURI_SOURCE_KEYWORD) ||
-            (v->source == mongouri__val(uri, first)->source &&
-             v->offset < mongouri__val(uri, first)->offset))
-            first = i;
-    }
-
-    if (tls->set) {
-        t->enabled = tls->v.b;
-        set_field(t, MONGOURI_TLS_ENABLED, (mongouri_source)tls->source, detail_of(tls));
-    } else if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
-        t->enabled = true;
-        set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_IMPLIED, "implied by mongodb+srv");
-    } else if (first >= 0) {
-        t->enabled = true;
-        set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_IMPLIED,
-                  mongouri__key_detail(mongouri__key_canonical(first), MONGOURI_SOURCE_IMPLIED));
-    } else {
-        set_field(t, MONGOURI_TLS_ENABLED, MONGOURI_SOURCE_DEFAULT, "default: off for mongodb://");
-    }
-    if (!t->enabled) {
-        t->revocation = MONGOURI_REVOCATION_NONE;
-        set_field(t, MONGOURI_TLS_REVOCATION, MONGOURI_SOURCE_IMPLIED, "implied by TLS off");
-        return;
-    }
-
-    file_field(uri, MONGOURI_TLS_CA_FILE, MONGOURI_OPT_TLSCAFILE, &t->ca_file);
-    file_field(uri, MONGOURI_TLS_CERTIFICATE_KEY_FILE, MONGOURI_OPT_TLSCERTIFICATEKEYFILE,
-               &t->certificate_key_file);
-    file_field(uri, MONGOURI_TLS_CERTIFICATE_KEY_FILE_PASSWORD,
-               MONGOURI_OPT_TLSCERTIFICATEKEYFILEPASSWORD, &t->certificate_key_file_password);
-    file_field(uri, MONGOURI_TLS_CRL_FILE, MONGOURI_OPT_TLSCRLFILE, &t->crl_file);
-
-    t->verify_certificates = true;
-    t->verify_hostnames = true;
-    if (is_true(insecure)) {
-        t->verify_certificates = false;
-        t->verify_hostnames = false;
-        set_field(t, MONGOURI_TLS_VERIFY_CERTIFICATES, MONGOURI_SOURCE_IMPLIED,
-                  "implied by tlsInsecure");
-        set_field(t, MONGOURI_TLS_VERIFY_HOSTNAMES, MONGOURI_SOURCE_IMPLIED,
-                  "implied by tlsInsecure");
-    } else {
-        if (aic->set) {
-            t->verify_certificates = !aic->v.b;
-            set_field(t, MONGOURI_TLS_VERIFY_CERTIFICATES, (mongouri_source)aic->source,
-                      detail_of(aic));
-        }
-        if (aih->set) {
-            t->verify_hostnames = !aih->v.b;
-            set_field(t, MONGOURI_TLS_VERIFY_HOSTNAMES, (mongouri_source)aih->source,
-                      detail_of(aih));
-        }
-    }
-
-    if (!t->verify_certificates) {
-        t->revocation = MONGOURI_REVOCATION_NONE;
-        set_field(t, MONGOURI_TLS_REVOCATION, MONGOURI_SOURCE_IMPLIED,
-                  is_true(insecure) ? "implied by tlsInsecure"
-                                    : "implied by tlsAllowInvalidCertificates");
-    } else if (t->crl_file != NULL) {
-        t->revocation = MONGOURI_REVOCATION_CRL;
-        set_field(t, MONGOURI_TLS_REVOCATION, MONGOURI_SOURCE_IMPLIED, "implied by tlsCRLFile");
-    } else if (is_true(crc)) {
-        t->revocation = MONGOURI_REVOCATION_NONE;
-        set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source, detail_of(crc));
-    } else if (is_true(ocsp)) {
-        t->revocation = MONGOURI_REVOCATION_OCSP_STAPLE_ONLY;
-        set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source, detail_of(ocsp));
-    } else {
-        t->revocation = MONGOURI_REVOCATION_OCSP;
-        if (crc->set)
-            set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)crc->source, detail_of(crc));
-        else if (ocsp->set)
-            set_field(t, MONGOURI_TLS_REVOCATION, (mongouri_source)ocsp->source, detail_of(ocsp));
-    }
+    return mongouri__error_set(
+        err, MONGOURI_E_DNS, MONGOURI_D_TXT_NOT_ALLOWED, mongouri__options[id].info.name, -1, 0,
+        "the TXT record sets %s; only authSource, replicaSet and loadBalanced may come from DNS%s",
+        name, id == MONGOURI_OPT_TLS ? " (TLS can never be changed by DNS)" : "");
 }

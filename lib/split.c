@@ -5,9 +5,12 @@
  * nothing secret; the redactor masks exactly those spans. One function
  * decides, so the two cannot disagree.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "split_int.h"
+#include "util_int.h"
 
 static const char *find_scheme_end(const char *t, size_t len)
 {
@@ -270,6 +273,7 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
     const char *se = find_scheme_end(t, len);
     size_t p = se != NULL ? (size_t)(se - t) : 0;
     mongouri__split sp;
+    mongouri__piece pc;
     reach r = {user_fn, user_ctx, 0};
     mongouri__span_fn fn = reach_cb;
     void *ctx = &r;
@@ -318,33 +322,100 @@ bool mongouri__secret_spans(const char *t, size_t len, mongouri__span_fn user_fn
     }
 
     /* Option values: '&'-separated key=value pairs from the query. */
-    for (size_t i = sp.query; i < len;) {
-        const char *a = memchr(t + i, '&', len - i);
-        size_t amp = a != NULL ? (size_t)(a - t) : len;
-        const char *e = memchr(t + i, '=', amp - i);
-        size_t eq, vstart;
-        if (e != NULL) {
-            eq = (size_t)(e - t);
+    for (size_t i = sp.query; mongouri__piece_next(t, len, &i, &pc);) {
+        size_t eq, vstart, amp = pc.end;
+        if (pc.has_eq) {
+            eq = pc.eq;
             vstart = eq + 1;
         } else {
             /* No '=': the name is the leading run of name characters, the
              * rest may be its value (tlsCertificateKeyFilePassword%3Dx,
              * proxyPassword:x). */
-            eq = i;
+            eq = pc.start;
             while (eq < amp && name_char(t[eq]))
                 eq++;
             vstart = eq;
         }
-        if (i < r.end) {
+        if (pc.start < r.end) {
             /* a name that holds secret bytes says nothing: its value is secret */
             if (vstart < amp && !fn(ctx, vstart, amp))
                 return false;
-        } else if ((e != NULL || eq > i) &&
-                   !mongouri__pair_spans(t + i, eq - i, t + vstart, amp - vstart, vstart, true, fn,
-                                         ctx)) {
+        } else if ((pc.has_eq || eq > pc.start) &&
+                   !mongouri__pair_spans(t + pc.start, eq - pc.start, t + vstart, amp - vstart,
+                                         vstart, true, fn, ctx)) {
             return false;
         }
-        i = amp + 1;
     }
     return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The secret ranges of one input, for the messages of its parse             */
+/* ------------------------------------------------------------------------ */
+
+static bool span_add(void *vc, size_t start, size_t end)
+{
+    mongouri__secrets *c = vc;
+
+    if (end <= start)
+        return true;
+    if (c->n == c->cap) {
+        size_t cap = c->cap == 0 ? 8 : c->cap * 2;
+        size_t(*grown)[2] = realloc(c->spans, cap * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        c->spans = grown;
+        c->cap = cap;
+    }
+    c->spans[c->n][0] = start;
+    c->spans[c->n][1] = end;
+    c->n++;
+    return true;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+bool mongouri__secret_at(mongouri__secrets *c, size_t start, size_t end)
+{
+    size_t lo = 0, hi;
+
+    if (!c->ready) {
+        c->ready = true;
+        if (!mongouri__secret_spans(c->text, c->len, span_add, c)) {
+            c->failed = true;
+        } else if (c->n > 1) {
+            size_t o = 0;
+            qsort(c->spans, c->n, sizeof *c->spans, span_cmp);
+            for (size_t i = 1; i < c->n; i++) {
+                if (c->spans[i][0] <= c->spans[o][1]) {
+                    if (c->spans[i][1] > c->spans[o][1])
+                        c->spans[o][1] = c->spans[i][1];
+                } else {
+                    o++;
+                    c->spans[o][0] = c->spans[i][0];
+                    c->spans[o][1] = c->spans[i][1];
+                }
+            }
+            c->n = o + 1;
+        }
+    }
+    if (c->failed)
+        return true;
+    if (end <= start)
+        end = start + 1;
+    /* the first span that ends after `start` */
+    hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->spans[mid][1] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n && c->spans[lo][0] < end;
 }

@@ -4,14 +4,22 @@
  * keyword options (and TXT options after a resolution), then run the
  * cross-option rules and normalize credentials and TLS.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth_int.h"
+#include "diag_int.h"
+#include "error_int.h"
+#include "host_int.h"
 #include "internal.h"
 #include "merge_int.h"
 #include "value_int.h"
+#include "rules_int.h"
+#include "split_int.h"
+#include "tls_settings_int.h"
+#include "userinfo_int.h"
+#include "util_int.h"
 
 #define SCHEME "mongodb://"
 #define SCHEME_SRV "mongodb+srv://"
@@ -23,81 +31,14 @@ typedef struct ctx {
     size_t len;
     long srv_offset; /* the SRV host in the input: where TXT errors point */
     long srv_length;
-    /* The secret ranges of the input (the tokenizer's), found on the first
-     * message that would show input text; sorted and merged. */
-    bool query_semicolon; /* the query holds a ';' (raw or %3B) somewhere */
-    bool spans_ready;
-    bool spans_failed; /* out of memory: every range counts as secret */
-    size_t nspans, capspans;
-    size_t (*spans)[2];
+    bool query_semicolon;      /* the query holds a ';' (raw or %3B) somewhere */
+    mongouri__secrets secrets; /* the secret ranges of the input, found on first use */
 } ctx;
-
-static bool span_add(void *vc, size_t start, size_t end)
-{
-    ctx *c = vc;
-
-    if (end <= start)
-        return true;
-    if (c->nspans == c->capspans) {
-        size_t cap = c->capspans == 0 ? 8 : c->capspans * 2;
-        size_t(*grown)[2] = realloc(c->spans, cap * sizeof *grown);
-        if (grown == NULL)
-            return false;
-        c->spans = grown;
-        c->capspans = cap;
-    }
-    c->spans[c->nspans][0] = start;
-    c->spans[c->nspans][1] = end;
-    c->nspans++;
-    return true;
-}
-
-static int span_cmp(const void *a, const void *b)
-{
-    const size_t *x = a, *y = b;
-
-    return x[0] < y[0] ? -1 : x[0] > y[0];
-}
 
 /* Does input[start, end) touch a byte the tokenizer calls secret? */
 static bool secret_at(ctx *c, size_t start, size_t end)
 {
-    size_t lo = 0, hi;
-
-    if (!c->spans_ready) {
-        c->spans_ready = true;
-        if (!mongouri__secret_spans(c->text, c->len, span_add, c)) {
-            c->spans_failed = true;
-        } else if (c->nspans > 1) {
-            size_t o = 0;
-            qsort(c->spans, c->nspans, sizeof *c->spans, span_cmp);
-            for (size_t i = 1; i < c->nspans; i++) {
-                if (c->spans[i][0] <= c->spans[o][1]) {
-                    if (c->spans[i][1] > c->spans[o][1])
-                        c->spans[o][1] = c->spans[i][1];
-                } else {
-                    o++;
-                    c->spans[o][0] = c->spans[i][0];
-                    c->spans[o][1] = c->spans[i][1];
-                }
-            }
-            c->nspans = o + 1;
-        }
-    }
-    if (c->spans_failed)
-        return true;
-    if (end <= start)
-        end = start + 1;
-    /* the first span that ends after `start` */
-    hi = c->nspans;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->spans[mid][1] <= start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < c->nspans && c->spans[lo][0] < end;
+    return mongouri__secret_at(&c->secrets, start, end);
 }
 
 /* Point a TXT-record error at the SRV host name it came from. */
@@ -115,8 +56,7 @@ static mongouri_status txt_error(ctx *c, mongouri_status rc)
 
 static mongouri_status nomem(mongouri_error *err)
 {
-    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                               "out of memory");
+    return mongouri__nomem(err);
 }
 
 const mongouri__value mongouri__unset = {.offset = -1, .present_offset = -1};
@@ -150,62 +90,6 @@ mongouri__value *mongouri__slot(mongouri_uri *u, int id)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Warnings                                                                  */
-/* ------------------------------------------------------------------------ */
-
-mongouri_status mongouri__warn(mongouri_uri *uri, mongouri_error *err, mongouri_diag code,
-                               const char *option, mongouri_source source, long offset, long length,
-                               const char *fmt, ...)
-{
-    mongouri_error *w;
-    va_list ap;
-
-    if (uri->flags & MONGOURI_PARSE_STRICT) {
-        if (err != NULL) {
-            mongouri__error_set(err, MONGOURI_E_OPTION, code, option, offset, length, "%s", "");
-            err->source = source;
-            char *tail;
-            va_start(ap, fmt);
-            vsnprintf(err->message, sizeof err->message, fmt, ap);
-            va_end(ap);
-            /* The option is refused, not ignored or overridden: say so. */
-            if ((tail = strstr(err->message, "; the option is ignored")) != NULL ||
-                (tail = strstr(err->message, "; the last value is used")) != NULL)
-                *tail = '\0';
-            else if ((tail = strstr(err->message, " is ignored")) != NULL)
-                memcpy(tail, " is refused", strlen(" is refused")); /* same length */
-            mongouri__error_hint(err, "strict mode turns this warning into an error");
-        }
-        return MONGOURI_E_OPTION;
-    }
-    if (uri->nwarnings >= MONGOURI__MAX_WARNINGS) {
-        /* Bounded memory: the last slot counts what was not kept. */
-        w = &uri->warnings[MONGOURI__MAX_WARNINGS - 1];
-        uri->warnings_dropped++;
-        mongouri__error_set(w, MONGOURI_OK, MONGOURI_D_LIMIT, NULL, -1, 0,
-                            "%zu more warnings were not recorded", uri->warnings_dropped + 1);
-        return MONGOURI_OK;
-    }
-    if (uri->nwarnings == uri->capwarnings) {
-        size_t cap = uri->capwarnings == 0 ? 4 : uri->capwarnings * 2;
-        mongouri_error *grown = mongouri__arena_alloc(&uri->arena, cap * sizeof *grown);
-        if (grown == NULL)
-            return nomem(err);
-        if (uri->nwarnings > 0)
-            memcpy(grown, uri->warnings, uri->nwarnings * sizeof *grown);
-        uri->warnings = grown;
-        uri->capwarnings = cap;
-    }
-    w = &uri->warnings[uri->nwarnings++];
-    mongouri__error_set(w, MONGOURI_OK, code, option, offset, length, "%s", "");
-    w->source = source;
-    va_start(ap, fmt);
-    vsnprintf(w->message, sizeof w->message, fmt, ap);
-    va_end(ap);
-    return MONGOURI_OK;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Options: typed by value.c, merged by level by merge.c                     */
 /* ------------------------------------------------------------------------ */
 
@@ -232,506 +116,113 @@ static mongouri_status apply_pair(ctx *c, const pair *p)
 static mongouri_status syntax(ctx *c, mongouri_diag code, size_t at, size_t len, const char *fmt,
                               const char *arg)
 {
-    char msg[256];
-
-    snprintf(msg, sizeof msg, fmt, arg);
-    return mongouri__error_set(c->err, MONGOURI_E_SYNTAX, code, NULL, (long)at, (long)len, "%s",
-                               msg);
+    return mongouri__syntax_error(c->err, code, at, len, fmt, arg);
 }
 
-static bool is_digit(char ch)
+static bool secret_cb(void *vc, size_t start, size_t end)
 {
-    return ch >= '0' && ch <= '9';
+    return secret_at(vc, start, end);
 }
 
-static bool is_ipv4(const char *s, size_t n)
+/* A piece of a TXT record that is not key=value, or does not decode. */
+static mongouri_status txt_malformed(ctx *c, const char *why)
 {
-    int parts = 0;
-    size_t i = 0;
-
-    while (i <= n) {
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 3) {
-            v = v * 10 + (unsigned)(s[i] - '0');
-            i++;
-        }
-        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
-            return false;
-        parts++;
-        if (i == n)
-            break;
-        if (s[i] != '.' || parts == 4)
-            return false;
-        i++;
-    }
-    return parts == 4;
+    return txt_error(c, mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL,
+                                            -1, 0, "the TXT record %s", why));
 }
 
-/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
-static const uint8_t host_ascii[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-/* Characters allowed in a host name: host_ascii and UTF-8 bytes. */
-static bool host_char(unsigned char ch)
+/* The error of a URI option piece that is not key=value. */
+static mongouri_status piece_malformed(ctx *c, const mongouri__piece *pc)
 {
-    return ch >= 0x80 || host_ascii[ch] != 0;
-}
-
-static mongouri_status bad_host_char(ctx *c, size_t at, unsigned char ch)
-{
-    char shown[8];
+    size_t i = pc->start, amp = pc->end;
     mongouri_status rc;
 
-    if (ch < 0x20 || ch == 0x7f)
-        snprintf(shown, sizeof shown, "0x%02x", ch);
-    else
-        snprintf(shown, sizeof shown, "'%c'", ch);
-    rc = syntax(c, MONGOURI_D_BAD_HOST, at, 1, "character %s is not allowed in a host name", shown);
-    if (ch == ' ' || ch == '/')
-        mongouri__error_hint(c->err, "percent-encode a unix socket path: "
-                                     "%%2Ftmp%%2Fmongodb-27017.sock");
-    return rc;
-}
-
-static mongouri_status parse_port(ctx *c, size_t at, size_t n, uint16_t *port)
-{
-    const char *s = c->text + at;
-    unsigned v = 0;
-
-    if (n == 0) /* point at the ':' */
-        return syntax(c, MONGOURI_D_BAD_PORT, at - 1, 1, "%s", "a ':' must be followed by a port");
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i])) {
-            mongouri_status rc =
-                syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s", "the port is not a number");
-            mongouri__error_hint(c->err, "a port is 1 to 65535; an IPv6 address goes in "
-                                         "brackets, [::1]:27017");
-            return rc;
-        }
-        if (v <= 65535)
-            v = v * 10 + (unsigned)(s[i] - '0');
-    }
-    if (v == 0 || v > 65535) {
-        char num[16];
-        if (n > 6)
-            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
-                          "the port is out of range (1 to 65535)");
-        if (secret_at(c, at, at + n))
-            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
-                          "the port is out of range (1 to 65535)");
-        snprintf(num, sizeof num, "%.*s", (int)n, s);
-        return syntax(c, MONGOURI_D_BAD_PORT, at, n, "port %s is out of range (1 to 65535)", num);
-    }
-    *port = (uint16_t)v;
-    return MONGOURI_OK;
-}
-
-/*
- * A host name (decoded dec[0..dlen) of the raw s[0..hl) at `at`) must be a
- * DNS name: labels of 1 to 63 characters, at most 253 characters in all
- * (RFC 1034 3.1, 1123 2.1). One trailing dot (an absolute name, as resolvers
- * and the drivers accept it) is allowed and not counted. Lengths are of the
- * decoded bytes; the error points at the offending label.
- */
-static mongouri_status check_dns_name(ctx *c, size_t at, const char *s, size_t hl, const char *dec,
-                                      size_t dlen)
-{
-    size_t n = dlen > 1 && dec[dlen - 1] == '.' ? dlen - 1 : dlen;
-    size_t start = 0, end = 0, from, to;
-    mongouri_status rc;
-    char msg[160];
-
-    msg[0] = '\0';
-    for (size_t i = 0; i <= n && msg[0] == '\0'; i++) {
-        if (i < n && dec[i] != '.')
-            continue;
-        start = end;
-        end = i + 1;
-        if (i == start)
-            snprintf(msg, sizeof msg, "%s",
-                     "the host name has an empty label (a '.' at the "
-                     "start or two in a row)");
-        else if (i - start > 63)
-            snprintf(msg, sizeof msg,
-                     "a label of the host name has %zu characters (1 to 63 "
-                     "allowed)",
-                     i - start);
-    }
-    if (msg[0] == '\0' && n > 253) {
-        /* the label that holds the 254th character */
-        for (start = 253; start > 0 && dec[start - 1] != '.';)
-            start--;
-        end = 253;
-        while (end < n && dec[end] != '.')
-            end++;
-        end++;
-        snprintf(msg, sizeof msg,
-                 "the host name has %zu characters, longer than a DNS name "
-                 "(253)",
-                 n);
-    }
-    if (msg[0] == '\0')
-        return MONGOURI_OK;
-    from = mongouri__pct_source_index(s, hl, start);
-    to = mongouri__pct_source_index(s, hl, end - 1);
-    if (c->uri->scheme != MONGOURI_SCHEME_MONGODB_SRV)
-        return syntax(c, MONGOURI_D_BAD_HOST, at + from, to > from ? to - from : 1, "%s", msg);
-    /* the SRV name: refused offline, it cannot be looked up */
-    rc = syntax(c, MONGOURI_D_SRV_HOST, at + from, to > from ? to - from : 1, "%s", msg);
-    mongouri__error_hint(c->err, "write the full DNS name, e.g. cluster0.example.com");
-    return rc;
-}
-
-static mongouri_status parse_host(ctx *c, size_t at, size_t n, mongouri__host *h)
-{
-    const char *s = c->text + at;
-    mongouri_status rc;
-
-    h->offset = (long)at;
-    h->length = (long)n;
-    h->port = 0;
-    h->source = MONGOURI_SOURCE_URI;
-    if (n == 0)
-        return syntax(c, MONGOURI_D_NO_HOST, at, 0, "%s", "empty host name");
-
-    if (s[0] == '[') {
-        const char *close = memchr(s, ']', n);
-        char addr[INET6_ADDRSTRLEN + 1];
-        unsigned char bin[16];
-        size_t alen;
-        if (close == NULL)
-            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "'[' without a closing ']'");
-        alen = (size_t)(close - s) - 1;
-        if (alen == 0 || alen >= sizeof addr)
-            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "not an IPv6 address");
-        memcpy(addr, s + 1, alen);
-        addr[alen] = '\0';
-        if (memchr(addr, '%', alen) != NULL) {
-            rc = syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "%s",
-                        "IPv6 zone identifiers are not supported");
-            return rc;
-        }
-        if (inet_pton(AF_INET6, addr, bin) != 1)
-            return syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "'%s' is not an IPv6 address",
-                          addr);
-        for (size_t k = 0; k < alen; k++) /* SDAM: addresses in lower case */
-            addr[k] = (char)(addr[k] >= 'A' && addr[k] <= 'Z' ? addr[k] + 32 : addr[k]);
-        h->host = mongouri__arena_strndup(&c->uri->arena, addr, alen);
-        if (h->host == NULL)
-            return nomem(c->err);
-        h->type = MONGOURI_HOST_IP_LITERAL;
-        if ((size_t)(close - s) + 1 == n)
-            return MONGOURI_OK;
-        if (close[1] != ':')
-            return syntax(c, MONGOURI_D_BAD_HOST, at + (size_t)(close - s) + 1, 1, "%s",
-                          "only ':port' may follow ']'");
-        return parse_port(c, at + (size_t)(close - s) + 2, n - (size_t)(close - s) - 2, &h->port);
-    }
-
+    if (pc->has_eq)
+        return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
+                      "an option has a value but no name");
     {
-        const char *colon = memchr(s, ':', n);
-        size_t hl = colon != NULL ? (size_t)(colon - s) : n;
-        bool encoded = false;
-        bool plain = true;
-        char *dec;
-        size_t dlen, bad;
-        mongouri_diag diag;
-
-        if (hl == 0)
-            return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
-        {
-            /* One pass classifies the raw host: plain DNS characters (the
-             * common case, copied in lower case, as SDAM normalizes host
-             * names), '%' escapes, or other bytes. */
-            unsigned kinds = 0;
-            for (size_t i = 0; i < hl; i++) {
-                unsigned char ch = (unsigned char)s[i];
-                unsigned k = host_ascii[ch];
-                kinds |= k;
-                if (k != 0)
-                    continue;
-                plain = false;
-                if (ch == '%')
-                    encoded = true;
-                else if (ch < 0x20 || ch == 0x7f)
-                    return bad_host_char(c, at + i, ch);
-            }
-            dec = mongouri__arena_alloc(&c->uri->arena, hl + 1);
-            if (dec == NULL)
-                return nomem(c->err);
-            if (plain) {
-                memcpy(dec, s, hl);
-                if (kinds & 2u) /* an upper-case letter: SDAM wants lower case */
-                    for (size_t k = 0; k < hl; k++)
-                        dec[k] = (char)(dec[k] + (((unsigned)dec[k] - 'A' < 26u) << 5));
-                dec[hl] = '\0';
-                dlen = hl;
-            } else {
-                if (!mongouri__pct_decode(s, hl, dec, &dlen, &bad, &diag))
-                    return syntax(c, diag, at + bad, 1, "%s",
-                                  diag == MONGOURI_D_BAD_ESCAPE
-                                      ? "'%' must be followed by two hex digits in a host"
-                                  : diag == MONGOURI_D_BAD_UTF8
-                                      ? "the host name is not valid UTF-8"
-                                      : "the host decodes to an invalid byte");
-                /* A unix socket path (percent-encoded '/') may hold any
-                 * character; a host name only those of DNS names and UTF-8. */
-                if (memchr(dec, '/', dlen) == NULL) {
-                    for (size_t i = 0; i < hl; i++)
-                        if (s[i] != '%' && !host_char((unsigned char)s[i]))
-                            return bad_host_char(c, at + i, (unsigned char)s[i]);
-                    for (size_t i = 0; encoded && i < dlen; i++)
-                        if (!host_char((unsigned char)dec[i]))
-                            return syntax(c, MONGOURI_D_BAD_HOST,
-                                          at + mongouri__pct_source_index(s, hl, i), 1, "%s",
-                                          "the decoded host name has a character that is not "
-                                          "allowed");
-                }
-            }
-        }
-        h->host = dec;
-        if (!plain && memchr(dec, '/', dlen) == NULL) /* a socket path keeps its case */
-            for (size_t k = 0; k < dlen; k++)
-                dec[k] = (char)(dec[k] >= 'A' && dec[k] <= 'Z' ? dec[k] + 32 : dec[k]);
-        if (memchr(dec, '/', dlen) != NULL) {
-            if (dlen < 6 || memcmp(dec + dlen - 5, ".sock", 5) != 0)
-                return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
-                              "a host with '/' must be a unix socket path ending in .sock");
-            h->type = MONGOURI_HOST_UNIX;
-        } else if (is_ipv4(dec, dlen)) {
-            h->type = MONGOURI_HOST_IPV4;
-        } else {
-            h->type = MONGOURI_HOST_HOSTNAME;
-            rc = check_dns_name(c, at, s, hl, dec, dlen);
-            if (rc != MONGOURI_OK)
-                return rc;
-        }
-        if (colon == NULL)
-            return MONGOURI_OK;
-        if (h->type == MONGOURI_HOST_UNIX)
-            return syntax(c, MONGOURI_D_BAD_PORT, at + hl, n - hl, "%s",
-                          "a unix socket takes no port");
-        return parse_port(c, at + hl + 1, n - hl - 1, &h->port);
+        mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
+        rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "option '%s' has no '=value'",
+                    k.id >= 0 ? mongouri__options[k.id].info.name : "?");
+        if (k.id < 0 && c->err != NULL)
+            snprintf(c->err->message, sizeof c->err->message, "an option has no '=value'");
     }
+    mongouri__error_hint(c->err, "write options as key=value, separated by '&'");
+    return rc;
+}
+
+/* The error of a URI option value that does not decode. */
+static mongouri_status value_undecodable(ctx *c, const pair *p, size_t eq, size_t bad,
+                                         mongouri_diag diag)
+{
+    mongouri__key k = mongouri__option_lookup(p->key, p->klen);
+    mongouri_status rc;
+
+    c->uri->has_secret = true; /* a partly decoded value stays in the arena */
+    rc = mongouri__error_set(
+        c->err, MONGOURI_E_SYNTAX, diag, k.id >= 0 ? mongouri__options[k.id].info.name : NULL,
+        (long)(eq + 1 + bad), 1, "%s",
+        diag == MONGOURI_D_BAD_ESCAPE ? "an option value has a '%' that is not followed by "
+                                        "two hex digits"
+        : diag == MONGOURI_D_NUL_BYTE ? "an option value decodes to a NUL byte"
+                                      : "an option value decodes to invalid UTF-8");
+    if (diag == MONGOURI_D_BAD_ESCAPE)
+        mongouri__error_hint(c->err, "write a literal '%%' as %%25");
+    return rc;
 }
 
 /*
- * Does an '@' after the host information look like the end of a userinfo
- * split early by an unescaped '/' or '?' in the password? An '@' before the
- * query, or one right after a '?' with no '=' before it.
+ * The key=value pairs of t[at, end), a URI query or a TXT record, split by
+ * the tokenizer's pieces, decoded and applied one by one as `source`.
  */
-static bool stray_at(const char *s, size_t from, size_t len)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline mongouri_status
+apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source source)
 {
-    size_t i = from;
-
-    while (i < len && s[i] != '?') {
-        if (s[i] == '@')
-            return true;
-        i++;
-    }
-    for (i++; i < len && s[i] != '='; i++)
-        if (s[i] == '@')
-            return true;
-    return false;
-}
-
-static mongouri_status parse_userinfo(ctx *c, size_t at, size_t n)
-{
-    const char *s = c->text + at;
-    size_t colon = n;
-    char *user, *pass;
-    size_t ulen, plen, bad;
-    mongouri_diag diag;
-    mongouri_status rc;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == ':') {
-            if (colon != n) {
-                rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1, "%s",
-                            "the password contains an unescaped ':'");
-                mongouri__error_hint(c->err, "percent-encode ':' in a user name or password "
-                                             "as %%3A");
-                return rc;
-            }
-            colon = i;
-        } else if (ch == '@' || ch == '[' || ch == ']' || ch == '#' || ch == '?' || ch == ' ' ||
-                   ch < 0x20 || ch == 0x7f) {
-            static const char *const names[] = {"@", "[", "]", "#", "?", "space"};
-            const char *what = ch == '@'   ? names[0]
-                               : ch == '[' ? names[1]
-                               : ch == ']' ? names[2]
-                               : ch == '#' ? names[3]
-                               : ch == '?' ? names[4]
-                                           : names[5];
-            rc = syntax(c, MONGOURI_D_BAD_USERINFO, at + i, 1,
-                        "the %s contains an unescaped reserved character",
-                        colon == n ? "user name" : "password");
-            if (ch == '@')
-                mongouri__error_hint(c->err, "percent-encode '@' in a user name or password as "
-                                             "%%40");
-            else if (ch < 0x20 || ch == 0x7f)
-                mongouri__error_hint(c->err, "control characters must be percent-encoded");
-            else if (ch == '?')
-                mongouri__error_hint(c->err, "percent-encode '?' in a user name or password as "
-                                             "%%3F (or an '@' in an option value as %%40)");
-            else
-                mongouri__error_hint(c->err, "percent-encode it (%s: %%%02X)", what, ch);
-            return rc;
-        }
-    }
-    ulen = colon;
-    user = mongouri__arena_alloc(&c->uri->arena, ulen + 1);
-    if (user == NULL)
-        return nomem(c->err);
-    if (!mongouri__pct_decode(s, ulen, user, &ulen, &bad, &diag)) {
-        rc = syntax(c, diag, at + bad, 1, "%s",
-                    diag == MONGOURI_D_BAD_ESCAPE ? "the user name has a '%' that is not "
-                                                    "followed by two hex digits"
-                                                  : "the user name decodes to an invalid byte");
-        mongouri__error_hint(c->err, "write a literal '%%' as %%25");
-        return rc;
-    }
-    c->uri->username = user;
-    c->uri->has_userinfo = true;
-    if (colon == n)
-        return MONGOURI_OK;
-    plen = n - colon - 1;
-    c->uri->has_secret = true;
-    pass = mongouri__arena_alloc(&c->uri->arena, plen + 1);
-    if (pass == NULL)
-        return nomem(c->err);
-    if (!mongouri__pct_decode(s + colon + 1, plen, pass, &plen, &bad, &diag)) {
-        rc = syntax(c, diag, at + colon + 1 + bad, 1, "%s",
-                    diag == MONGOURI_D_BAD_ESCAPE ? "the password has a '%' that is not "
-                                                    "followed by two hex digits"
-                                                  : "the password decodes to an invalid byte");
-        mongouri__error_hint(c->err, "write a literal '%%' in a password as %%25");
-        return rc;
-    }
-    c->uri->password = pass;
-    return MONGOURI_OK;
-}
-
-static mongouri_status parse_database(ctx *c, size_t at, size_t n)
-{
-    const char *s = c->text + at;
-    char *db;
-    size_t dlen, bad;
-    mongouri_diag diag;
-
-    if (n == 0)
-        return MONGOURI_OK;
-    db = mongouri__arena_alloc(&c->uri->arena, n + 1);
-    if (db == NULL)
-        return nomem(c->err);
-    if (!mongouri__pct_decode(s, n, db, &dlen, &bad, &diag))
-        return syntax(c, diag, at + bad, 1, "%s",
-                      diag == MONGOURI_D_BAD_ESCAPE ? "the database name has a '%' that is not "
-                                                      "followed by two hex digits"
-                                                    : "the database name decodes to an invalid "
-                                                      "byte");
-    for (size_t i = 0; i < dlen; i++) {
-        char ch = db[i];
-        if (ch == '/' || ch == '\\' || ch == ' ' || ch == '"' || ch == '$' || ch == '@') {
-            char shown[8];
-            mongouri_status rc;
-            snprintf(shown, sizeof shown, ch == ' ' ? "space" : "'%c'", ch);
-            rc = mongouri__error_set(c->err, MONGOURI_E_SYNTAX, MONGOURI_D_BAD_DATABASE, NULL,
-                                     (long)(at + mongouri__pct_source_index(s, n, i)), 1,
-                                     "the database name may not contain %s", shown);
-            if (ch == '/' || ch == '@')
-                mongouri__error_hint(c->err, "if '/' or '?' belongs to the password, "
-                                             "percent-encode it (%%2F, %%3F)");
-            return rc;
-        }
-    }
-    c->uri->database = db;
-    return MONGOURI_OK;
-}
-
-static mongouri_status parse_query(ctx *c, size_t at, size_t end)
-{
-    size_t i = at;
+    bool txt = source == MONGOURI_SOURCE_TXT;
     size_t count = 0;
+    mongouri__piece pc;
 
-    /* one scan for the rare ';', raw or escaped, instead of one per value */
-    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
-
-    while (i < end) {
-        size_t amp = i;
-        size_t eq;
+    for (size_t i = at; mongouri__piece_next(t, end, &i, &pc);) {
         pair p;
         char *val;
         size_t bad;
         mongouri_diag diag;
         mongouri_status rc;
 
-        {
-            const char *a = memchr(c->text + i, '&', end - i);
-            amp = a != NULL ? (size_t)(a - c->text) : end;
-        }
-        if (amp == i) { /* empty piece, "&&" or a trailing '&' */
-            i = amp + 1;
-            continue;
-        }
         if (++count > MONGOURI_MAX_OPTIONS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i, 0,
-                                       "more than %u options", MONGOURI_MAX_OPTIONS);
-        {
-            const char *e = memchr(c->text + i, '=', amp - i);
-            eq = e != NULL ? (size_t)(e - c->text) : amp;
-        }
-        if (eq == amp) {
-            mongouri__key k = mongouri__option_lookup(c->text + i, amp - i);
-            rc = syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "option '%s' has no '=value'",
-                        k.id >= 0 ? mongouri__options[k.id].info.name : "?");
-            if (k.id < 0 && c->err != NULL)
-                snprintf(c->err->message, sizeof c->err->message, "an option has no '=value'");
-            mongouri__error_hint(c->err, "write options as key=value, separated by '&'");
-            return rc;
-        }
-        if (eq == i)
-            return syntax(c, MONGOURI_D_MALFORMED_OPTION, i, amp - i, "%s",
-                          "an option has a value but no name");
-        val = mongouri__arena_alloc(&c->uri->arena, amp - eq);
+            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL,
+                                       txt ? -1 : (long)pc.start, 0, "more than %u options%s",
+                                       MONGOURI_MAX_OPTIONS, txt ? " in the TXT record" : "");
+        if (!pc.has_eq || pc.eq == pc.start)
+            return txt ? txt_malformed(c, "has an option without '=value'")
+                       : piece_malformed(c, &pc);
+        val = mongouri__arena_alloc(&c->uri->arena, pc.end - pc.eq);
         if (val == NULL)
             return nomem(c->err);
-        p.key = c->text + i;
-        p.klen = eq - i;
-        if (!mongouri__pct_decode(c->text + eq + 1, amp - eq - 1, val, &p.vlen, &bad, &diag)) {
-            mongouri__key k = mongouri__option_lookup(p.key, p.klen);
-            c->uri->has_secret = true; /* a partly decoded value stays in the arena */
-            rc = mongouri__error_set(
-                c->err, MONGOURI_E_SYNTAX, diag,
-                k.id >= 0 ? mongouri__options[k.id].info.name : NULL, (long)(eq + 1 + bad), 1, "%s",
-                diag == MONGOURI_D_BAD_ESCAPE ? "an option value has a '%' that is not followed by "
-                                                "two hex digits"
-                : diag == MONGOURI_D_NUL_BYTE ? "an option value decodes to a NUL byte"
-                                              : "an option value decodes to invalid UTF-8");
-            if (diag == MONGOURI_D_BAD_ESCAPE)
-                mongouri__error_hint(c->err, "write a literal '%%' as %%25");
-            return rc;
-        }
+        p.key = t + pc.start;
+        p.klen = pc.eq - pc.start;
+        if (!mongouri__pct_decode(t + pc.eq + 1, pc.end - pc.eq - 1, val, &p.vlen, &bad, &diag))
+            return txt ? txt_malformed(c, "has a badly encoded value")
+                       : value_undecodable(c, &p, pc.eq, bad, diag);
         p.val = val;
-        p.source = MONGOURI_SOURCE_URI;
-        p.offset = (long)i;
-        p.length = (long)(amp - i);
+        p.source = source;
+        p.offset = txt ? -1 : (long)pc.start;
+        p.length = txt ? 0 : (long)(pc.end - pc.start);
         rc = apply_pair(c, &p);
         if (rc != MONGOURI_OK)
             return rc;
-        i = amp + 1;
     }
     return MONGOURI_OK;
+}
+
+static mongouri_status parse_query(ctx *c, size_t at, size_t end)
+{
+    /* one scan for the rare ';', raw or escaped, instead of one per value */
+    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
+    return apply_pieces(c, c->text, at, end, MONGOURI_SOURCE_URI);
 }
 
 static mongouri_status parse_text(ctx *c)
@@ -742,6 +233,7 @@ static mongouri_status parse_text(ctx *c)
     size_t nhosts;
     bool have_at = false;
     mongouri__split sp;
+    mongouri__host_ctx hc;
     mongouri_status rc;
 
     if (len >= sizeof SCHEME_SRV - 1 && memcmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0) {
@@ -784,9 +276,11 @@ static mongouri_status parse_text(ctx *c)
     }
     i = start;
     if (have_at) {
-        rc = parse_userinfo(c, start, at_pos - start);
+        rc = mongouri__userinfo_parse(s, start, at_pos - start, &c->uri->arena, c->err,
+                                      &c->uri->username, &c->uri->password, &c->uri->has_secret);
         if (rc != MONGOURI_OK)
             return rc;
+        c->uri->has_userinfo = true;
         i = at_pos + 1;
     }
 
@@ -804,13 +298,19 @@ static mongouri_status parse_text(ctx *c)
     c->uri->hosts = mongouri__arena_alloc(&c->uri->arena, nhosts * sizeof *c->uri->hosts);
     if (c->uri->hosts == NULL)
         return nomem(c->err);
+    hc.text = s;
+    hc.arena = &c->uri->arena;
+    hc.err = c->err;
+    hc.srv = c->uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
+    hc.secret_at = secret_cb;
+    hc.secret_ctx = c;
     for (size_t k = 0; k < nhosts; k++) {
         const char *comma = memchr(s + i, ',', hend - i);
         size_t e = comma != NULL ? (size_t)(comma - s) : hend;
-        rc = parse_host(c, i, e - i, &c->uri->hosts[k]);
+        rc = mongouri__host_parse(&hc, i, e - i, &c->uri->hosts[k]);
         if (rc != MONGOURI_OK) {
             /* An unescaped '/' or '?' in a password splits the string early. */
-            if (!have_at && hend < len && stray_at(s, hend, len)) {
+            if (!have_at && hend < len && mongouri__stray_at(s, hend, len)) {
                 size_t q = hend;
                 rc = syntax(c, MONGOURI_D_BAD_USERINFO, q, 1, "%s",
                             "the user name or password seems to contain an unescaped '/' or "
@@ -848,7 +348,9 @@ static mongouri_status parse_text(ctx *c)
 
     if (hend == len)
         return MONGOURI_OK;
-    if (sp.has_db && (rc = parse_database(c, sp.db_start, sp.db_end - sp.db_start)) != MONGOURI_OK)
+    if (sp.has_db &&
+        (rc = mongouri__database_parse(s, sp.db_start, sp.db_end - sp.db_start, &c->uri->arena,
+                                       c->err, &c->uri->database)) != MONGOURI_OK)
         return rc;
     if (sp.has_query)
         return parse_query(c, sp.query, len);
@@ -887,62 +389,16 @@ static mongouri_status apply_keywords(ctx *c, const mongouri_keywords *kw)
     return MONGOURI_OK;
 }
 
+/* The options of the TXT record (D.3), through the same pieces and pair
+ * step as the URI's; the text is kept in the arena while they are used. */
 static mongouri_status apply_txt(ctx *c, const char *txt)
 {
     size_t n = strlen(txt);
     char *copy = mongouri__arena_strndup(&c->uri->arena, txt, n);
-    char *s = copy;
-
-    size_t count = 0;
 
     if (copy == NULL)
         return nomem(c->err);
-    while (s != NULL && *s != '\0') {
-        char *amp = strchr(s, '&');
-        char *eq;
-        char *val;
-        size_t vlen, bad;
-        mongouri_diag diag;
-        pair p;
-        mongouri_status rc;
-
-        if (amp != NULL)
-            *amp = '\0';
-        if (*s == '\0') {
-            s = amp != NULL ? amp + 1 : NULL;
-            continue;
-        }
-        if (++count > MONGOURI_MAX_OPTIONS)
-            return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
-                                       "more than %u options in the TXT record",
-                                       MONGOURI_MAX_OPTIONS);
-        eq = strchr(s, '=');
-        if (eq == NULL || eq == s) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1, 0,
-                                     "the TXT record has an option without '=value'");
-            return txt_error(c, rc);
-        }
-        val = mongouri__arena_alloc(&c->uri->arena, strlen(eq + 1) + 1);
-        if (val == NULL)
-            return nomem(c->err);
-        if (!mongouri__pct_decode(eq + 1, strlen(eq + 1), val, &vlen, &bad, &diag)) {
-            rc = mongouri__error_set(c->err, MONGOURI_E_DNS, MONGOURI_D_TXT_MALFORMED, NULL, -1, 0,
-                                     "the TXT record has a badly encoded value");
-            return txt_error(c, rc);
-        }
-        p.key = s;
-        p.klen = (size_t)(eq - s);
-        p.val = val;
-        p.vlen = vlen;
-        p.source = MONGOURI_SOURCE_TXT;
-        p.offset = -1;
-        p.length = 0;
-        rc = apply_pair(c, &p);
-        if (rc != MONGOURI_OK)
-            return rc;
-        s = amp != NULL ? amp + 1 : NULL;
-    }
-    return MONGOURI_OK;
+    return apply_pieces(c, copy, 0, n, MONGOURI_SOURCE_TXT);
 }
 
 static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
@@ -962,7 +418,8 @@ static mongouri_status apply_srv(ctx *c, const mongouri__srv_answer *srv)
         if (hosts[i].host == NULL)
             return nomem(c->err);
         hosts[i].port = srv->seed_ports[i] != 0 ? srv->seed_ports[i] : 27017;
-        hosts[i].type = is_ipv4(hosts[i].host, n) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
+        hosts[i].type =
+            mongouri__is_ipv4(hosts[i].host, n) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
         hosts[i].source = MONGOURI_SOURCE_TXT;
         hosts[i].offset = -1;
         hosts[i].length = 0;
@@ -1036,9 +493,8 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.len = len;
     c.srv_offset = -1;
     c.srv_length = 0;
-    c.spans_ready = c.spans_failed = c.query_semicolon = false;
-    c.nspans = c.capspans = 0;
-    c.spans = NULL;
+    c.query_semicolon = false;
+    mongouri__secrets_init(&c.secrets, text, len);
 
     if ((rc = parse_text(&c)) != MONGOURI_OK)
         goto fail;
@@ -1067,11 +523,11 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
         nomem(err);
         goto fail;
     }
-    free(c.spans);
+    mongouri__secrets_free(&c.secrets);
     *out = uri;
     return MONGOURI_OK;
 fail:
-    free(c.spans);
+    mongouri__secrets_free(&c.secrets);
     mongouri_uri_destroy(uri);
     return rc;
 }
@@ -1152,43 +608,4 @@ void mongouri_uri_destroy(mongouri_uri *uri)
     mongouri_keywords_destroy(uri->keywords);
     mongouri__arena_free(&uri->arena);
     free(uri);
-}
-
-/* ------------------------------------------------------------------------ */
-/* For resolve.c: an SRV target checked as a URI host                        */
-/* ------------------------------------------------------------------------ */
-
-mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_error *err)
-{
-    mongouri_uri tmp;
-    mongouri__host h;
-    mongouri_status rc = MONGOURI_OK;
-    ctx c;
-    size_t i;
-
-    /* A DNS target is never percent-encoded, a socket path or host:port: only
-     * the raw characters of a host name, then the parser's own host rules. */
-    memset(&tmp, 0, sizeof tmp);
-    memset(&c, 0, sizeof c);
-    memset(&h, 0, sizeof h);
-    c.uri = &tmp;
-    c.err = err;
-    c.text = host;
-    c.len = n;
-    c.srv_offset = -1;
-    c.srv_length = 0;
-    for (i = 0; i < n && rc == MONGOURI_OK; i++)
-        if (!host_ascii[(unsigned char)host[i]])
-            rc = bad_host_char(&c, i, (unsigned char)host[i]);
-    /* the resolver gives names without the root's dot: one is an empty label */
-    if (rc == MONGOURI_OK && n > 0 && host[n - 1] == '.')
-        rc = syntax(&c, MONGOURI_D_BAD_HOST, n - 1, 1, "%s", "the host name has an empty label");
-    if (rc == MONGOURI_OK)
-        rc = parse_host(&c, 0, n, &h);
-    if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
-        rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s",
-                    "an SRV target must be a host name, "
-                    "not an IP address");
-    mongouri__arena_free(&tmp.arena);
-    return rc;
 }

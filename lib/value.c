@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth_int.h"
+#include "diag_int.h"
 #include "internal.h"
 #include "options_int.h"
 #include "value_int.h"
@@ -15,18 +17,6 @@ static mongouri_status nomem(mongouri_error *err)
 {
     return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
                                "out of memory");
-}
-
-void mongouri__warn_hint(mongouri_uri *uri, mongouri_error *err, const char *fmt, const char *arg)
-{
-    mongouri_error *target;
-
-    if (uri->flags & MONGOURI_PARSE_STRICT)
-        target = err;
-    else
-        target = uri->nwarnings > 0 ? &uri->warnings[uri->nwarnings - 1] : NULL;
-    if (target != NULL)
-        snprintf(target->hint, sizeof target->hint, fmt, arg);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -313,13 +303,9 @@ static mongouri_status parse_enum_value(mongouri__vctx *c, typed *t)
             /* an unknown mechanism is a credential error, not an ignored option */
             char shown[64];
             show_value(c, p, shown, sizeof shown, t->id, p->val, p->vlen);
-            mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, t->def->info.name,
-                                p->offset, p->length,
-                                "authMechanism %s is not a supported mechanism", shown);
-            mongouri__error_hint(c->err, "use one of %s", t->def->info.values);
-            if (c->err != NULL)
-                c->err->source = p->source;
-            return MONGOURI_E_AUTH;
+            return mongouri__auth_unknown_mechanism(c->err, t->def->info.name, shown,
+                                                    t->def->info.values, p->source, p->offset,
+                                                    p->length);
         }
         return invalid_value(c, t->id, p, "not one of the allowed values");
     }
@@ -511,9 +497,7 @@ mongouri_status mongouri__store_value(mongouri__vctx *c, int id, const mongouri_
         return nomem(c->err);
     if (p->vlen == 0 && def->info.type != MONGOURI_TYPE_TAGSETS) {
         if (id == MONGOURI_OPT_AUTHSOURCE)
-            return mongouri__error_set(c->err, MONGOURI_E_AUTH, MONGOURI_D_EMPTY_VALUE,
-                                       def->info.name, p->offset, p->length,
-                                       "authSource must not be empty");
+            return mongouri__auth_empty_source(c->err, def->info.name, p->offset, p->length);
         rc = mongouri__warn(c->uri, c->err, MONGOURI_D_EMPTY_VALUE, def->info.name, p->source,
                             p->offset, p->length, "%s has an empty value; the option is ignored",
                             def->info.name);

@@ -105,8 +105,6 @@ size_t mongouri__count_pieces(const char *v, size_t n, char sep);
 bool mongouri__value_secret(mongouri__vctx *c, const mongouri__pair *p);
 /* The decoded value of `p` for a message, or "(hidden)". */
 const char *mongouri__value_text(mongouri__vctx *c, const mongouri__pair *p);
-/* Attach a hint to the warning just recorded (strict mode: to the error). */
-void mongouri__warn_hint(mongouri_uri *uri, mongouri_error *err, const char *fmt, const char *arg);
 
 /* Type the value of `p` for option `id` by the row's type and store it in
  * the option's slot; an invalid value leaves the slot unchanged. */

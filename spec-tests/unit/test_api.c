@@ -583,6 +583,69 @@ Test(warnings, legacy_boolean_names_the_canonical_form)
     mongouri_uri_destroy(uri);
 }
 
+/* Strict mode words a warning as a refusal when the message is built: the
+ * echoed input is never rewritten, even when it says "is ignored". */
+Test(strict, echoed_text_is_not_reworded)
+{
+    static const struct {
+        const char *uri, *want;
+    } cases[] = {
+        {"mongodb://h/?x is ignored=1", "unknown option 'x is ignored' is refused"},
+        {"mongodb://h/?compressors=zz is ignored",
+         "compressors: unknown compressor 'zz is ignored' is refused"},
+        {"mongodb://h/?appName=", "appname has an empty value"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mongouri_error err;
+        parse_fail_kw(cases[i].uri, MONGOURI_PARSE_STRICT, NULL, &err);
+        cr_expect_str_eq(err.message, cases[i].want, "%s", cases[i].uri);
+        cr_expect_str_eq(err.hint, i == 2 ? "allowed: text, at most 128 bytes"
+                                          : "strict mode turns this warning into an error");
+    }
+    /* the same keys as warnings keep their wording */
+    {
+        mongouri_uri *uri = parse_ok("mongodb://h/?x is ignored=1");
+        cr_expect_str_eq(mongouri_uri_warning(uri, 0)->message,
+                         "unknown option 'x is ignored' is ignored");
+        mongouri_uri_destroy(uri);
+    }
+}
+
+/* A message longer than the record is cut before a UTF-8 sequence, never
+ * inside one, in strict mode and as a warning; the echoed text is intact. */
+Test(strict, long_message_is_cut_on_a_utf8_boundary)
+{
+    /* "appName: invalid value '" (24) + "x is ignored! " (14): every 'é' then
+     * starts at an even offset, so the 256-byte record ends inside one */
+    static const char echo_start[] = "x is ignored! ";
+    char value[300];
+    size_t n = sizeof echo_start - 1;
+    mongouri_error err;
+    size_t bad;
+
+    memcpy(value, echo_start, n);
+    while (n + 2 < sizeof value) {
+        value[n++] = '\xc3';
+        value[n++] = '\xa9';
+    }
+    value[n] = '\0';
+    for (int strict = 0; strict < 2; strict++) {
+        mongouri_uri *uri = parse_ok_kw("mongodb://h", strict ? MONGOURI_PARSE_STRICT : 0, NULL);
+        const char *msg;
+        mongouri_status rc =
+            mongouri__warn(uri, &err, MONGOURI_D_INVALID_VALUE, "appName", MONGOURI_SOURCE_URI, 13,
+                           1, "%s: invalid value '%s'; the option is ignored", "appName", value);
+        cr_expect_eq(rc, strict ? MONGOURI_E_OPTION : MONGOURI_OK);
+        msg = strict ? err.message : mongouri_uri_warning(uri, 0)->message;
+        cr_expect(mongouri__utf8_valid(msg, strlen(msg), &bad), "invalid UTF-8 at byte %zu", bad);
+        cr_expect_geq(strlen(msg), sizeof err.message - 3, "cut more than one sequence");
+        cr_expect_eq(strncmp(msg, "appName: invalid value 'x is ignored! \xc3\xa9", 40), 0,
+                     "the echoed text is changed: %s", msg);
+        mongouri_uri_destroy(uri);
+    }
+}
+
 Test(review, option_name_not_utf8)
 {
     static const char text[] = "mongodb://h/?ab\xff=1";

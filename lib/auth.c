@@ -1,0 +1,289 @@
+/*
+ * The auth rules (auth specification, summarized in SPEC-RULES.md B.3 "Auth
+ * format") and the credential of a result: mechanism, source and
+ * properties, with the defaults the spec gives.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth_int.h"
+#include "error_int.h"
+#include "internal.h"
+#include "rules_int.h"
+#include "split_int.h"
+#include "util_int.h"
+
+#define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
+
+/* B.2: an empty authSource is an error, even without credentials. */
+mongouri_status mongouri__auth_empty_source(mongouri_error *err, const char *option, long offset,
+                                            long length)
+{
+    return mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_EMPTY_VALUE, option, offset, length,
+                               "authSource must not be empty");
+}
+
+/* C (authMechanism): only the mechanisms of the auth spec; an unknown one is
+ * an error, since the credential could not be used. */
+mongouri_status mongouri__auth_unknown_mechanism(mongouri_error *err, const char *option,
+                                                 const char *shown, const char *allowed,
+                                                 mongouri_source source, long offset, long length)
+{
+    mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, option, offset, length,
+                        "authMechanism %s is not a supported mechanism", shown);
+    mongouri__error_hint(err, "use one of %s", allowed);
+    if (err != NULL)
+        err->source = source;
+    return MONGOURI_E_AUTH;
+}
+
+/* An auth error under authMechanism, or at the start of the host information. */
+static mongouri_status auth_error(mongouri_uri *uri, mongouri_error *err, const char *msg,
+                                  const char *arg)
+{
+    const mongouri__value *mech = OPT(uri, AUTHMECHANISM);
+
+    if (mech->present)
+        return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                    MONGOURI_OPT_AUTHMECHANISM, msg, arg);
+    {
+        char m[256];
+        snprintf(m, sizeof m, msg, arg);
+        return mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, NULL,
+                                   (long)strlen(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV
+                                                    ? "mongodb+srv://"
+                                                    : "mongodb://"),
+                                   0, "%s", m);
+    }
+}
+
+static const char *prop(const mongouri__kv *props, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(props[i].key, key) == 0)
+            return props[i].value;
+    return NULL;
+}
+
+static bool one_of(const char *v, const char *const *set)
+{
+    for (size_t i = 0; set[i] != NULL; i++)
+        if (strcmp(v, set[i]) == 0)
+            return true;
+    return false;
+}
+
+/* B.3 Auth format (MONGODB-OIDC: unknown properties are errors; likewise for
+ * every mechanism): only the properties of `mech` (none when NULL). */
+static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
+                                   const char *const *allowed)
+{
+    bool after_secret = false;
+
+    for (size_t i = 0; i < uri->nprops; i++) {
+        if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
+            char m[160];
+            /* as the tokenizer reads the value: all after a secret item is secret */
+            if (after_secret)
+                snprintf(m, sizeof m,
+                         "authMechanismProperties: a property after a secret one is "
+                         "not a property of %s",
+                         mech);
+            else
+                snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
+                         uri->props[i].key, mech);
+            return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                        MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
+        }
+        after_secret =
+            after_secret || mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
+    }
+    return MONGOURI_OK;
+}
+
+/*
+ * B.3 Auth format, "Credential rules the fixtures exercise": a credential
+ * from '@' or authMechanism alone, the default source per mechanism, the
+ * user name and password each mechanism needs or refuses, and its
+ * properties (GSSAPI, MONGODB-AWS, MONGODB-OIDC); G.2 for the AWS cases.
+ */
+mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err)
+{
+    const mongouri__value *mech = OPT(uri, AUTHMECHANISM);
+    const mongouri__value *src = OPT(uri, AUTHSOURCE);
+    const mongouri__value *props = OPT(uri, AUTHMECHANISMPROPERTIES);
+    const char *m = mech->set ? mech->v.s : NULL;
+    const char *user = uri->username;
+    bool external;
+    static const char *const gssapi_props[] = {"SERVICE_NAME", "CANONICALIZE_HOST_NAME",
+                                               "SERVICE_REALM", "SERVICE_HOST", NULL};
+    static const char *const canon_values[] = {
+        "true", "false", "none", "forward", "forwardAndReverse", NULL};
+    static const char *const aws_props[] = {"AWS_SESSION_TOKEN", NULL};
+    static const char *const oidc_props[] = {"ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS",
+                                             NULL};
+    static const char *const oidc_envs[] = {"test", "azure", "gcp", "k8s", NULL};
+    mongouri_status rc;
+
+    uri->has_credential = uri->has_userinfo || m != NULL;
+    if (!uri->has_credential)
+        return MONGOURI_OK;
+    uri->mechanism = m;
+    if (props->set) {
+        uri->props = props->v.kv.items;
+        uri->nprops = props->v.kv.n;
+    }
+    external = m != NULL && (strcmp(m, "GSSAPI") == 0 || strcmp(m, "MONGODB-X509") == 0 ||
+                             strcmp(m, "MONGODB-AWS") == 0 || strcmp(m, "MONGODB-OIDC") == 0);
+    if (external) {
+        if (src->set && strcmp(src->v.s, "$external") != 0)
+            return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                        MONGOURI_OPT_AUTHSOURCE,
+                                        "authSource must be $external for %s", m);
+        uri->auth_source = "$external";
+    } else if (src->set) {
+        uri->auth_source = src->v.s;
+    } else if (m != NULL && strcmp(m, "PLAIN") == 0) {
+        uri->auth_source = uri->database != NULL ? uri->database : "$external";
+    } else {
+        uri->auth_source = uri->database != NULL ? uri->database : "admin";
+    }
+
+    if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0 ||
+        strcmp(m, "GSSAPI") == 0) {
+        if (user == NULL || user[0] == '\0') {
+            rc = auth_error(uri, err, "%s needs a user name", m != NULL ? m : "authentication");
+            mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host, or remove the '@'");
+            return rc;
+        }
+    }
+    /* The auth spec: these mechanisms MUST be given a password. Without a
+     * mechanism the official fixtures accept a user name alone. */
+    if (m != NULL && (strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0) &&
+        uri->password == NULL) {
+        rc = auth_error(uri, err, "%s needs a password", m);
+        mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host");
+        return rc;
+    }
+    if ((m == NULL || strcmp(m, "GSSAPI") != 0) && uri->gssapi_service_name != NULL) {
+        mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "gssapiServiceName",
+                            uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
+                            uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
+                            "gssapiServiceName is only used with authMechanism=GSSAPI");
+        if (err != NULL)
+            err->source = (mongouri_source)uri->gssapi_source;
+        return MONGOURI_E_AUTH;
+    }
+    if ((m != NULL && (strcmp(m, "MONGODB-X509") == 0 || strcmp(m, "MONGODB-OIDC") == 0)) &&
+        user != NULL && user[0] == '\0') {
+        rc = auth_error(uri, err, "%s: the user name is empty", m);
+        mongouri__error_hint(err, "give the user name, or remove the '@'");
+        return rc;
+    }
+    if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0)
+        return check_props(uri, err, m != NULL ? m : "the default mechanism", NULL);
+
+    if (strcmp(m, "GSSAPI") == 0) {
+        const char *canon;
+        if ((rc = check_props(uri, err, m, gssapi_props)) != MONGOURI_OK)
+            return rc;
+        canon = prop(uri->props, uri->nprops, "CANONICALIZE_HOST_NAME");
+        if (canon != NULL && !one_of(canon, canon_values))
+            return mongouri__rule_error(
+                uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
+                "%s",
+                "CANONICALIZE_HOST_NAME must be true, false, none, forward or "
+                "forwardAndReverse");
+        if (uri->gssapi_service_name != NULL) {
+            const char *sn = prop(uri->props, uri->nprops, "SERVICE_NAME");
+            if (sn != NULL && strcmp(sn, uri->gssapi_service_name) != 0) {
+                mongouri__error_set(
+                    err, MONGOURI_E_CONFLICT, MONGOURI_D_AUTH, "gssapiServiceName",
+                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
+                    uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
+                    "gssapiServiceName and the SERVICE_NAME of "
+                    "authMechanismProperties name different services");
+                mongouri__error_hint(err, "keep only authMechanismProperties=SERVICE_NAME:...");
+                if (err != NULL)
+                    err->source = (mongouri_source)uri->gssapi_source;
+                return MONGOURI_E_CONFLICT;
+            }
+        }
+        if (prop(uri->props, uri->nprops, "SERVICE_NAME") == NULL) {
+            mongouri__kv *np = mongouri__arena_alloc(&uri->arena, (uri->nprops + 1) * sizeof *np);
+            if (np == NULL)
+                return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
+                                           "out of memory");
+            if (uri->nprops > 0)
+                memcpy(np, uri->props, uri->nprops * sizeof *np);
+            np[uri->nprops].key = "SERVICE_NAME";
+            np[uri->nprops].value =
+                uri->gssapi_service_name != NULL ? uri->gssapi_service_name : "mongodb";
+            uri->props = np;
+            uri->nprops++;
+        }
+        return MONGOURI_OK;
+    }
+    if (strcmp(m, "MONGODB-X509") == 0) {
+        if (uri->password != NULL)
+            return auth_error(uri, err, "%s takes no password: the certificate authenticates", m);
+        return check_props(uri, err, m, NULL);
+    }
+    if (strcmp(m, "MONGODB-AWS") == 0) {
+        if (user != NULL || uri->password != NULL) {
+            rc = auth_error(uri, err,
+                            "%s takes no user name or password in the connection "
+                            "string",
+                            m);
+            mongouri__error_hint(err, "give AWS credentials through the environment or the "
+                                      "driver's credential provider");
+            return rc;
+        }
+        if (prop(uri->props, uri->nprops, "AWS_SESSION_TOKEN") != NULL)
+            return mongouri__rule_error(
+                uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
+                "%s",
+                "AWS_SESSION_TOKEN may not be given as an option: the driver's AWS "
+                "credential provider supplies it");
+        return check_props(uri, err, m, aws_props);
+    }
+    /* MONGODB-OIDC */
+    {
+        const char *env, *res;
+        if (uri->password != NULL)
+            return auth_error(uri, err, "%s takes no password", m);
+        if ((rc = check_props(uri, err, m, oidc_props)) != MONGOURI_OK)
+            return rc;
+        if (prop(uri->props, uri->nprops, "ALLOWED_HOSTS") != NULL &&
+            props->source != MONGOURI_SOURCE_KEYWORD)
+            return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                        MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
+                                        "ALLOWED_HOSTS may not be given in the connection string");
+        env = prop(uri->props, uri->nprops, "ENVIRONMENT");
+        /* Properties that were given but dropped with a warning are not a
+         * second error: the warning already names the problem. */
+        if (env == NULL && props->present && !props->set)
+            return MONGOURI_OK;
+        if (env == NULL)
+            return auth_error(uri, err,
+                              "%s needs ENVIRONMENT in authMechanismProperties (test, "
+                              "azure, gcp or k8s)",
+                              m);
+        if (!one_of(env, oidc_envs))
+            return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                        MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s",
+                                        "ENVIRONMENT must be test, azure, gcp or k8s");
+        res = prop(uri->props, uri->nprops, "TOKEN_RESOURCE");
+        if ((strcmp(env, "azure") == 0 || strcmp(env, "gcp") == 0) && res == NULL)
+            return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                        MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
+                                        "ENVIRONMENT:%s needs TOKEN_RESOURCE", env);
+        if (strcmp(env, "azure") != 0 && strcmp(env, "gcp") != 0 && res != NULL)
+            return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
+                                        MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
+                                        "TOKEN_RESOURCE is not used with ENVIRONMENT:%s", env);
+        if (user != NULL && strcmp(env, "azure") != 0)
+            return auth_error(uri, err, "a user name is not allowed with ENVIRONMENT:%s", env);
+        return MONGOURI_OK;
+    }
+}

@@ -1,0 +1,39 @@
+/* Error records (error.c): filling a mongouri_error. Never installed. */
+#ifndef MONGOURI_ERROR_INT_H
+#define MONGOURI_ERROR_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "mongouri/mongouri.h"
+
+/* Record a diagnosis into `err` (which may be NULL) and return `status`. */
+mongouri_status mongouri__error_set(mongouri_error *err, mongouri_status status, mongouri_diag code,
+                                    const char *option, long offset, long length, const char *fmt,
+                                    ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
+void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void mongouri__error_clear(mongouri_error *err);
+
+/* A syntax error at [at, at + len) of the input: `fmt` holds at most one %s. */
+mongouri_status mongouri__syntax_error(mongouri_error *err, mongouri_diag code, size_t at,
+                                       size_t len, const char *fmt, const char *arg);
+/* The out-of-memory error. */
+mongouri_status mongouri__nomem(mongouri_error *err);
+
+/* vsnprintf into dst[0..cap); text that does not fit is cut before the
+ * UTF-8 sequence that would be split, so a message stays valid UTF-8. */
+void mongouri__text_vformat(char *dst, size_t cap, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+
+#endif /* MONGOURI_ERROR_INT_H */

@@ -1,0 +1,342 @@
+/*
+ * Host parsing: one element of the host list of a connection string (a DNS
+ * name, an IPv4 address, an IP literal in brackets or a percent-encoded unix
+ * socket path, with its port), and an SRV target checked by the same rules.
+ * Connection-string spec: SPEC-RULES.md B.1 step 4; the SRV name: D.1.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error_int.h"
+#include "host_int.h"
+#include "util_int.h"
+
+static mongouri_status syntax(const mongouri__host_ctx *c, mongouri_diag code, size_t at,
+                              size_t len, const char *fmt, const char *arg)
+{
+    return mongouri__syntax_error(c->err, code, at, len, fmt, arg);
+}
+
+static bool is_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+bool mongouri__is_ipv4(const char *s, size_t n)
+{
+    int parts = 0;
+    size_t i = 0;
+
+    while (i <= n) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && is_digit(s[i]) && i - start < 3) {
+            v = v * 10 + (unsigned)(s[i] - '0');
+            i++;
+        }
+        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+            return false;
+        parts++;
+        if (i == n)
+            break;
+        if (s[i] != '.' || parts == 4)
+            return false;
+        i++;
+    }
+    return parts == 4;
+}
+
+/* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
+static const uint8_t host_ascii[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Characters allowed in a host name: host_ascii and UTF-8 bytes. */
+static bool host_char(unsigned char ch)
+{
+    return ch >= 0x80 || host_ascii[ch] != 0;
+}
+
+static mongouri_status bad_host_char(const mongouri__host_ctx *c, size_t at, unsigned char ch)
+{
+    char shown[8];
+    mongouri_status rc;
+
+    if (ch < 0x20 || ch == 0x7f)
+        snprintf(shown, sizeof shown, "0x%02x", ch);
+    else
+        snprintf(shown, sizeof shown, "'%c'", ch);
+    rc = syntax(c, MONGOURI_D_BAD_HOST, at, 1, "character %s is not allowed in a host name", shown);
+    if (ch == ' ' || ch == '/')
+        mongouri__error_hint(c->err, "percent-encode a unix socket path: "
+                                     "%%2Ftmp%%2Fmongodb-27017.sock");
+    return rc;
+}
+
+static mongouri_status parse_port(const mongouri__host_ctx *c, size_t at, size_t n, uint16_t *port)
+{
+    const char *s = c->text + at;
+    unsigned v = 0;
+
+    if (n == 0) /* point at the ':' */
+        return syntax(c, MONGOURI_D_BAD_PORT, at - 1, 1, "%s", "a ':' must be followed by a port");
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i])) {
+            mongouri_status rc =
+                syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s", "the port is not a number");
+            mongouri__error_hint(c->err, "a port is 1 to 65535; an IPv6 address goes in "
+                                         "brackets, [::1]:27017");
+            return rc;
+        }
+        if (v <= 65535)
+            v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    if (v == 0 || v > 65535) {
+        char num[16];
+        if (n > 6)
+            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
+                          "the port is out of range (1 to 65535)");
+        if (c->secret_at(c->secret_ctx, at, at + n))
+            return syntax(c, MONGOURI_D_BAD_PORT, at, n, "%s",
+                          "the port is out of range (1 to 65535)");
+        snprintf(num, sizeof num, "%.*s", (int)n, s);
+        return syntax(c, MONGOURI_D_BAD_PORT, at, n, "port %s is out of range (1 to 65535)", num);
+    }
+    *port = (uint16_t)v;
+    return MONGOURI_OK;
+}
+
+/*
+ * A host name (decoded dec[0..dlen) of the raw s[0..hl) at `at`) must be a
+ * DNS name: labels of 1 to 63 characters, at most 253 characters in all
+ * (RFC 1034 3.1, 1123 2.1). One trailing dot (an absolute name, as resolvers
+ * and the drivers accept it) is allowed and not counted. Lengths are of the
+ * decoded bytes; the error points at the offending label.
+ */
+static mongouri_status check_dns_name(const mongouri__host_ctx *c, size_t at, const char *s,
+                                      size_t hl, const char *dec, size_t dlen)
+{
+    size_t n = dlen > 1 && dec[dlen - 1] == '.' ? dlen - 1 : dlen;
+    size_t start = 0, end = 0, from, to;
+    mongouri_status rc;
+    char msg[160];
+
+    msg[0] = '\0';
+    for (size_t i = 0; i <= n && msg[0] == '\0'; i++) {
+        if (i < n && dec[i] != '.')
+            continue;
+        start = end;
+        end = i + 1;
+        if (i == start)
+            snprintf(msg, sizeof msg, "%s",
+                     "the host name has an empty label (a '.' at the "
+                     "start or two in a row)");
+        else if (i - start > 63)
+            snprintf(msg, sizeof msg,
+                     "a label of the host name has %zu characters (1 to 63 "
+                     "allowed)",
+                     i - start);
+    }
+    if (msg[0] == '\0' && n > 253) {
+        /* the label that holds the 254th character */
+        for (start = 253; start > 0 && dec[start - 1] != '.';)
+            start--;
+        end = 253;
+        while (end < n && dec[end] != '.')
+            end++;
+        end++;
+        snprintf(msg, sizeof msg,
+                 "the host name has %zu characters, longer than a DNS name "
+                 "(253)",
+                 n);
+    }
+    if (msg[0] == '\0')
+        return MONGOURI_OK;
+    from = mongouri__pct_source_index(s, hl, start);
+    to = mongouri__pct_source_index(s, hl, end - 1);
+    if (!c->srv)
+        return syntax(c, MONGOURI_D_BAD_HOST, at + from, to > from ? to - from : 1, "%s", msg);
+    /* the SRV name: refused offline, it cannot be looked up */
+    rc = syntax(c, MONGOURI_D_SRV_HOST, at + from, to > from ? to - from : 1, "%s", msg);
+    mongouri__error_hint(c->err, "write the full DNS name, e.g. cluster0.example.com");
+    return rc;
+}
+
+mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t n,
+                                     mongouri__host *h)
+{
+    const char *s = c->text + at;
+    mongouri_status rc;
+
+    h->offset = (long)at;
+    h->length = (long)n;
+    h->port = 0;
+    h->source = MONGOURI_SOURCE_URI;
+    if (n == 0)
+        return syntax(c, MONGOURI_D_NO_HOST, at, 0, "%s", "empty host name");
+
+    if (s[0] == '[') {
+        const char *close = memchr(s, ']', n);
+        char addr[INET6_ADDRSTRLEN + 1];
+        unsigned char bin[16];
+        size_t alen;
+        if (close == NULL)
+            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "'[' without a closing ']'");
+        alen = (size_t)(close - s) - 1;
+        if (alen == 0 || alen >= sizeof addr)
+            return syntax(c, MONGOURI_D_BAD_HOST, at, n, "%s", "not an IPv6 address");
+        memcpy(addr, s + 1, alen);
+        addr[alen] = '\0';
+        if (memchr(addr, '%', alen) != NULL) {
+            rc = syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "%s",
+                        "IPv6 zone identifiers are not supported");
+            return rc;
+        }
+        if (inet_pton(AF_INET6, addr, bin) != 1)
+            return syntax(c, MONGOURI_D_BAD_HOST, at + 1, alen, "'%s' is not an IPv6 address",
+                          addr);
+        for (size_t k = 0; k < alen; k++) /* SDAM: addresses in lower case */
+            addr[k] = (char)(addr[k] >= 'A' && addr[k] <= 'Z' ? addr[k] + 32 : addr[k]);
+        h->host = mongouri__arena_strndup(c->arena, addr, alen);
+        if (h->host == NULL)
+            return mongouri__nomem(c->err);
+        h->type = MONGOURI_HOST_IP_LITERAL;
+        if ((size_t)(close - s) + 1 == n)
+            return MONGOURI_OK;
+        if (close[1] != ':')
+            return syntax(c, MONGOURI_D_BAD_HOST, at + (size_t)(close - s) + 1, 1, "%s",
+                          "only ':port' may follow ']'");
+        return parse_port(c, at + (size_t)(close - s) + 2, n - (size_t)(close - s) - 2, &h->port);
+    }
+
+    {
+        const char *colon = memchr(s, ':', n);
+        size_t hl = colon != NULL ? (size_t)(colon - s) : n;
+        bool encoded = false;
+        bool plain = true;
+        char *dec;
+        size_t dlen, bad;
+        mongouri_diag diag;
+
+        if (hl == 0)
+            return syntax(c, MONGOURI_D_NO_HOST, at, n, "%s", "a port without a host name");
+        {
+            /* One pass classifies the raw host: plain DNS characters (the
+             * common case, copied in lower case, as SDAM normalizes host
+             * names), '%' escapes, or other bytes. */
+            unsigned kinds = 0;
+            for (size_t i = 0; i < hl; i++) {
+                unsigned char ch = (unsigned char)s[i];
+                unsigned k = host_ascii[ch];
+                kinds |= k;
+                if (k != 0)
+                    continue;
+                plain = false;
+                if (ch == '%')
+                    encoded = true;
+                else if (ch < 0x20 || ch == 0x7f)
+                    return bad_host_char(c, at + i, ch);
+            }
+            dec = mongouri__arena_alloc(c->arena, hl + 1);
+            if (dec == NULL)
+                return mongouri__nomem(c->err);
+            if (plain) {
+                memcpy(dec, s, hl);
+                if (kinds & 2u) /* an upper-case letter: SDAM wants lower case */
+                    for (size_t k = 0; k < hl; k++)
+                        dec[k] = (char)(dec[k] + (((unsigned)dec[k] - 'A' < 26u) << 5));
+                dec[hl] = '\0';
+                dlen = hl;
+            } else {
+                if (!mongouri__pct_decode(s, hl, dec, &dlen, &bad, &diag))
+                    return syntax(c, diag, at + bad, 1, "%s",
+                                  diag == MONGOURI_D_BAD_ESCAPE
+                                      ? "'%' must be followed by two hex digits in a host"
+                                  : diag == MONGOURI_D_BAD_UTF8
+                                      ? "the host name is not valid UTF-8"
+                                      : "the host decodes to an invalid byte");
+                /* A unix socket path (percent-encoded '/') may hold any
+                 * character; a host name only those of DNS names and UTF-8. */
+                if (memchr(dec, '/', dlen) == NULL) {
+                    for (size_t i = 0; i < hl; i++)
+                        if (s[i] != '%' && !host_char((unsigned char)s[i]))
+                            return bad_host_char(c, at + i, (unsigned char)s[i]);
+                    for (size_t i = 0; encoded && i < dlen; i++)
+                        if (!host_char((unsigned char)dec[i]))
+                            return syntax(c, MONGOURI_D_BAD_HOST,
+                                          at + mongouri__pct_source_index(s, hl, i), 1, "%s",
+                                          "the decoded host name has a character that is not "
+                                          "allowed");
+                }
+            }
+        }
+        h->host = dec;
+        if (!plain && memchr(dec, '/', dlen) == NULL) /* a socket path keeps its case */
+            for (size_t k = 0; k < dlen; k++)
+                dec[k] = (char)(dec[k] >= 'A' && dec[k] <= 'Z' ? dec[k] + 32 : dec[k]);
+        if (memchr(dec, '/', dlen) != NULL) {
+            if (dlen < 6 || memcmp(dec + dlen - 5, ".sock", 5) != 0)
+                return syntax(c, MONGOURI_D_BAD_HOST, at, hl, "%s",
+                              "a host with '/' must be a unix socket path ending in .sock");
+            h->type = MONGOURI_HOST_UNIX;
+        } else if (mongouri__is_ipv4(dec, dlen)) {
+            h->type = MONGOURI_HOST_IPV4;
+        } else {
+            h->type = MONGOURI_HOST_HOSTNAME;
+            rc = check_dns_name(c, at, s, hl, dec, dlen);
+            if (rc != MONGOURI_OK)
+                return rc;
+        }
+        if (colon == NULL)
+            return MONGOURI_OK;
+        if (h->type == MONGOURI_HOST_UNIX)
+            return syntax(c, MONGOURI_D_BAD_PORT, at + hl, n - hl, "%s",
+                          "a unix socket takes no port");
+        return parse_port(c, at + hl + 1, n - hl - 1, &h->port);
+    }
+}
+
+/* An SRV target shows no secret. */
+static bool no_secret(void *ctx, size_t start, size_t end)
+{
+    (void)ctx;
+    (void)start;
+    (void)end;
+    return false;
+}
+
+/* For resolve.c: an SRV target checked as a URI host. */
+mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_error *err)
+{
+    mongouri__arena arena = {NULL};
+    mongouri__host_ctx c = {host, &arena, err, false, no_secret, NULL};
+    mongouri__host h;
+    mongouri_status rc = MONGOURI_OK;
+    size_t i;
+
+    /* A DNS target is never percent-encoded, a socket path or host:port: only
+     * the raw characters of a host name, then the parser's own host rules. */
+    memset(&h, 0, sizeof h);
+    for (i = 0; i < n && rc == MONGOURI_OK; i++)
+        if (!host_ascii[(unsigned char)host[i]])
+            rc = bad_host_char(&c, i, (unsigned char)host[i]);
+    /* the resolver gives names without the root's dot: one is an empty label */
+    if (rc == MONGOURI_OK && n > 0 && host[n - 1] == '.')
+        rc = syntax(&c, MONGOURI_D_BAD_HOST, n - 1, 1, "%s", "the host name has an empty label");
+    if (rc == MONGOURI_OK)
+        rc = mongouri__host_parse(&c, 0, n, &h);
+    if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
+        rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s",
+                    "an SRV target must be a host name, "
+                    "not an IP address");
+    mongouri__arena_free(&arena);
+    return rc;
+}

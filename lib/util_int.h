@@ -1,0 +1,91 @@
+/*
+ * Helpers of util.c: the arena of a result, wiping, ASCII and UTF-8 string
+ * work, versioned option structs. Never installed.
+ */
+#ifndef MONGOURI_UTIL_INT_H
+#define MONGOURI_UTIL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mongouri/mongouri.h"
+
+/* Arena: one bump allocator per result, so a parse costs few mallocs. */
+
+typedef struct mongouri__block {
+    struct mongouri__block *next;
+    size_t cap;
+    size_t used;
+    bool owned; /* false for a block that lives inside its owner's allocation */
+    /* data follows, aligned to 16 bytes */
+} mongouri__block;
+
+typedef struct mongouri__arena {
+    mongouri__block *head;
+} mongouri__arena;
+
+#define MONGOURI__BLOCK_HEADER ((sizeof(mongouri__block) + 15u) & ~(size_t)15u)
+
+/* Slow path of mongouri__arena_alloc: a new block. `n` is already aligned. */
+void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n);
+
+/* `n` bytes, 16-byte aligned, freed with the arena; NULL when out of memory. */
+static inline void *mongouri__arena_alloc(mongouri__arena *a, size_t n)
+{
+    mongouri__block *b = a->head;
+
+    n = n == 0 ? 16u : (n + 15u) & ~(size_t)15u;
+    if (b != NULL && b->cap - b->used >= n) {
+        char *p = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
+        b->used += n;
+        return p;
+    }
+    return mongouri__arena_alloc_block(a, n);
+}
+char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
+/* Use `mem` (16-byte aligned, `size` bytes) as the first block; it is not freed. */
+void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size);
+void mongouri__arena_free(mongouri__arena *a);
+/* Zero the used bytes of every block (secrets), before freeing. */
+void mongouri__arena_wipe(mongouri__arena *a);
+
+/* Overwrite `n` bytes in a way the compiler may not remove. */
+void mongouri__wipe(void *p, size_t n);
+/* Wipe a NUL-terminated string in place (NULL is a no-op). */
+void mongouri__wipe_str(char *s);
+
+/* Strings */
+
+/* ASCII-only case-insensitive comparisons (locale-independent). */
+int mongouri__strncasecmp(const char *a, const char *b, size_t n);
+int mongouri__strcasecmp(const char *a, const char *b);
+bool mongouri__ieq(const char *a, size_t an, const char *b); /* a[0..an) == b, any case */
+
+/*
+ * Strict percent-decoding of src[0..n) into dst (capacity >= n + 1).
+ * %XX only; %00 and invalid UTF-8 are errors. On error returns false and
+ * sets *bad to the offset (relative to src) of the offending byte and
+ * *diag to the diagnosis.
+ */
+bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
+                          mongouri_diag *diag);
+/* True when src[0..n) is valid UTF-8; *bad receives the first bad offset. */
+bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad);
+/* Offset in src[0..n) of the byte that decodes to decoded[index]. */
+size_t mongouri__pct_source_index(const char *src, size_t n, size_t index);
+/* Largest length <= n that does not cut a UTF-8 sequence of s. */
+size_t mongouri__utf8_cut(const char *s, size_t n);
+
+/* Edit distance bounded by `max` (returns max + 1 when larger), ASCII case folded. */
+unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max);
+
+/* Versioned option structs, whose first member is `unsigned int version`:
+ * init copies the defaults and sets the caller's version (1..known);
+ * check says, as an error, that a struct's version is not one this library knows. */
+mongouri_status mongouri__opts_init(void *opts, const void *defaults, size_t size,
+                                    unsigned int version, unsigned int known);
+mongouri_status mongouri__opts_check(const char *type, unsigned int version, unsigned int known,
+                                     mongouri_error *err);
+
+#endif /* MONGOURI_UTIL_INT_H */
