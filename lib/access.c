@@ -1,8 +1,10 @@
 /* Read-only accessors of a parsed result and of its TLS settings. */
 #include <string.h>
 
-#include "internal.h"
+#include "uri_int.h"
 #include "split_int.h"
+#include "options_int.h"
+#include "value_int.h"
 
 size_t mongouri_uri_warning_count(const mongouri_uri *uri)
 {

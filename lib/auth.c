@@ -8,10 +8,11 @@
 
 #include "auth_int.h"
 #include "error_int.h"
-#include "internal.h"
+#include "uri_int.h"
 #include "rules_int.h"
 #include "split_int.h"
 #include "util_int.h"
+#include "value_int.h"
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 

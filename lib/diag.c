@@ -8,7 +8,7 @@
 
 #include "diag_int.h"
 #include "error_int.h"
-#include "internal.h"
+#include "uri_int.h"
 #include "util_int.h"
 
 /*

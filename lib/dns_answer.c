@@ -16,6 +16,8 @@
 
 #include "ares_loop_int.h"
 #include "dns_answer_int.h"
+#include "dns_report_int.h"
+#include "util_int.h"
 
 #define MAX_CNAMES 8 /* links followed from the queried name */
 

@@ -17,6 +17,8 @@
 #include "ares_loop_int.h"
 #include "dns_answer_int.h"
 #include "dns_engine_int.h"
+#include "dns_report_int.h"
+#include "error_int.h"
 
 #define MAX_SERVERS 8 /* DNS servers tried in order */
 

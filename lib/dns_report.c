@@ -9,6 +9,8 @@
 #include <stdlib.h>
 
 #include "dns_report_int.h"
+#include "error_int.h"
+#include "host_int.h"
 
 #define MIN_RESCAN_S 60 /* SRV polling: never faster than this */
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "host_int.h"
 
 #define DNS_NAME_MAX 253                   /* longest domain name, in text form */
 #define QUERY_NAME_CAP (DNS_NAME_MAX + 80) /* "_service._tcp." + host + NUL */

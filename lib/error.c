@@ -199,3 +199,16 @@ void mongouri_free(void *ptr)
 {
     free(ptr);
 }
+
+mongouri_status mongouri__txt_error(mongouri_error *err, mongouri_status rc, long offset,
+                                    long length)
+{
+    if (err != NULL) {
+        err->source = MONGOURI_SOURCE_TXT;
+        if (err->offset < 0) {
+            err->offset = offset;
+            err->length = length;
+        }
+    }
+    return rc;
+}

@@ -36,4 +36,9 @@ void mongouri__text_vformat(char *dst, size_t cap, const char *fmt, va_list ap)
 #endif
     ;
 
+/* A TXT-record error: its source is the record, and without an offset of its
+ * own it points at the SRV host name [offset, offset + length) it came from. */
+mongouri_status mongouri__txt_error(mongouri_error *err, mongouri_status rc, long offset,
+                                    long length);
+
 #endif /* MONGOURI_ERROR_INT_H */

@@ -20,6 +20,12 @@
 #include <uriparser/Uri.h>
 
 #include "format_int.h"
+#include "uri_int.h"
+#include "error_int.h"
+#include "host_int.h"
+#include "options_int.h"
+#include "util_int.h"
+#include "value_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Defaults that are not repeated                                            */

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "internal.h"
+#include "mongouri/mongouri.h"
 
 /* Why the writer leaves out option `id` of `uri` although it has a value. */
 typedef enum mongouri__format_drop {

@@ -3,7 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "uri_int.h"
+#include "host_int.h"
+#include "options_int.h"
+#include "split_int.h"
+#include "util_int.h"
+#include "value_int.h"
 
 #define MASK "****"
 

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "uri_int.h"
 #include "value_int.h"
+#include "error_int.h"
+#include "options_int.h"
+#include "util_int.h"
 
 static char *dup_str(const char *s)
 {

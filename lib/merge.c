@@ -7,29 +7,23 @@
 #include <string.h>
 
 #include "diag_int.h"
-#include "internal.h"
+#include "uri_int.h"
 #include "merge_int.h"
 #include "options_int.h"
 #include "rules_int.h"
 #include "value_int.h"
+#include "error_int.h"
+#include "util_int.h"
 
 static mongouri_status nomem(mongouri_error *err)
 {
-    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                               "out of memory");
+    return mongouri__nomem(err);
 }
 
 /* Point a TXT-record error at the SRV host name it came from. */
 static mongouri_status txt_error(mongouri__vctx *c, mongouri_status rc)
 {
-    if (c->err != NULL) {
-        c->err->source = MONGOURI_SOURCE_TXT;
-        if (c->err->offset < 0) {
-            c->err->offset = c->srv_offset;
-            c->err->length = c->srv_length;
-        }
-    }
-    return rc;
+    return mongouri__txt_error(c->err, rc, c->srv_offset, c->srv_length);
 }
 
 static bool is_secret(int id)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "options_int.h"
-#include "internal.h"
+#include "uri_int.h"
 
 #define I32MAX INT32_MAX
 #define I64MAX INT64_MAX
@@ -67,6 +67,7 @@ static const key_entry keys[] = {
 #define OPT(id, name, type, lo, hi, choices, flags, check, alias, aflags, values, desc)            \
     SPELLING(name, 0), SPELLING(alias, aflags),
 #include "options.def"
+#include "util_int.h"
 #undef OPT
 };
 #undef SPELLING

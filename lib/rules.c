@@ -10,8 +10,10 @@
 
 #include "diag_int.h"
 #include "error_int.h"
-#include "internal.h"
+#include "uri_int.h"
 #include "rules_int.h"
+#include "options_int.h"
+#include "value_int.h"
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 

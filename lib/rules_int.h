@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "internal.h"
+#include "value_int.h"
 
 /* Every rule on the merged set (keyword + URI + TXT), in a fixed order. */
 mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);

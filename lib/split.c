@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "split_int.h"
 #include "util_int.h"
+#include "options_int.h"
 
 static const char *find_scheme_end(const char *t, size_t len)
 {

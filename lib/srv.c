@@ -19,6 +19,11 @@
 #include "dns_answer_int.h"
 #include "dns_engine_int.h"
 #include "srv_int.h"
+#include "dns_report_int.h"
+#include "error_int.h"
+#include "host_int.h"
+#include "util_int.h"
+#include "uri_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Random source for srvMaxHosts                                             */

@@ -6,6 +6,7 @@
 #ifndef MONGOURI_SRV_INT_H
 #define MONGOURI_SRV_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,5 +36,13 @@ const char *mongouri__srv_shown_target(const char *t);
 uint32_t mongouri__srv_default_random(void *ctx, uint32_t bound);
 /* cfg->random (`ctx` is the mongouri__resolve_cfg), kept inside [0, bound). */
 uint32_t mongouri__srv_checked_random(void *ctx, uint32_t bound);
+
+/* For the SRV fuzz harness (srv.c): a raw DNS message answering the SRV
+ * (or TXT) query of `host`, read as a resolution reads it; `each` receives
+ * every SRV target and whether it passes every check (for TXT, the record as
+ * shown and whether it is valid UTF-8). Returns the ARES_* status. */
+int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt, const char *host,
+                                void (*each)(void *ctx, const char *text, bool accepted),
+                                void *ctx);
 
 #endif /* MONGOURI_SRV_INT_H */

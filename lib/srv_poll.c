@@ -12,6 +12,9 @@
 #include "dns_answer_int.h"
 #include "dns_engine_int.h"
 #include "srv_int.h"
+#include "dns_report_int.h"
+#include "error_int.h"
+#include "uri_int.h"
 
 void mongouri_seeds_free(mongouri_seed *seeds, size_t n)
 {

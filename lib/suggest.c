@@ -5,7 +5,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "options_int.h"
+#include "util_int.h"
 
 /* The largest distance still worth a suggestion for a word of `len` bytes. */
 static unsigned suggest_bound(size_t len)

@@ -5,8 +5,10 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "uri_int.h"
 #include "tls_settings_int.h"
+#include "options_int.h"
+#include "value_int.h"
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 

@@ -12,7 +12,7 @@
 #include "diag_int.h"
 #include "error_int.h"
 #include "host_int.h"
-#include "internal.h"
+#include "uri_int.h"
 #include "merge_int.h"
 #include "value_int.h"
 #include "rules_int.h"
@@ -20,6 +20,7 @@
 #include "tls_settings_int.h"
 #include "userinfo_int.h"
 #include "util_int.h"
+#include "options_int.h"
 
 #define SCHEME "mongodb://"
 #define SCHEME_SRV "mongodb+srv://"
@@ -44,14 +45,7 @@ static bool secret_at(ctx *c, size_t start, size_t end)
 /* Point a TXT-record error at the SRV host name it came from. */
 static mongouri_status txt_error(ctx *c, mongouri_status rc)
 {
-    if (c->err != NULL) {
-        c->err->source = MONGOURI_SOURCE_TXT;
-        if (c->err->offset < 0) {
-            c->err->offset = c->srv_offset;
-            c->err->length = c->srv_length;
-        }
-    }
-    return rc;
+    return mongouri__txt_error(c->err, rc, c->srv_offset, c->srv_length);
 }
 
 static mongouri_status nomem(mongouri_error *err)

@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "error_int.h"
+#include "util_int.h"
 
 #define ARENA_ALIGN 16u
 #define ARENA_MIN_BLOCK 1024u

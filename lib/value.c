@@ -9,14 +9,16 @@
 
 #include "auth_int.h"
 #include "diag_int.h"
-#include "internal.h"
+#include "uri_int.h"
 #include "options_int.h"
 #include "value_int.h"
+#include "error_int.h"
+#include "split_int.h"
+#include "util_int.h"
 
 static mongouri_status nomem(mongouri_error *err)
 {
-    return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                               "out of memory");
+    return mongouri__nomem(err);
 }
 
 /* ------------------------------------------------------------------------ */

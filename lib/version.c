@@ -1,6 +1,6 @@
 /* The run-time version, from the same generated header as the macros. */
+#include "mongouri/mongouri.h"
 #include "mongouri/version.h"
-#include "internal.h"
 
 const char *mongouri_version(void)
 {

@@ -14,12 +14,12 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include "internal.h"
 #include "mongouri/openssl.h"
 #include "tls/checks.h"
 #include "tls/errors.h"
 #include "tls/files.h"
 #include "tls/names.h"
+#include "error_int.h"
 
 /*
  * A check of a file that could not run (X509_cmp_current_time() answers 0,

@@ -12,7 +12,6 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "internal.h"
 #include "mongouri/openssl.h"
 #include "tls/callbacks.h"
 #include "tls/errors.h"
@@ -20,6 +19,7 @@
 #include "tls/ocsp.h"
 #include "tls/ocsp_cache.h"
 #include "tls/state.h"
+#include "error_int.h"
 
 static char *dup_or_null(const char *s)
 {

@@ -6,8 +6,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "internal.h"
 #include "tls/errors.h"
+#include "error_int.h"
 
 mongouri_status mongouri__tls_file_error(mongouri_error *err, mongouri_diag code,
                                          const char *option, const char *hint, const char *fmt, ...)

@@ -13,6 +13,7 @@
 #include "tls/explain.h"
 #include "tls/labels.h"
 #include "tls/report.h"
+#include "tls/state.h"
 
 static bool is_client_cert_alert(int a)
 {

@@ -18,11 +18,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "internal.h"
 #include "mongouri/openssl.h"
 #include "tls/errors.h"
 #include "tls/files.h"
 #include "tls/names.h"
+#include "error_int.h"
+#include "util_int.h"
 
 /* Password callback: hands over the configured password, never prompts. */
 typedef struct password_state {

@@ -22,6 +22,7 @@
 
 #include "ares_loop_int.h"
 #include "tls/net.h"
+#include "util_int.h"
 
 #define NET_RESPONSE_MAX_DEFAULT (1024 * 1024)
 

@@ -12,7 +12,6 @@
 
 /* The clock of the network jobs is the c-ares loop's. */
 #include "ares_loop_int.h"
-#include "internal.h"
 
 /* ------------------------------------------------------------------------ */
 /* Network jobs under one deadline (tls/net.c)                               */

@@ -17,6 +17,7 @@
 #include "tls/ocsp_response.h"
 #include "tls/state.h"
 #include "tls/net.h"
+#include "ares_loop_int.h"
 
 static void describe(mongouri__tls_ssl_state *st, const char *verdict, const char *source,
                      const mongouri__ocsp_answer *ans)

@@ -12,9 +12,11 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
-#include "internal.h"
 #include "tls/ocsp_responders.h"
 #include "tls/net.h"
+#include "ares_loop_int.h"
+#include "tls/ocsp_response.h"
+#include "util_int.h"
 
 #define OCSP_MAX_RESPONDERS 8
 #define OCSP_RESPONSE_MAX (256 * 1024)

@@ -12,7 +12,6 @@
 
 #include <openssl/err.h>
 
-#include "internal.h"
 #include "mongouri/openssl.h"
 #include "tls/checks.h"
 #include "tls/names.h"
@@ -20,6 +19,8 @@
 #include "tls/report.h"
 #include "tls/state.h"
 #include "tls/net.h"
+#include "ares_loop_int.h"
+#include "error_int.h"
 
 #define PROBE_TIMEOUT_MS_DEFAULT 10000
 #define PROBE_REPLY_MIN_MS 250 /* for the reply to hello, once accepted */

@@ -21,6 +21,7 @@
 #include "tls/report.h"
 #include "tls/state.h"
 #include "tls/net.h"
+#include "ares_loop_int.h"
 
 int mongouri__tls_remaining_ms(int64_t deadline)
 {

@@ -10,11 +10,11 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include "internal.h"
 #include "mongouri/openssl.h"
 #include "tls/callbacks.h"
 #include "tls/names.h"
 #include "tls/state.h"
+#include "error_int.h"
 
 mongouri_status mongouri_tls_ssl_prepare(SSL *ssl, const char *host, mongouri_error *err)
 {

@@ -5,8 +5,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
 #include "tls/state.h"
+#include "util_int.h"
 
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 static int ctx_index = -1;

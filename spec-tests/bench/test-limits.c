@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "uri_int.h"
 
 static int passed, failed;
 
@@ -90,13 +90,12 @@ static void expect(const char *name, mongouri_status rc, mongouri_uri *uri,
 {
     if (want_limit) {
         check(rc == MONGOURI_E_LIMIT && uri == NULL && err->status == MONGOURI_E_LIMIT &&
-                  strcmp(mongouri_diag_name(err->code), "limit") == 0 &&
-                  err->message[0] != '\0',
-              name, "want status %d and diagnosis \"limit\", got %d \"%s\": %s",
-              MONGOURI_E_LIMIT, (int)rc, mongouri_diag_name(err->code), err->message);
-    } else {
-        check(rc == MONGOURI_OK && uri != NULL, name, "want accepted, got %d \"%s\": %s",
+                  strcmp(mongouri_diag_name(err->code), "limit") == 0 && err->message[0] != '\0',
+              name, "want status %d and diagnosis \"limit\", got %d \"%s\": %s", MONGOURI_E_LIMIT,
               (int)rc, mongouri_diag_name(err->code), err->message);
+    } else {
+        check(rc == MONGOURI_OK && uri != NULL, name, "want accepted, got %d \"%s\": %s", (int)rc,
+              mongouri_diag_name(err->code), err->message);
     }
 }
 
@@ -173,8 +172,8 @@ static void test_hosts(sbuf *b)
     hosts_uri(b, MONGOURI_MAX_HOSTS);
     rc = mongouri_uri_parse_len(&uri, b->p, b->len, NULL, &err);
     expect("hosts: MONGOURI_MAX_HOSTS", rc, uri, &err, false);
-    check(uri != NULL && mongouri_uri_host_count(uri) == MONGOURI_MAX_HOSTS,
-          "hosts: all kept", "got %zu hosts", uri != NULL ? mongouri_uri_host_count(uri) : 0);
+    check(uri != NULL && mongouri_uri_host_count(uri) == MONGOURI_MAX_HOSTS, "hosts: all kept",
+          "got %zu hosts", uri != NULL ? mongouri_uri_host_count(uri) : 0);
     mongouri_uri_destroy(uri);
 
     hosts_uri(b, MONGOURI_MAX_HOSTS + 1);
@@ -250,7 +249,9 @@ static void list_uri(sbuf *b, const char *kind, size_t n)
 static void test_lists(sbuf *b)
 {
     static const char *const kinds[] = {
-        "compressors", "authMechanismProperties", "readPreferenceTags",
+        "compressors",
+        "authMechanismProperties",
+        "readPreferenceTags",
     };
     char name[128];
 
@@ -298,7 +299,9 @@ static void test_tagsets(sbuf *b)
 static void test_keywords(sbuf *b)
 {
     static const char *const kinds[] = {
-        "compressors", "authMechanismProperties", "readPreferenceTags",
+        "compressors",
+        "authMechanismProperties",
+        "readPreferenceTags",
     };
     char name[128];
 
@@ -315,16 +318,16 @@ static void test_keywords(sbuf *b)
         list_value(b, kinds[k], MONGOURI_MAX_LIST_ITEMS);
         rc = mongouri_keywords_set(kw, kinds[k], b->p, &err);
         snprintf(name, sizeof name, "keyword %s with MONGOURI_MAX_LIST_ITEMS items", kinds[k]);
-        check(rc == MONGOURI_OK, name, "got %d \"%s\": %s", (int)rc,
-              mongouri_diag_name(err.code), err.message);
+        check(rc == MONGOURI_OK, name, "got %d \"%s\": %s", (int)rc, mongouri_diag_name(err.code),
+              err.message);
 
         sb_reset(b);
         list_value(b, kinds[k], MONGOURI_MAX_LIST_ITEMS + 1);
         rc = mongouri_keywords_set(kw, kinds[k], b->p, &err);
         snprintf(name, sizeof name, "keyword %s with one item more", kinds[k]);
-        check(rc == MONGOURI_E_LIMIT && strcmp(mongouri_diag_name(err.code), "limit") == 0,
-              name, "want status %d and \"limit\", got %d \"%s\": %s", MONGOURI_E_LIMIT,
-              (int)rc, mongouri_diag_name(err.code), err.message);
+        check(rc == MONGOURI_E_LIMIT && strcmp(mongouri_diag_name(err.code), "limit") == 0, name,
+              "want status %d and \"limit\", got %d \"%s\": %s", MONGOURI_E_LIMIT, (int)rc,
+              mongouri_diag_name(err.code), err.message);
         mongouri_keywords_destroy(kw);
     }
 }
@@ -395,7 +398,7 @@ static void test_dns(sbuf *b)
 
 int main(void)
 {
-    sbuf b = { NULL, 0, 0 };
+    sbuf b = {NULL, 0, 0};
 
     test_length();
     test_hosts(&b);

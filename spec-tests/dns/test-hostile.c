@@ -35,9 +35,10 @@
 
 #include <ares.h>
 
-#include "internal.h"
+#include "ares_loop_int.h"
 #include "dns_check.h"
 #include "mongouri/mongouri.h"
+#include "util_int.h"
 
 extern char **environ;
 
@@ -48,10 +49,10 @@ static char closed[64];   /* nothing listens */
 static char notcp[64];    /* by query name over UDP; TCP connections refused */
 static const char *validate_uri;
 
-#define EXPECT_FASTER(r, bound_ms)                                                               \
-    do {                                                                                         \
-        if ((r)->ms > (bound_ms))                                                                \
-            fail_at(__LINE__, "took %.0f ms, more than %d", (r)->ms, (int)(bound_ms));          \
+#define EXPECT_FASTER(r, bound_ms)                                                                 \
+    do {                                                                                           \
+        if ((r)->ms > (bound_ms))                                                                  \
+            fail_at(__LINE__, "took %.0f ms, more than %d", (r)->ms, (int)(bound_ms));             \
     } while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -114,7 +115,7 @@ static void start_server(const char *bin, const char *name, const char *all, con
                 return;
             }
         }
-        nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+        nanosleep(&(struct timespec){0, 20000000}, NULL);
     }
     fprintf(stderr, "hostile-dns %s did not start\n", name);
     stop_servers();
@@ -228,22 +229,21 @@ static void run_free(run *r)
     r->report = NULL;
 }
 
-#define EXPECT_OK(r)                                                                             \
-    do {                                                                                         \
-        if ((r)->st != MONGOURI_OK)                                                              \
-            fail_at(__LINE__, "expected success, got %s (%s): %s",                              \
-                    mongouri_strerror((r)->st), mongouri_diag_name((r)->err.code),               \
-                    (r)->err.message);                                                           \
+#define EXPECT_OK(r)                                                                               \
+    do {                                                                                           \
+        if ((r)->st != MONGOURI_OK)                                                                \
+            fail_at(__LINE__, "expected success, got %s (%s): %s", mongouri_strerror((r)->st),     \
+                    mongouri_diag_name((r)->err.code), (r)->err.message);                          \
     } while (0)
 
-#define EXPECT_ERR(r, status, diag)                                                              \
-    do {                                                                                         \
-        if ((r)->st != (status) || (r)->err.code != (diag))                                      \
-            fail_at(__LINE__, "expected %s/%s, got %s/%s: %s", mongouri_strerror(status),        \
-                    mongouri_diag_name(diag), mongouri_strerror((r)->st),                        \
-                    mongouri_diag_name((r)->err.code), (r)->err.message);                        \
-        else                                                                                     \
-            EXPECT((r)->uri == NULL);                                                            \
+#define EXPECT_ERR(r, status, diag)                                                                \
+    do {                                                                                           \
+        if ((r)->st != (status) || (r)->err.code != (diag))                                        \
+            fail_at(__LINE__, "expected %s/%s, got %s/%s: %s", mongouri_strerror(status),          \
+                    mongouri_diag_name(diag), mongouri_strerror((r)->st),                          \
+                    mongouri_diag_name((r)->err.code), (r)->err.message);                          \
+        else                                                                                       \
+            EXPECT((r)->uri == NULL);                                                              \
     } while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -259,8 +259,10 @@ static void expect_bad_target(const char *behaviour, const char *shown, int line
     if (r.st != MONGOURI_E_DNS || r.err.code != MONGOURI_D_BAD_HOST)
         fail_at(line, "%s: expected dns/bad-host, got %s/%s: %s", behaviour,
                 mongouri_strerror(r.st), mongouri_diag_name(r.err.code), r.err.message);
-    snprintf(want, sizeof want, "SRV record \"_mongodb._tcp.%s.hostile.test\" port 27017 (from "
-             "%s) is refused: ", behaviour, dns);
+    snprintf(want, sizeof want,
+             "SRV record \"_mongodb._tcp.%s.hostile.test\" port 27017 (from "
+             "%s) is refused: ",
+             behaviour, dns);
     if (strstr(r.err.message, want) == NULL)
         fail_at(line, "%s: message \"%s\" does not name the record (\"%s\")", behaviour,
                 r.err.message, want);
@@ -276,8 +278,7 @@ static void expect_bad_target(const char *behaviour, const char *shown, int line
 
 static void test_bad_targets(void)
 {
-    expect_bad_target("nul", "target \"localhost\\000\\.evil\\.com.nul.hostile.test\"",
-                      __LINE__);
+    expect_bad_target("nul", "target \"localhost\\000\\.evil\\.com.nul.hostile.test\"", __LINE__);
     expect_bad_target("nul", "not a host name: character '\\' is not allowed", __LINE__);
     expect_bad_target("dot", "target \"evil\\.com.dot.hostile.test\"", __LINE__);
     expect_bad_target("space", "target \"my host.space.hostile.test\"", __LINE__);
@@ -368,8 +369,10 @@ static void test_txt_not_utf8(void)
         size_t n;
         FILE *p;
 
-        snprintf(cmd, sizeof cmd, "'%s' --json --dns-server %s "
-                 "'mongodb+srv://txtbin.hostile.test/' 2>&1", validate_uri, dns);
+        snprintf(cmd, sizeof cmd,
+                 "'%s' --json --dns-server %s "
+                 "'mongodb+srv://txtbin.hostile.test/' 2>&1",
+                 validate_uri, dns);
         p = popen(cmd, "r");
         if (p == NULL) {
             fail_at(__LINE__, "popen: %s", strerror(errno));
@@ -430,10 +433,10 @@ static void test_malformed(void)
     static const struct {
         const char *behaviour, *why;
     } cases[] = {
-        { "loop", "the target of an SRV record of \"_mongodb._tcp.loop.hostile.test\" is not a "
-                  "valid encoded name" },
-        { "overrun", "answer record 1 has " },
-        { "short", "has 4 bytes of data (at least 7 needed)" },
+        {"loop", "the target of an SRV record of \"_mongodb._tcp.loop.hostile.test\" is not a "
+                 "valid encoded name"},
+        {"overrun", "answer record 1 has "},
+        {"short", "has 4 bytes of data (at least 7 needed)"},
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -526,7 +529,7 @@ static void *noise(void *arg)
         unsigned char *q = NULL;
         int len = 0;
         int rc = ares_create_query("noise.example.", 1 /* IN */, 1 /* A */, 1, 1, &q, &len, 0);
-        struct timespec ts = { 0, 200000 };
+        struct timespec ts = {0, 200000};
 
         if (rc == ARES_ENOMEM)
             atomic_fetch_add(&noise_failures, 1);
@@ -552,7 +555,7 @@ static void test_oom_other_thread(void)
         return;
     }
     for (int i = 0; i < 200 && atomic_load(&noise_failures) == 0; i++) {
-        struct timespec ts = { 0, 10000000 };
+        struct timespec ts = {0, 10000000};
         nanosleep(&ts, NULL);
     }
     /* Resolve until three resolutions overlapped the other thread's failures
@@ -586,8 +589,10 @@ static void test_many_records(void)
     run r;
 
     for (unsigned i = 1; i <= 120; i++)
-        used += (size_t)snprintf(want + used, sizeof want - used, "%snode%03u.many.hostile.test"
-                                 ":27017", i > 1 ? "," : "", i);
+        used += (size_t)snprintf(want + used, sizeof want - used,
+                                 "%snode%03u.many.hostile.test"
+                                 ":27017",
+                                 i > 1 ? "," : "", i);
     resolve(&r, "many");
     EXPECT_OK(&r);
     EXPECT_STR(r.seeds, want);
@@ -642,8 +647,8 @@ static void test_several_servers(void)
     EXPECT_STR(r.seeds, "node1.ok.hostile.test:27017,node2.ok.hostile.test:27018");
     EXPECT_STR(mongouri_resolve_report_query_server(r.report, 0), dns);
     EXPECT_STR(mongouri_resolve_report_query_server(r.report, 1), dns);
-    snprintf(want, sizeof want, "%s SERVFAIL, retried, %s SERVFAIL, %s NOERROR", servfail,
-             servfail, dns);
+    snprintf(want, sizeof want, "%s SERVFAIL, retried, %s SERVFAIL, %s NOERROR", servfail, servfail,
+             dns);
     EXPECT_STR(mongouri_resolve_report_query_attempts(r.report, 0), want);
     snprintf(want, sizeof want, "%s, %s", servfail, dns);
     EXPECT_STR(mongouri_resolve_report_servers(r.report), want);
@@ -682,8 +687,10 @@ static void test_several_servers(void)
     EXPECT_ERR(&r, MONGOURI_E_DNS, MONGOURI_D_DNS_FAILURE);
     snprintf(want, sizeof want, "against %s: SERVFAIL twice", servfail);
     EXPECT_CONTAINS(r.err.message, want);
-    snprintf(want, sizeof want, "servers asked in order: %s REFUSED, %s SERVFAIL, retried, %s "
-             "SERVFAIL", dns, servfail, servfail);
+    snprintf(want, sizeof want,
+             "servers asked in order: %s REFUSED, %s SERVFAIL, retried, %s "
+             "SERVFAIL",
+             dns, servfail, servfail);
     EXPECT_CONTAINS(r.err.hint, want);
     EXPECT_FASTER(&r, 1000);
     run_free(&r);
@@ -708,8 +715,10 @@ static void test_several_servers(void)
         size_t n;
         FILE *p;
 
-        snprintf(cmd, sizeof cmd, "'%s' --json --dns-server %s,%s "
-                 "'mongodb+srv://ok.hostile.test/' 2>&1", validate_uri, servfail, dns);
+        snprintf(cmd, sizeof cmd,
+                 "'%s' --json --dns-server %s,%s "
+                 "'mongodb+srv://ok.hostile.test/' 2>&1",
+                 validate_uri, servfail, dns);
         p = popen(cmd, "r");
         if (p == NULL) {
             fail_at(__LINE__, "popen: %s", strerror(errno));
@@ -720,8 +729,10 @@ static void test_several_servers(void)
         out[n] = '\0';
         snprintf(want, sizeof want, "\"server\":\t\"%s\"", dns);
         EXPECT_CONTAINS(out, want);
-        snprintf(want, sizeof want, "\"attempts\":\t\"%s SERVFAIL, retried, %s SERVFAIL, %s "
-                 "NOERROR\"", servfail, servfail, dns);
+        snprintf(want, sizeof want,
+                 "\"attempts\":\t\"%s SERVFAIL, retried, %s SERVFAIL, %s "
+                 "NOERROR\"",
+                 servfail, servfail, dns);
         EXPECT_CONTAINS(out, want);
     }
 }
@@ -737,17 +748,17 @@ static void test_rcodes(void)
         mongouri_diag diag;
         const char *outcome, *message;
     } cases[] = {
-        { "formerr", MONGOURI_D_DNS_FAILURE, "FORMERR",
-          "FORMERR, the server could not read the query" },
-        { "servfail", MONGOURI_D_DNS_FAILURE, "SERVFAIL",
-          "SERVFAIL twice, the server could not answer" },
-        { "nxdomain", MONGOURI_D_DNS_NXDOMAIN, "NXDOMAIN", "NXDOMAIN, the name does not exist" },
-        { "notimp", MONGOURI_D_DNS_FAILURE, "NOTIMP",
-          "NOTIMP, the server does not implement SRV queries" },
-        { "refused", MONGOURI_D_DNS_REFUSED, "REFUSED", "the server refused the query (REFUSED" },
-        { "yxdomain", MONGOURI_D_DNS_FAILURE, "YXDOMAIN", "RCODE 6 (YXDOMAIN), not an answer" },
-        { "rcode15", MONGOURI_D_DNS_FAILURE, "RCODE 15", "RCODE 15 (unassigned), not an answer" },
-        { "empty", MONGOURI_D_DNS_NO_RECORDS, "NODATA", "the name has no SRV records (NODATA" },
+        {"formerr", MONGOURI_D_DNS_FAILURE, "FORMERR",
+         "FORMERR, the server could not read the query"},
+        {"servfail", MONGOURI_D_DNS_FAILURE, "SERVFAIL",
+         "SERVFAIL twice, the server could not answer"},
+        {"nxdomain", MONGOURI_D_DNS_NXDOMAIN, "NXDOMAIN", "NXDOMAIN, the name does not exist"},
+        {"notimp", MONGOURI_D_DNS_FAILURE, "NOTIMP",
+         "NOTIMP, the server does not implement SRV queries"},
+        {"refused", MONGOURI_D_DNS_REFUSED, "REFUSED", "the server refused the query (REFUSED"},
+        {"yxdomain", MONGOURI_D_DNS_FAILURE, "YXDOMAIN", "RCODE 6 (YXDOMAIN), not an answer"},
+        {"rcode15", MONGOURI_D_DNS_FAILURE, "RCODE 15", "RCODE 15 (unassigned), not an answer"},
+        {"empty", MONGOURI_D_DNS_NO_RECORDS, "NODATA", "the name has no SRV records (NODATA"},
     };
     char want[300];
 
@@ -758,8 +769,10 @@ static void test_rcodes(void)
         if (r.st != MONGOURI_E_DNS || r.err.code != cases[i].diag)
             fail_at(__LINE__, "%s: got %s/%s: %s", cases[i].behaviour, mongouri_strerror(r.st),
                     mongouri_diag_name(r.err.code), r.err.message);
-        snprintf(want, sizeof want, "SRV query for \"_mongodb._tcp.%s.hostile.test\" against "
-                 "%s: %s", cases[i].behaviour, dns, cases[i].message);
+        snprintf(want, sizeof want,
+                 "SRV query for \"_mongodb._tcp.%s.hostile.test\" against "
+                 "%s: %s",
+                 cases[i].behaviour, dns, cases[i].message);
         EXPECT_CONTAINS(r.err.message, want);
         EXPECT_STR(mongouri_resolve_report_query_outcome(r.report, 0), cases[i].outcome);
         EXPECT_FASTER(&r, 1000);
@@ -877,10 +890,10 @@ out:
 
 static void test_poll(void)
 {
-    static const char *const two[] = { "localhost.polla.hostile.test:27017",
-                                       "localhost.polla.hostile.test:27018" };
-    static const char *const twob[] = { "localhost.pollb.hostile.test:27017",
-                                        "localhost.pollb.hostile.test:27018" };
+    static const char *const two[] = {"localhost.polla.hostile.test:27017",
+                                      "localhost.polla.hostile.test:27018"};
+    static const char *const twob[] = {"localhost.pollb.hostile.test:27017",
+                                       "localhost.pollb.hostile.test:27018"};
     poll_run p;
 
     /* Unchanged records: nothing changes, rescan after the TTL (60 s). */
@@ -890,7 +903,8 @@ static void test_poll(void)
     EXPECT(!mongouri_srv_poll_result_changed(p.res));
     EXPECT(mongouri_srv_poll_result_rescan_ms(p.res) == 60000);
     EXPECT(mongouri_srv_poll_result_reason(p.res)->status == MONGOURI_OK);
-    EXPECT(mongouri_resolve_report_query_count(mongouri_srv_poll_result_report(p.res)) == 1); /* no TXT query */
+    EXPECT(mongouri_resolve_report_query_count(mongouri_srv_poll_result_report(p.res)) ==
+           1); /* no TXT query */
     EXPECT(p.ms < 1000);
     mongouri_srv_poll_result_destroy(p.res);
 
@@ -999,23 +1013,23 @@ static void test_poll(void)
 /* ------------------------------------------------------------------------ */
 
 static const named_test tests[] = {
-    { "bad_targets", test_bad_targets },
-    { "parent_domain", test_parent_domain },
-    { "owners", test_owners },
-    { "txt_not_utf8", test_txt_not_utf8 },
-    { "truncated_then_tcp_reset", test_truncated_then_tcp_reset },
-    { "qr_clear", test_qr_clear },
-    { "malformed", test_malformed },
-    { "wrong_id", test_wrong_id },
-    { "out_of_memory", test_out_of_memory },
-    { "oom_other_thread", test_oom_other_thread },
-    { "many_records", test_many_records },
-    { "retry_once", test_retry_once },
-    { "several_servers", test_several_servers },
-    { "rcodes", test_rcodes },
-    { "txt_failure", test_txt_failure },
-    { "ttl", test_ttl },
-    { "poll", test_poll },
+    {"bad_targets", test_bad_targets},
+    {"parent_domain", test_parent_domain},
+    {"owners", test_owners},
+    {"txt_not_utf8", test_txt_not_utf8},
+    {"truncated_then_tcp_reset", test_truncated_then_tcp_reset},
+    {"qr_clear", test_qr_clear},
+    {"malformed", test_malformed},
+    {"wrong_id", test_wrong_id},
+    {"out_of_memory", test_out_of_memory},
+    {"oom_other_thread", test_oom_other_thread},
+    {"many_records", test_many_records},
+    {"retry_once", test_retry_once},
+    {"several_servers", test_several_servers},
+    {"rcodes", test_rcodes},
+    {"txt_failure", test_txt_failure},
+    {"ttl", test_ttl},
+    {"poll", test_poll},
 };
 
 static void usage(void)

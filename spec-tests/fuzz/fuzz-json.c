@@ -19,7 +19,8 @@
 #include <cjson/cJSON.h>
 
 #include "fuzz-common.h"
-#include "internal.h"
+#include "uri_int.h"
+#include "split_int.h"
 
 static bool fuzz_secret_key_n(const char *key, size_t n)
 {
@@ -112,7 +113,8 @@ static char *run(const uint8_t *data, size_t size, mongouri_status *rc_out)
      * shown as U+FFFD: then only the length may differ. */
     FUZZ_CHECK(red != NULL && cJSON_IsString(v) &&
                    (strcmp(v->valuestring, red) == 0 ||
-                    (!fuzz_utf8((const unsigned char *)red, strlen(red)) && strstr(v->valuestring, "\xEF\xBF\xBD") != NULL)),
+                    (!fuzz_utf8((const unsigned char *)red, strlen(red)) &&
+                     strstr(v->valuestring, "\xEF\xBF\xBD") != NULL)),
                "\"uri\" is not the redacted text");
     if (valid) {
         cJSON *hosts = cJSON_GetObjectItemCaseSensitive(root, "hosts");
@@ -137,10 +139,9 @@ static char *run(const uint8_t *data, size_t size, mongouri_status *rc_out)
     /* With secrets shown, "uri" is the input itself. */
     root = check_json(shown, valid);
     v = cJSON_GetObjectItemCaseSensitive(root, "uri");
-    FUZZ_CHECK(cJSON_IsString(v) &&
-                   (strcmp(v->valuestring, text) == 0 ||
-                    (!fuzz_utf8((const unsigned char *)text, strlen(text)) &&
-                     strstr(v->valuestring, "\xEF\xBF\xBD") != NULL)),
+    FUZZ_CHECK(cJSON_IsString(v) && (strcmp(v->valuestring, text) == 0 ||
+                                     (!fuzz_utf8((const unsigned char *)text, strlen(text)) &&
+                                      strstr(v->valuestring, "\xEF\xBF\xBD") != NULL)),
                "\"uri\" with secrets shown is not the input");
     if (valid && mongouri_uri_password(uri) != NULL) {
         v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "auth"),
@@ -186,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (memcmp(copy, data, size) != 0) {
         json2 = run(copy, size, &rc2);
         FUZZ_CHECK_AS("json-secret", rc2 == rc && strcmp(json, json2) == 0,
-                   "the output depends on a secret:\n  %.600s\n  %.600s", json, json2);
+                      "the output depends on a secret:\n  %.600s\n  %.600s", json, json2);
         mongouri_free(json2);
     }
     free(copy);

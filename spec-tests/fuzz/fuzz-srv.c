@@ -18,7 +18,9 @@
  * from the hostile DNS server's answers (dns-seeds.sh).
  */
 #include "fuzz-common.h"
-#include "internal.h"
+#include "srv_int.h"
+#include "uri_int.h"
+#include "util_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,7 +44,7 @@ static void check_raw(void *ctx, const char *text, bool accepted)
     size_t n = strlen(text);
 
     if (txt) {
-        FUZZ_CHECK(mongouri__utf8_valid(text, n, &(size_t){ 0 }), "TXT shown is not UTF-8");
+        FUZZ_CHECK(mongouri__utf8_valid(text, n, &(size_t){0}), "TXT shown is not UTF-8");
         return;
     }
     for (size_t i = 0; i < n; i++)
@@ -73,8 +75,7 @@ static int fuzz_raw_dns(const uint8_t *data, size_t size)
     n = (size_t)(nl - data) - 9;
     memcpy(host, data + 9, n);
     host[n] = '\0';
-    mongouri__resolve_parse_raw(nl + 1, size - (size_t)(nl + 1 - data), txt, host, check_raw,
-                                &txt);
+    mongouri__resolve_parse_raw(nl + 1, size - (size_t)(nl + 1 - data), txt, host, check_raw, &txt);
     return 0;
 }
 
@@ -94,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mongouri_status rc;
     unsigned flags;
     char *txt = NULL, *text = NULL;
-    rng r = { 0x9E3779B97F4A7C15ull };
+    rng r = {0x9E3779B97F4A7C15ull};
 
     if (size > 5 && memcmp(data, "#dns ", 5) == 0)
         return fuzz_raw_dns(data, size);
@@ -177,8 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     answer.txt = txt;
     answer.random = draw;
     answer.random_ctx = &r;
-    rc = mongouri__build(&uri, offline->text, offline->text_len, offline->flags,
-                         offline->keywords, &answer, &err);
+    rc = mongouri__build(&uri, offline->text, offline->text_len, offline->flags, offline->keywords,
+                         &answer, &err);
     FUZZ_CHECK((rc == MONGOURI_OK) == (uri != NULL), "rc %d", (int)rc);
     if (rc == MONGOURI_OK) {
         size_t n = mongouri_uri_host_count(uri);

@@ -26,6 +26,7 @@
 
 #include "format_int.h"
 #include "../support/readfile.h"
+#include "uri_int.h"
 
 #ifdef MONGOURI_ROUNDTRIP_MONGOC
 #include <mongoc/mongoc.h>
@@ -133,7 +134,11 @@ static char *mongoc_view(const char *text)
     if (u == NULL)
         return NULL;
     out = calloc(1, cap);
-#define ADD(...) do { if (n < cap) n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__); } while (0)
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        if (n < cap)                                                                               \
+            n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__);                                  \
+    } while (0)
     for (h = mongoc_uri_get_hosts(u); h != NULL; h = h->next)
         ADD("host %s\n", h->host_and_port);
     if (mongoc_uri_get_srv_hostname(u) != NULL) {
@@ -211,7 +216,8 @@ static void check_mongoc(const char *file, const char *text, const char *formatt
     if (b == NULL)
         fail(file, text, "libmongoc refuses the written string %s (%s)", formatted, "");
     else if (strcmp(a, b) != 0)
-        fail(file, text, "libmongoc reads the original as\n%s  and the written string as\n%s", a, b);
+        fail(file, text, "libmongoc reads the original as\n%s  and the written string as\n%s", a,
+             b);
     else
         g.mongoc_checked++;
     free(a);
@@ -296,7 +302,8 @@ static void check_uri(const char *file, const char *text, const cJSON *keywords)
         fail(file, text, "%s left out for no reason (%s)", why, written);
         goto done;
     }
-    if (mongouri_uri_format(second, 0, &again, &err) != MONGOURI_OK || strcmp(again, written) != 0) {
+    if (mongouri_uri_format(second, 0, &again, &err) != MONGOURI_OK ||
+        strcmp(again, written) != 0) {
         fail(file, text, "not a fixed point: %s then %s", written, again);
         goto done;
     }
@@ -315,8 +322,10 @@ static void check_uri(const char *file, const char *text, const cJSON *keywords)
             if (colon != NULL)
                 pw = strndup(colon + 1, (size_t)(at - colon - 1));
         }
-        if ((pw != NULL && strstr(redacted, pw) != NULL && strstr(mongouri_uri_host(first, 0), pw) == NULL &&
-             (mongouri_uri_username(first) == NULL || strcmp(mongouri_uri_username(first), mongouri_uri_password(first)) != 0)) ||
+        if ((pw != NULL && strstr(redacted, pw) != NULL &&
+             strstr(mongouri_uri_host(first, 0), pw) == NULL &&
+             (mongouri_uri_username(first) == NULL ||
+              strcmp(mongouri_uri_username(first), mongouri_uri_password(first)) != 0)) ||
             strstr(redacted, "****") == NULL)
             fail(file, text, "the redacted form %s shows the password%s", redacted, "");
         free(pw);
@@ -374,8 +383,8 @@ static void run_path(const char *path)
             if (e->d_name[0] == '.')
                 continue;
             snprintf(full, sizeof full, "%s/%s", path, e->d_name);
-            if (stat(full, &st) == 0 && (S_ISDIR(st.st_mode) ||
-                                         (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0)))
+            if (stat(full, &st) == 0 &&
+                (S_ISDIR(st.st_mode) || (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0)))
                 run_path(full);
         }
         closedir(d);
@@ -402,21 +411,28 @@ static void api_checks(void)
     static const struct {
         const char *in, *out, *redacted;
     } cases[] = {
-        { "mongodb://u%2Bx:p%40s%2B%20s@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d%2Eb?appName=a+b%20c",
-          "mongodb://u%2Bx:p%40s%2B%20s@h1,h2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c",
-          "mongodb://u%2Bx:****@h1,h2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c" },
-        { "mongodb://h/?ssl=true&SSL=true&wtimeout=5&w=1&w=1&retryWrites=true&readPreference=SECONDARY&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=",
-          "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&tls=true&w=1&wTimeoutMS=5",
-          NULL },
-        { "mongodb://h/?tls=false&tlsCAFile=/ca.pem&compressors=zstd,snappy&journal=yes",
-          "mongodb://h/?compressors=zstd,snappy&journal=true", NULL },
-        { "mongodb+srv://c.example.com/?tls=true&tlsCertificateKeyFile=/k.pem&tlsCertificateKeyFilePassword=K%26y",
-          "mongodb+srv://c.example.com/?tlsCertificateKeyFile=/k.pem&tlsCertificateKeyFilePassword=K%26y",
-          "mongodb+srv://c.example.com/?tlsCertificateKeyFile=/k.pem&tlsCertificateKeyFilePassword=****" },
-        { "mongodb://h/?tlsAllowInvalidHostnames=false", "mongodb://h/?tls=true", NULL },
-        { "mongodb://h/?proxyHost=p.example.net&proxyUsername=u&proxyPassword=P%40w",
-          "mongodb://h/?proxyHost=p.example.net&proxyPassword=P%40w&proxyUsername=u",
-          "mongodb://h/?proxyHost=p.example.net&proxyPassword=****&proxyUsername=u" },
+        {"mongodb://u%2Bx:p%40s%2B%20s@h1,H2:27018,[::1]:7,%2Ftmp%2Fm.sock/d%2Eb?appName=a+b%20c",
+         "mongodb://u%2Bx:p%40s%2B%20s@h1,h2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c",
+         "mongodb://u%2Bx:****@h1,h2:27018,[::1]:7,%2Ftmp%2Fm.sock/d.b?appname=a%2Bb%20c"},
+        {"mongodb://h/"
+         "?ssl=true&SSL=true&wtimeout=5&w=1&w=1&retryWrites=true&readPreference=SECONDARY&"
+         "readPreferenceTags=dc:ny,rack:1&readPreferenceTags=",
+         "mongodb://h/"
+         "?readPreference=secondary&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&tls=true&w="
+         "1&wTimeoutMS=5",
+         NULL},
+        {"mongodb://h/?tls=false&tlsCAFile=/ca.pem&compressors=zstd,snappy&journal=yes",
+         "mongodb://h/?compressors=zstd,snappy&journal=true", NULL},
+        {"mongodb+srv://c.example.com/?tls=true&tlsCertificateKeyFile=/"
+         "k.pem&tlsCertificateKeyFilePassword=K%26y",
+         "mongodb+srv://c.example.com/?tlsCertificateKeyFile=/"
+         "k.pem&tlsCertificateKeyFilePassword=K%26y",
+         "mongodb+srv://c.example.com/?tlsCertificateKeyFile=/"
+         "k.pem&tlsCertificateKeyFilePassword=****"},
+        {"mongodb://h/?tlsAllowInvalidHostnames=false", "mongodb://h/?tls=true", NULL},
+        {"mongodb://h/?proxyHost=p.example.net&proxyUsername=u&proxyPassword=P%40w",
+         "mongodb://h/?proxyHost=p.example.net&proxyPassword=P%40w&proxyUsername=u",
+         "mongodb://h/?proxyHost=p.example.net&proxyPassword=****&proxyUsername=u"},
     };
     mongouri_uri *u = NULL;
     mongouri_error err;
@@ -477,9 +493,10 @@ int main(int argc, char **argv)
 #endif
     if (g.mongoc)
         printf("libmongoc: %zu read alike, %zu not compared (refused by libmongoc, keyword "
-               "options or mongouri warnings)\n", g.mongoc_checked,
-               g.mongoc_skipped);
+               "options or mongouri warnings)\n",
+               g.mongoc_checked, g.mongoc_skipped);
     printf("round trip: %zu URIs, %zu failed, %zu not valid (skipped), %zu refused by the writer "
-           "(an ignored option mattered)\n", g.checked, g.failed, g.skipped, g.refused);
+           "(an ignored option mattered)\n",
+           g.checked, g.failed, g.skipped, g.refused);
     return g.failed == 0 && g.checked > 0 ? 0 : 1;
 }

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "diag_int.h"
+#include "split_int.h"
+#include "uri_int.h"
 
 /* Parse `text` (with `flags` and optional keywords), asserting success. */
 static inline mongouri_uri *parse_ok_kw(const char *text, unsigned int flags,

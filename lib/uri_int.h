@@ -1,28 +1,21 @@
 /*
- * Private declarations shared by the files of lib/: the option table, the
- * typed values and the result struct. Never installed. Each module has its
- * own header (diag_int.h, error_int.h, host_int.h, split_int.h, util_int.h,
- * rules_int.h, auth_int.h, tls_settings_int.h, userinfo_int.h); a file
- * includes those it uses.
+ * The result of the parse pipeline (struct mongouri_uri, its TLS settings,
+ * the keyword set it copies) and the driver that builds it (uri.c). Never
+ * installed. Every other module has its own header; a file includes those
+ * it uses.
  */
-#ifndef MONGOURI_INTERNAL_H
-#define MONGOURI_INTERNAL_H
+#ifndef MONGOURI_URI_INT_H
+#define MONGOURI_URI_INT_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host_int.h"
 #include "mongouri/mongouri.h"
 #include "options_int.h"
-#include "value_int.h"
-
-/* The module headers the files not yet converted get from here. */
-#include "diag_int.h"
-#include "error_int.h"
-#include "host_int.h"
-#include "split_int.h"
 #include "util_int.h"
+#include "value_int.h"
 
 struct mongouri_tls_settings {
     bool enabled;
@@ -123,19 +116,4 @@ static inline const mongouri__value *mongouri__val(const mongouri_uri *u, int id
 /* The writable value of option `id`, created on first use; NULL when out of memory. */
 mongouri__value *mongouri__slot(mongouri_uri *u, int id);
 
-/* Initialise c-ares once for the process (resolve.c); returns its ARES_* status. */
-int mongouri__ares_init(void);
-
-/* Test hook (resolve.c): when set, the allocations of c-ares and of the
- * answer handling for which it returns true fail. */
-extern bool (*mongouri__resolve_fail_alloc)(size_t size);
-
-/* For the SRV fuzz harness (resolve.c): a raw DNS message answering the SRV
- * (or TXT) query of `host`, read as a resolution reads it; `each` receives
- * every SRV target and whether it passes every check (for TXT, the record as
- * shown and whether it is valid UTF-8). Returns the ARES_* status. */
-int mongouri__resolve_parse_raw(const unsigned char *msg, size_t len, bool txt, const char *host,
-                                void (*each)(void *ctx, const char *text, bool accepted),
-                                void *ctx);
-
-#endif /* MONGOURI_INTERNAL_H */
+#endif /* MONGOURI_URI_INT_H */
