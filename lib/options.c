@@ -261,6 +261,11 @@ const char *mongouri__option_suggest(const char *key, size_t n)
     return NULL;
 }
 
+const char *mongouri_option_suggest(const char *key, size_t len)
+{
+    return key != NULL ? mongouri__option_suggest(key, len) : NULL;
+}
+
 size_t mongouri_option_count(void)
 {
     return MONGOURI_OPT__COUNT;

@@ -24,6 +24,7 @@
 #include "host_int.h"
 #include "util_int.h"
 #include "uri_int.h"
+#include "opts_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Random source for srvMaxHosts                                             */

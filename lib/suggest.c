@@ -37,8 +37,3 @@ const char *mongouri_suggest(const char *word, size_t len, const char *const *ca
     }
     return best;
 }
-
-const char *mongouri_option_suggest(const char *key, size_t len)
-{
-    return key != NULL ? mongouri__option_suggest(key, len) : NULL;
-}

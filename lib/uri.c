@@ -21,6 +21,7 @@
 #include "userinfo_int.h"
 #include "util_int.h"
 #include "options_int.h"
+#include "opts_int.h"
 
 #define SCHEME "mongodb://"
 #define SCHEME_SRV "mongodb+srv://"
@@ -51,36 +52,6 @@ static mongouri_status txt_error(ctx *c, mongouri_status rc)
 static mongouri_status nomem(mongouri_error *err)
 {
     return mongouri__nomem(err);
-}
-
-const mongouri__value mongouri__unset = {.offset = -1, .present_offset = -1};
-
-mongouri__value *mongouri__slot(mongouri_uri *u, int id)
-{
-    mongouri__value *v;
-
-    if (u->slot[id] != 0)
-        return &u->vals[u->slot[id] - 1];
-    if (u->nvals == u->capvals) {
-        /* Values move when the array grows: callers hold no value pointer
-         * across the creation of another. */
-        uint8_t cap = u->capvals == 0
-                          ? 8
-                          : (uint8_t)(u->capvals * 2 > MONGOURI_OPT__COUNT ? MONGOURI_OPT__COUNT
-                                                                           : u->capvals * 2);
-        mongouri__value *grown = mongouri__arena_alloc(&u->arena, cap * sizeof *grown);
-        if (grown == NULL)
-            return NULL;
-        if (u->nvals > 0)
-            memcpy(grown, u->vals, u->nvals * sizeof *grown);
-        u->vals = grown;
-        u->capvals = cap;
-    }
-    v = &u->vals[u->nvals];
-    *v = mongouri__unset;
-    v->id = (uint8_t)id;
-    u->slot[id] = ++u->nvals;
-    return v;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -80,12 +80,4 @@ size_t mongouri__utf8_cut(const char *s, size_t n);
 /* Edit distance bounded by `max` (returns max + 1 when larger), ASCII case folded. */
 unsigned mongouri__edit_distance(const char *a, size_t an, const char *b, unsigned max);
 
-/* Versioned option structs, whose first member is `unsigned int version`:
- * init copies the defaults and sets the caller's version (1..known);
- * check says, as an error, that a struct's version is not one this library knows. */
-mongouri_status mongouri__opts_init(void *opts, const void *defaults, size_t size,
-                                    unsigned int version, unsigned int known);
-mongouri_status mongouri__opts_check(const char *type, unsigned int version, unsigned int known,
-                                     mongouri_error *err);
-
 #endif /* MONGOURI_UTIL_INT_H */

@@ -7,6 +7,7 @@
 
 #include "tls/state.h"
 #include "util_int.h"
+#include "opts_int.h"
 
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 static int ctx_index = -1;
