@@ -334,14 +334,20 @@ static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *er
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
 {
     mongouri_status rc;
 
     if ((rc = check_write_concern(uri, err)) != MONGOURI_OK)
         return rc;
+    return check_tls(uri, err);
+}
 
-    if ((rc = check_tls(uri, err)) != MONGOURI_OK)
+mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+{
+    mongouri_status rc;
+
+    if ((rc = mongouri__rules_check_options(uri, err)) != MONGOURI_OK)
         return rc;
     if ((rc = check_topology(uri, err)) != MONGOURI_OK)
         return rc;
