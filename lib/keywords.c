@@ -143,42 +143,10 @@ static bool needs_the_uri(const mongouri_error *e)
  */
 static mongouri_status validate(const mongouri_keywords *kw, size_t skip, mongouri_error *err)
 {
-    mongouri_uri set;
-    mongouri__vctx c;
-    mongouri_status rc = MONGOURI_OK;
+    mongouri_uri set = {.flags = MONGOURI_PARSE_STRICT};
+    mongouri__vctx c = {.uri = &set, .err = err, .secret_at = no_text, .srv_offset = -1};
+    mongouri_status rc = mongouri__merge_keywords(&c, kw, skip);
 
-    memset(&set, 0, sizeof set);
-    set.flags = MONGOURI_PARSE_STRICT;
-    c.uri = &set;
-    c.err = err;
-    c.secret_at = no_text;
-    c.secret_ctx = NULL;
-    c.query_semicolon = false;
-    c.srv_offset = -1;
-    c.srv_length = 0;
-    for (size_t i = 0; i < kw->n && rc == MONGOURI_OK; i++) {
-        mongouri__pair p;
-        size_t n = strlen(kw->items[i].value);
-        char *v;
-
-        if (i == skip)
-            continue;
-        /* the value steps write into their copy (key:value lists) */
-        v = mongouri__arena_strndup(&set.arena, kw->items[i].value, n);
-        if (v == NULL) {
-            rc = mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                                     "out of memory");
-            break;
-        }
-        p.key = kw->items[i].key;
-        p.klen = strlen(p.key);
-        p.val = v;
-        p.vlen = n;
-        p.source = MONGOURI_SOURCE_KEYWORD;
-        p.offset = -1;
-        p.length = 0;
-        rc = mongouri__merge_pair(&c, &p);
-    }
     if (rc == MONGOURI_OK)
         rc = mongouri__rules_check_options(&set, err);
     if (rc == MONGOURI_OK) {
