@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uri_int.h"
-#include "value_int.h"
+#include "auth_int.h"
 #include "error_int.h"
+#include "merge_int.h"
 #include "options_int.h"
+#include "rules_int.h"
+#include "uri_int.h"
 #include "util_int.h"
+#include "value_int.h"
 
 static char *dup_str(const char *s)
 {
@@ -108,42 +111,52 @@ mongouri_status mongouri__keywords_clone(mongouri_keywords **out, const mongouri
     return MONGOURI_OK;
 }
 
-/*
- * Check the set as it would be with (key, value) applied: build a result
- * from a neutral URI plus the keywords, strictly. Any warning is an error,
- * and the TLS conflict matrix runs on the keyword set.
- */
-static mongouri_status trial(const mongouri_keywords *kw, mongouri_error *err)
+/* A keyword has no place in a URI: nothing it holds lies in a secret range
+ * of one (its secrets are found from its key, by the value step). */
+static bool no_text(void *ctx, size_t start, size_t end)
 {
-    mongouri_uri *uri = NULL;
-    mongouri_status rc;
-
-    rc = mongouri__build(&uri, "mongodb://localhost", strlen("mongodb://localhost"),
-                         MONGOURI_PARSE_STRICT, kw, NULL, err);
-    mongouri_uri_destroy(uri);
-    return rc;
+    (void)ctx;
+    (void)start;
+    (void)end;
+    return true; /* never asked for a keyword; if it were, hide */
 }
 
-/* Errors that depend on the neutral URI rather than on the keywords. */
-static bool context_error(const mongouri_error *e)
+/*
+ * An auth error that waits for the URI: what a credential needs from it (a
+ * user name, a password) is reported under authMechanism or at the hosts.
+ * Those about a keyword option itself (authSource, authMechanismProperties)
+ * hold whatever the URI adds, since a keyword wins over it.
+ */
+static bool needs_the_uri(const mongouri_error *e)
 {
-    switch (e->code) {
-    case MONGOURI_D_SRV_ONLY:
-    case MONGOURI_D_PROXY:
-    case MONGOURI_D_READ_PREFERENCE:
-    case MONGOURI_D_POOL:
-    case MONGOURI_D_LOAD_BALANCED:
-    case MONGOURI_D_DIRECT_CONNECTION:
-    case MONGOURI_D_SRV_MAX_HOSTS:
-        return true;
-    case MONGOURI_D_AUTH:
-        /* Credential errors depend on the URI's user name, password and
-         * database, except those about the keyword options themselves. */
-        return strcmp(e->option, "authMechanismProperties") != 0 &&
-               strcmp(e->option, "authSource") != 0;
-    default:
-        return false;
+    return strcmp(e->option, "authMechanismProperties") != 0 &&
+           strcmp(e->option, "authSource") != 0;
+}
+
+/*
+ * Check the set as it would be, `skip` left out (the value being replaced,
+ * or (size_t)-1), through the steps a parse uses, strictly (any warning is
+ * an error) and without a URI: every keyword is merged (looked up, typed by
+ * the value parser of its type, tls and ssl agreement), then the rules on the
+ * options alone (write concern, the TLS conflict matrix) run on the set, and
+ * the credential rules that do not depend on the URI.
+ */
+static mongouri_status validate(const mongouri_keywords *kw, size_t skip, mongouri_error *err)
+{
+    mongouri_uri set = {.flags = MONGOURI_PARSE_STRICT};
+    mongouri__vctx c = {.uri = &set, .err = err, .secret_at = no_text, .srv_offset = -1};
+    mongouri_status rc = mongouri__merge_keywords(&c, kw, skip);
+
+    if (rc == MONGOURI_OK)
+        rc = mongouri__rules_check_options(&set, err);
+    if (rc == MONGOURI_OK) {
+        rc = mongouri__credential_derive(&set, err);
+        if (rc != MONGOURI_OK && rc != MONGOURI_E_NOMEM && needs_the_uri(err))
+            rc = MONGOURI_OK;
     }
+    mongouri__arena_wipe(&set.arena); /* keyword values may be secrets */
+    mongouri__arena_free(&set.arena);
+    return rc;
 }
 
 /* 1 true, 0 false (canonical and legacy forms, read by the value parser), -1 neither. */
@@ -158,7 +171,6 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
                                       mongouri_error *err)
 {
     mongouri__key k;
-    mongouri_keywords probe;
     mongouri_error local;
     mongouri_status rc;
     size_t replaced = (size_t)-1;
@@ -190,19 +202,19 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
         return rc;
     }
 
-    /* An unsupported mechanism is a credential error that does not depend on
-     * the URI: refuse it here, before the trial would excuse it. */
+    /* An unsupported mechanism, an empty one too, is a credential error
+     * (the value step would call an empty value empty): refused here, with
+     * the words of the auth rule. */
     if (k.id == MONGOURI_OPT_AUTHMECHANISM) {
         bool known = false;
         for (size_t i = 0; mongouri__options[k.id].choices[i] != NULL; i++)
             known = known || mongouri__strcasecmp(value, mongouri__options[k.id].choices[i]) == 0;
         if (!known) {
-            rc = mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "authMechanism", -1, 0,
-                                     "authMechanism '%.40s' is not a supported mechanism", value);
-            mongouri__error_hint(err, "use one of %s", mongouri__options[k.id].info.values);
-            if (err != NULL)
-                err->source = MONGOURI_SOURCE_KEYWORD;
-            return rc;
+            char shown[48];
+            snprintf(shown, sizeof shown, "'%.40s'", value);
+            return mongouri__auth_unknown_mechanism(err, "authMechanism", shown,
+                                                    mongouri__options[k.id].info.values,
+                                                    MONGOURI_SOURCE_KEYWORD, -1, 0);
         }
     }
 
@@ -234,26 +246,10 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
     }
     if ((rc = append(kw, k.id, key, value)) != MONGOURI_OK)
         return mongouri__error_set(err, rc, MONGOURI_D_NOMEM, NULL, -1, 0, "out of memory");
-    probe = *kw;
-    if (replaced != (size_t)-1) {
-        /* try without the older value: move it out of the way */
-        probe.items = malloc(kw->n * sizeof *kw->items);
-        if (probe.items == NULL) {
-            kw->n--;
-            wipe_free(kw->items[kw->n].key);
-            wipe_free(kw->items[kw->n].value);
-            return mongouri__error_set(err, MONGOURI_E_NOMEM, MONGOURI_D_NOMEM, NULL, -1, 0,
-                                       "out of memory");
-        }
-        probe.n = 0;
-        for (size_t i = 0; i < kw->n; i++)
-            if (i != replaced)
-                probe.items[probe.n++] = kw->items[i];
-    }
-    rc = trial(&probe, &local);
-    if (probe.items != kw->items)
-        free(probe.items);
-    if (rc != MONGOURI_OK && !context_error(&local)) {
+    /* the set as it would be: without the older value */
+    mongouri__error_clear(&local);
+    rc = validate(kw, replaced, &local);
+    if (rc != MONGOURI_OK) {
         kw->n--;
         wipe_free(kw->items[kw->n].key);
         wipe_free(kw->items[kw->n].value);

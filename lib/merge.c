@@ -266,3 +266,33 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
     }
     return mongouri__store_value(c, k.id, p, k.alias, k.index);
 }
+
+mongouri_status mongouri__merge_keywords(mongouri__vctx *c, const mongouri_keywords *kw,
+                                         size_t skip)
+{
+    for (size_t i = 0; kw != NULL && i < kw->n; i++) {
+        mongouri__pair p;
+        size_t n = strlen(kw->items[i].value);
+        char *v;
+        mongouri_status rc;
+
+        if (i == skip)
+            continue;
+        /* a copy in the result's arena: the value steps write into it */
+        if ((v = mongouri__arena_strndup(&c->uri->arena, kw->items[i].value, n)) == NULL)
+            return nomem(c->err);
+        p.key = kw->items[i].key;
+        p.klen = strlen(p.key);
+        p.val = v;
+        p.vlen = n;
+        p.source = MONGOURI_SOURCE_KEYWORD;
+        p.offset = -1;
+        p.length = 0;
+        if ((rc = mongouri__merge_pair(c, &p)) != MONGOURI_OK) {
+            if (c->err != NULL)
+                c->err->source = MONGOURI_SOURCE_KEYWORD;
+            return rc;
+        }
+    }
+    return MONGOURI_OK;
+}

@@ -155,8 +155,31 @@ mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mon
     return status;
 }
 
-/* C (directConnection, loadBalanced, srvServiceName, srvMaxHosts), D.1
- * (directConnection=true with +srv) and D.4 item 3 (on the merged set). */
+/* C (srvServiceName, srvMaxHosts): an option whose row is flagged
+ * MONGOURI_OPTION_SRV_ONLY needs mongodb+srv://. Of several, the one of the
+ * last flagged row in the table is reported (srvServiceName before
+ * srvMaxHosts), whatever their order or source. */
+static mongouri_status check_srv_only(mongouri_uri *uri, mongouri_error *err)
+{
+    int found = -1;
+
+    if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV)
+        return MONGOURI_OK;
+    for (size_t k = 0; k < uri->nvals; k++) {
+        const mongouri__value *v = &uri->vals[k];
+        if (v->present && (int)v->id > found &&
+            (mongouri__options[v->id].info.flags & MONGOURI_OPTION_SRV_ONLY))
+            found = v->id;
+    }
+    if (found < 0)
+        return MONGOURI_OK;
+    return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY, found,
+                                "%s is only valid with mongodb+srv://",
+                                mongouri__options[found].info.name);
+}
+
+/* C (directConnection, loadBalanced, srvMaxHosts), D.1 (directConnection=true
+ * with +srv) and D.4 item 3 (on the merged set). */
 static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
 {
     bool srv = uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
@@ -166,25 +189,14 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
     const mongouri__value *smh = OPT(uri, SRVMAXHOSTS);
     mongouri_status rc;
 
+    if ((rc = check_srv_only(uri, err)) != MONGOURI_OK)
+        return rc;
     /* every rule below needs one of these (replicaSet only beside them) */
     if ((uri->present &
          (MONGOURI__BIT(MONGOURI_OPT_DIRECTCONNECTION) | MONGOURI__BIT(MONGOURI_OPT_LOADBALANCED) |
-          MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS) | MONGOURI__BIT(MONGOURI_OPT_SRVSERVICENAME))) ==
-        0)
+          MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS))) == 0)
         return MONGOURI_OK;
 
-    if (!srv) {
-        if (OPT(uri, SRVSERVICENAME)->present) {
-            rc = mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
-                                      MONGOURI_OPT_SRVSERVICENAME, "%s",
-                                      "srvServiceName is only valid with mongodb+srv://");
-            return rc;
-        }
-        if (smh->present)
-            return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY,
-                                        MONGOURI_OPT_SRVMAXHOSTS, "%s",
-                                        "srvMaxHosts is only valid with mongodb+srv://");
-    }
     if (is_true(dc)) {
         if (srv) {
             rc = mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_DIRECT_CONNECTION,
@@ -336,14 +348,20 @@ static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *er
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
 {
     mongouri_status rc;
 
     if ((rc = check_write_concern(uri, err)) != MONGOURI_OK)
         return rc;
+    return check_tls(uri, err);
+}
 
-    if ((rc = check_tls(uri, err)) != MONGOURI_OK)
+mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+{
+    mongouri_status rc;
+
+    if ((rc = mongouri__rules_check_options(uri, err)) != MONGOURI_OK)
         return rc;
     if ((rc = check_topology(uri, err)) != MONGOURI_OK)
         return rc;

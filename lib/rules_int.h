@@ -13,6 +13,12 @@
 /* Every rule on the merged set (keyword + URI + TXT), in a fixed order. */
 mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);
 
+/* The rules on the options alone, whatever the hosts, scheme or credentials
+ * (the first of mongouri__rules_check): the write concern (w=0 with
+ * journal=true) and the TLS conflict matrix (A.2 rules 1-7, the CRL pairs,
+ * other TLS options under tls=false). The keyword set is checked by these. */
+mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err);
+
 /* Error about option `id` where it first appeared; `fmt` holds one %s, for
  * `arg`. Shared with the auth rules. */
 mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mongouri_status status,

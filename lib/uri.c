@@ -328,30 +328,10 @@ static mongouri_status parse_text(ctx *c)
 
 static mongouri_status apply_keywords(ctx *c, const mongouri_keywords *kw)
 {
-    if (kw == NULL)
-        return MONGOURI_OK;
-    for (size_t i = 0; i < kw->n; i++) {
-        pair p;
-        size_t n = strlen(kw->items[i].value);
-        char *v = mongouri__arena_strndup(&c->uri->arena, kw->items[i].value, n);
-        mongouri_status rc;
-        if (v == NULL)
-            return nomem(c->err);
-        p.key = kw->items[i].key;
-        p.klen = strlen(p.key);
-        p.val = v;
-        p.vlen = n;
-        p.source = MONGOURI_SOURCE_KEYWORD;
-        p.offset = -1;
-        p.length = 0;
-        rc = apply_pair(c, &p);
-        if (rc != MONGOURI_OK) {
-            if (c->err != NULL)
-                c->err->source = MONGOURI_SOURCE_KEYWORD;
-            return rc;
-        }
-    }
-    return MONGOURI_OK;
+    mongouri__vctx v = {c->uri,        c->err,       secret_in_text, c, c->query_semicolon,
+                        c->srv_offset, c->srv_length};
+
+    return mongouri__merge_keywords(&v, kw, (size_t)-1);
 }
 
 /* The options of the TXT record (D.3), through the same pieces and pair

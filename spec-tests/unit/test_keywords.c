@@ -268,6 +268,39 @@ Test(keywords, context_rules_wait_for_the_parse)
     cr_expect_eq(err.source, MONGOURI_SOURCE_KEYWORD);
 }
 
+Test(keywords, uri_rules_do_not_hide_option_rules)
+{
+    /* A rule that waits for the URI (srvServiceName needs mongodb+srv://,
+     * proxyPassword needs proxyHost, tags need a mode other than primary)
+     * must not hide one about the keywords alone: MONGODB-X509 takes its
+     * credentials from $external whatever the URI says. */
+    static const char *const first[][2] = {
+        {"srvServiceName", "custom"},
+        {"proxyPassword", "secret"},
+        {"readPreferenceTags", "dc:ny"},
+    };
+
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        mongouri_keywords *own = NULL;
+        mongouri_error err;
+
+        cr_assert_eq(mongouri_keywords_new(&own, NULL), MONGOURI_OK);
+        cr_assert_eq(mongouri_keywords_set(own, first[i][0], first[i][1], &err), MONGOURI_OK,
+                     "%s: %s", first[i][0], err.message);
+        cr_assert_eq(mongouri_keywords_set(own, "authMechanism", "MONGODB-X509", &err),
+                     MONGOURI_OK, "%s", err.message);
+        cr_expect_eq(mongouri_keywords_set(own, "authSource", "admin", &err), MONGOURI_E_AUTH,
+                     "beside %s, authSource=admin with MONGODB-X509 is refused", first[i][0]);
+        cr_expect_eq(err.code, MONGOURI_D_AUTH);
+        cr_expect_str_eq(err.option, "authSource");
+        cr_expect_str_eq(err.message, "authSource must be $external for MONGODB-X509");
+        cr_expect_eq(err.source, MONGOURI_SOURCE_KEYWORD);
+        cr_expect_eq(err.offset, -1);
+        cr_expect_eq(mongouri_keywords_count(own), 2u, "the set is unchanged");
+        mongouri_keywords_destroy(own);
+    }
+}
+
 Test(keywords, merge_with_the_uri)
 {
     mongouri_uri *uri;

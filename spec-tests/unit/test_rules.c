@@ -291,6 +291,9 @@ ParameterizedTestParameters(rules, other_errors)
           "loadBalanced" },
         { "mongodb://a/?srvMaxHosts=1", MONGOURI_D_SRV_ONLY, "srvMaxHosts" },
         { "mongodb://a/?srvServiceName=x", MONGOURI_D_SRV_ONLY, "srvServiceName" },
+        /* both: srvServiceName is reported, in either order */
+        { "mongodb://a/?srvMaxHosts=1&srvServiceName=x", MONGOURI_D_SRV_ONLY, "srvServiceName" },
+        { "mongodb://a/?srvServiceName=x&srvMaxHosts=1", MONGOURI_D_SRV_ONLY, "srvServiceName" },
         { "mongodb+srv://c.example.com/?replicaSet=r&srvMaxHosts=1", MONGOURI_D_SRV_MAX_HOSTS,
           "srvMaxHosts" },
         { "mongodb+srv://c.example.com/?loadBalanced=true&srvMaxHosts=1", MONGOURI_D_SRV_MAX_HOSTS,
@@ -319,6 +322,41 @@ ParameterizedTest(rule_case *c, rules, other_errors)
     cr_expect_eq(err.offset, last_offset_of(c->uri, c->option),
                  "%s: offset %ld (the later of the options involved)", c->uri, err.offset);
     cr_expect_eq(err.source, MONGOURI_SOURCE_URI, "%s: source", c->uri);
+}
+
+Test(rules, srv_only_options_name_themselves)
+{
+    /* Every option flagged srv-only in the table is refused with mongodb://,
+     * from the URI or a keyword; of two, srvServiceName is reported. */
+    mongouri_keywords *kw = NULL;
+    mongouri_error err;
+
+    parse_fail("mongodb://a/?srvMaxHosts=0", &err);
+    cr_expect_str_eq(err.message, "srvMaxHosts is only valid with mongodb+srv://");
+    parse_fail("mongodb://a/?srvMaxHosts=2&srvServiceName=custom", &err);
+    cr_expect_str_eq(err.message, "srvServiceName is only valid with mongodb+srv://");
+    cr_expect_eq(err.offset, (long)strlen("mongodb://a/?srvMaxHosts=2&"));
+    for (size_t i = 0; i < mongouri_option_count(); i++) {
+        const mongouri_option_info *o = mongouri_option_at(i);
+        char uri[96];
+        if (!(o->flags & MONGOURI_OPTION_SRV_ONLY))
+            continue;
+        snprintf(uri, sizeof uri, "mongodb://a/?%s=1", o->name);
+        parse_fail(uri, &err);
+        cr_expect_eq(err.code, MONGOURI_D_SRV_ONLY, "%s", uri);
+        cr_expect_str_eq(err.option, o->name, "%s", uri);
+    }
+    cr_assert_eq(mongouri_keywords_new(&kw, NULL), MONGOURI_OK);
+    cr_assert_eq(mongouri_keywords_set(kw, "srvMaxHosts", "2", NULL), MONGOURI_OK);
+    parse_fail_kw("mongodb://a/?srvServiceName=custom", 0, kw, &err);
+    cr_expect_eq(err.code, MONGOURI_D_SRV_ONLY);
+    cr_expect_str_eq(err.option, "srvServiceName");
+    cr_expect_eq(err.source, MONGOURI_SOURCE_URI);
+    parse_fail_kw("mongodb://a", 0, kw, &err);
+    cr_expect_str_eq(err.option, "srvMaxHosts");
+    cr_expect_eq(err.source, MONGOURI_SOURCE_KEYWORD);
+    cr_expect_eq(err.offset, -1);
+    mongouri_keywords_destroy(kw);
 }
 
 Test(rules, tls_false_warnings_name_each_option)
