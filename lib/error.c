@@ -195,6 +195,12 @@ const char *mongouri_source_name(mongouri_source source)
     return "unknown";
 }
 
+void mongouri_wipe(void *p, size_t n)
+{
+    if (p != NULL)
+        mongouri__wipe(p, n);
+}
+
 void mongouri_free(void *ptr)
 {
     free(ptr);

@@ -16,14 +16,6 @@ const mongouri_uri *vu_result_uri(const vu_result *r)
     return r->resolved != NULL ? r->resolved : r->parsed;
 }
 
-void vu_wipe(void *p, size_t n)
-{
-    volatile unsigned char *b = p;
-
-    while (n-- > 0)
-        *b++ = 0;
-}
-
 char *vu_txt_shown(const vu_result *r, bool show_secrets)
 {
     static const char prefix[] = "mongodb://txt/?";
@@ -43,7 +35,7 @@ char *vu_txt_shown(const vu_result *r, bool show_secrets)
     memcpy(wrapped, prefix, plen);
     memcpy(wrapped + plen, txt, n + 1);
     redacted = mongouri_redact(wrapped, -1, NULL);
-    vu_wipe(wrapped, plen + n);
+    mongouri_wipe(wrapped, plen + n);
     free(wrapped);
     if (redacted == NULL)
         return NULL;

@@ -58,7 +58,7 @@ static void add_line(char **lines, size_t *n, const char *fmt, ...)
 static void free_str(char *s)
 {
     if (s != NULL) {
-        vu_wipe(s, strlen(s));
+        mongouri_wipe(s, strlen(s));
         free(s);
     }
 }
@@ -238,7 +238,7 @@ static const char *shown(fix *f, const mongouri_option_info *info, const char *v
     wrapped[plen + klen] = '=';
     memcpy(wrapped + plen + klen + 1, value, n + 1);
     redacted = mongouri_redact(wrapped, -1, NULL);
-    vu_wipe(wrapped, plen + klen + 1 + n);
+    mongouri_wipe(wrapped, plen + klen + 1 + n);
     free(wrapped);
     if (redacted == NULL || strncmp(redacted, prefix, plen) != 0 ||
         strncmp(redacted + plen, name, klen) != 0 || redacted[plen + klen] != '=') {
@@ -280,7 +280,7 @@ static void free_list(UriQueryListA *list)
 {
     for (UriQueryListA *p = list; p != NULL; p = p->next) {
         if (p->value != NULL)
-            vu_wipe((char *)p->value, strlen(p->value));
+            mongouri_wipe((char *)p->value, strlen(p->value));
     }
     uriFreeQueryListA(list);
 }

@@ -86,7 +86,7 @@ static void print_resolve_report(FILE *out, const vu_config *cfg, const vu_resul
         fputc('"', out);
         vu_put_text(out, txt);
         fputs("\"\n", out);
-        vu_wipe(txt, strlen(txt));
+        mongouri_wipe(txt, strlen(txt));
         free(txt);
     } else {
         fputs("none\n", out);

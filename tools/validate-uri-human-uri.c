@@ -381,7 +381,7 @@ static void print_padded_value(FILE *out, const vu_config *cfg, const mongouri_u
         width += ((unsigned char)text[i] & 0xC0) != 0x80;
     fprintf(out, "%*s", width < 30 ? (int)(30 - width) : 2, "");
     if (cfg->show_secrets)
-        vu_wipe(text, len);
+        mongouri_wipe(text, len);
     free(text);
 }
 

@@ -93,7 +93,7 @@ static bool add_resolve_report(cJSON *o, const vu_result *r, bool show_secrets)
     txt = vu_txt_shown(r, show_secrets);
     ok = add_string_or_null(o, "txt", txt);
     if (txt != NULL) {
-        vu_wipe(txt, strlen(txt));
+        mongouri_wipe(txt, strlen(txt));
         free(txt);
     }
     return ok;
@@ -248,7 +248,7 @@ bool vu_print_json(FILE *out, const vu_config *cfg, const vu_result *r, bool pre
     fputs(printed, out);
     fputc('\n', out);
     if (cfg->show_secrets)
-        vu_wipe(printed, strlen(printed));
+        mongouri_wipe(printed, strlen(printed));
     cJSON_free(printed);
     ok = true;
 done:

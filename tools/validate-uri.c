@@ -57,11 +57,11 @@ static int run_batch(const vu_config *cfg)
         if (status == VU_EXIT_VALID)
             status = r.exit_code;
         vu_result_free(&r);
-        vu_wipe(line, cap);
+        mongouri_wipe(line, cap);
         lines++;
     }
     if (line != NULL)
-        vu_wipe(line, cap);
+        mongouri_wipe(line, cap);
     free(line);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs("validate-uri: cannot write the output\n", stderr);
@@ -93,7 +93,7 @@ static int run_single(const vu_config *cfg, const char *uri)
     if (cfg->fix) {
         status = vu_fix(stdout, cfg, uri, len);
         if (line != NULL)
-            vu_wipe(line, cap);
+            mongouri_wipe(line, cap);
         free(line);
         return fflush(stdout) == 0 ? status : VU_EXIT_USAGE;
     }
@@ -110,7 +110,7 @@ static int run_single(const vu_config *cfg, const char *uri)
     }
     vu_result_free(&r);
     if (line != NULL)
-        vu_wipe(line, cap);
+        mongouri_wipe(line, cap);
     free(line);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs("validate-uri: cannot write the output\n", stderr);

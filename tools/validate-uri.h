@@ -114,9 +114,6 @@ int vu_fix(FILE *out, const vu_config *cfg, const char *input, size_t len);
 /* The result to describe: resolved when resolved, else the offline parse. */
 const mongouri_uri *vu_result_uri(const vu_result *r);
 
-/* Overwrite memory in a way the compiler keeps. */
-void vu_wipe(void *p, size_t n);
-
 /*
  * The joined TXT record of a resolution as it may be shown: secret option
  * values replaced by "****" unless `show_secrets`. NULL when there was no

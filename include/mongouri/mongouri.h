@@ -511,6 +511,14 @@ MONGOURI_API mongouri_status mongouri_uri_format(const mongouri_uri *uri, unsign
 /** Free memory returned by the library. NULL is a no-op. */
 MONGOURI_API void mongouri_free(void *ptr);
 
+/**
+ * Overwrite p[0..n) with zeros in a way the compiler may not remove: for a
+ * buffer that held a connection string, a password or a rendering with
+ * secrets, before it is freed or reused. The library wipes its own copies.
+ * NULL is a no-op.
+ */
+MONGOURI_API void mongouri_wipe(void *p, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,7 +28,7 @@ check_exports() { # $1 library, $2 version node, $3... required entry points
 }
 
 check_exports "$core" MONGOURI_0 mongouri_uri_parse mongouri_uri_resolve mongouri_json_render \
-  mongouri_json_tree mongouri_json_tree_free mongouri_suggest mongouri_option_suggest \
+  mongouri_json_tree mongouri_json_tree_free mongouri_wipe mongouri_suggest mongouri_option_suggest \
   mongouri_version mongouri_tls_enabled
 core_syms=$exported
 if grep -q '^mongouri_tls_ctx_new$' <<<"$core_syms"; then fail "$core exports the OpenSSL applicator"; fi

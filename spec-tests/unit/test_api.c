@@ -726,3 +726,16 @@ Test(review, redaction_after_stray_at_and_question_mark)
         mongouri_free(red);
     }
 }
+
+Test(api, wipe_zeroes_exactly_the_bytes_given)
+{
+    char buf[12] = "s3cret:pass";
+
+    mongouri_wipe(buf, 6);
+    for (size_t i = 0; i < 6; i++)
+        cr_expect_eq(buf[i], 0, "byte %zu wiped", i);
+    cr_expect_str_eq(buf + 6, ":pass", "the bytes after n are left as they were");
+    mongouri_wipe(buf + 6, 0);
+    cr_expect_str_eq(buf + 6, ":pass", "n = 0 changes nothing");
+    mongouri_wipe(NULL, 8); /* a no-op */
+}
