@@ -8,12 +8,10 @@
 
 const mongouri__value mongouri__unset = {.offset = -1, .present_offset = -1};
 
-mongouri__value *mongouri__slot(mongouri_uri *u, int id)
+mongouri__value *mongouri__slot_new(mongouri_uri *u, int id)
 {
     mongouri__value *v;
 
-    if (u->slot[id] != 0)
-        return &u->vals[u->slot[id] - 1];
     if (u->nvals == u->capvals) {
         /* Values move when the array grows: callers hold no value pointer
          * across the creation of another. */

@@ -114,6 +114,10 @@ static inline const mongouri__value *mongouri__val(const mongouri_uri *u, int id
     return u->slot[id] != 0 ? &u->vals[u->slot[id] - 1] : &mongouri__unset;
 }
 /* The writable value of option `id`, created on first use; NULL when out of memory. */
-mongouri__value *mongouri__slot(mongouri_uri *u, int id);
+mongouri__value *mongouri__slot_new(mongouri_uri *u, int id);
+static inline mongouri__value *mongouri__slot(mongouri_uri *u, int id)
+{
+    return u->slot[id] != 0 ? &u->vals[u->slot[id] - 1] : mongouri__slot_new(u, id);
+}
 
 #endif /* MONGOURI_URI_INT_H */

@@ -285,14 +285,14 @@ static mongouri_status parse_string_value(mongouri__vctx *c, typed *t)
 }
 
 /* The canonical choice of `def` that s[0..n) spells, in any letter case. */
+/* The canonical spelling of s[0..n) among the row's choices (which differ in
+ * more than letter case), or NULL. */
 static const char *choice(const mongouri__optdef *def, const char *s, size_t n)
 {
-    const char *found = NULL;
-
     for (size_t i = 0; def->choices[i] != NULL; i++)
         if (mongouri__ieq(s, n, def->choices[i]))
-            found = def->choices[i];
-    return found;
+            return def->choices[i];
+    return NULL;
 }
 
 static mongouri_status parse_enum_value(mongouri__vctx *c, typed *t)
