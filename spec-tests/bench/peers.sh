@@ -87,7 +87,9 @@ have_valgrind=0
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null && have_valgrind=1
 
 echo "corpus: $corpus ($uris URIs$([ "$srv" -eq 0 ] || echo ", $srv mongodb+srv lines left out"))"
-cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+# lscpu may be missing or fail (a minimal root): then /proc/cpuinfo, then "unknown".
+cpu=$({ lscpu 2>/dev/null || true; } | sed -n 's/^Model name: *//p' | head -1)
+[ -n "$cpu" ] || cpu=$({ cat /proc/cpuinfo 2>/dev/null || true; } | sed -n 's/^model name[[:space:]]*: *//p' | head -1)
 echo "machine: ${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr)"
 [ "$have_valgrind" -eq 1 ] || echo "callgrind: valgrind not found, instructions not measured"
 
