@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "mongouri/mongouri.h"
+
 typedef struct named_test {
     const char *name;
     void (*fn)(void);
@@ -23,6 +25,9 @@ double now_ms(void);
 /* Run the tests whose name contains `filter` (NULL: all), then print
  * "N passed, N failed". Returns the exit status: 0 only when none failed. */
 int run_tests(const named_test *tests, size_t n, const char *filter);
+
+/* The hosts of `uri` as "host:port", sorted, joined by ',' into out[0..cap). */
+void seed_list(const mongouri_uri *uri, char *out, size_t cap);
 
 #define EXPECT(cond)                                                                               \
     do {                                                                                           \

@@ -154,36 +154,6 @@ typedef struct run {
     char seeds[8192]; /* sorted "host:port,host:port" */
 } run;
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void make_seed_list(run *r)
-{
-    size_t n = mongouri_uri_host_count(r->uri), i, used = 0;
-    char **items = calloc(n ? n : 1, sizeof *items);
-
-    r->seeds[0] = '\0';
-    if (items == NULL)
-        return;
-    for (i = 0; i < n; i++) {
-        const char *h = mongouri_uri_host(r->uri, i);
-        items[i] = malloc(strlen(h) + 8);
-        if (items[i] == NULL)
-            goto out;
-        sprintf(items[i], "%s:%u", h, (unsigned)mongouri_uri_host_port(r->uri, i));
-    }
-    qsort(items, n, sizeof *items, cmp_str);
-    for (i = 0; i < n && used < sizeof r->seeds; i++)
-        used += (size_t)snprintf(r->seeds + used, sizeof r->seeds - used, "%s%s", i ? "," : "",
-                                 items[i]);
-out:
-    for (i = 0; i < n; i++)
-        free(items[i]);
-    free(items);
-}
-
 static void resolve_opts(run *r, const char *text, const mongouri_resolve_options *o)
 {
     double t0;
@@ -198,7 +168,7 @@ static void resolve_opts(run *r, const char *text, const mongouri_resolve_option
     r->st = mongouri_uri_resolve_ex(&r->uri, &r->report, r->parsed, o, &r->err);
     r->ms = now_ms() - t0;
     if (r->st == MONGOURI_OK)
-        make_seed_list(r);
+        seed_list(r->uri, r->seeds, sizeof r->seeds);
 }
 
 /* Against `servers` with short timeouts: 200 ms first try, 2 tries, 3 s deadline. */

@@ -42,36 +42,6 @@ typedef struct run {
     char seeds[4096]; /* sorted "host:port,host:port" */
 } run;
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void make_seed_list(run *r)
-{
-    size_t n = mongouri_uri_host_count(r->uri), i, used = 0;
-    char **items = calloc(n ? n : 1, sizeof *items);
-
-    r->seeds[0] = '\0';
-    if (items == NULL)
-        return;
-    for (i = 0; i < n; i++) {
-        const char *h = mongouri_uri_host(r->uri, i);
-        items[i] = malloc(strlen(h) + 8);
-        if (items[i] == NULL)
-            goto out;
-        sprintf(items[i], "%s:%u", h, (unsigned)mongouri_uri_host_port(r->uri, i));
-    }
-    qsort(items, n, sizeof *items, cmp_str);
-    for (i = 0; i < n; i++)
-        used += (size_t)snprintf(r->seeds + used, used < sizeof r->seeds ? sizeof r->seeds - used : 0,
-                                 "%s%s", i ? "," : "", items[i]);
-out:
-    for (i = 0; i < n; i++)
-        free(items[i]);
-    free(items);
-}
-
 /* Parse `text` with `flags`/`kw`, then resolve it with `opts`. */
 static void resolve_opts(run *r, const char *text, unsigned flags, const mongouri_keywords *kw,
                          const mongouri_resolve_options *opts)
@@ -91,7 +61,7 @@ static void resolve_opts(run *r, const char *text, unsigned flags, const mongour
     r->st = mongouri_uri_resolve_ex(&r->uri, &r->report, r->parsed, opts, &r->err);
     r->ms = now_ms() - t0;
     if (r->st == MONGOURI_OK)
-        make_seed_list(r);
+        seed_list(r->uri, r->seeds, sizeof r->seeds);
 }
 
 static void resolve_on(run *r, const char *text, const char *server)
