@@ -331,7 +331,12 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
     ok = ok && put(auth, "db", str_or_null(uri->database));
     ok = ok && put(auth, "credential", cJSON_CreateBool(uri->has_credential));
     ok = ok && put(auth, "mechanism", str_or_null(uri->has_credential ? uri->mechanism : NULL));
-    ok = ok && put(auth, "source", str_or_null(uri->has_credential ? uri->auth_source : NULL));
+    /* The auth source is the authSource value when that is given: hidden as it is. */
+    if (uri->has_credential && uri->auth_source != NULL &&
+        mongouri__value_hidden(uri, MONGOURI_OPT_AUTHSOURCE))
+        ok = ok && put(auth, "source", secret(uri->auth_source, flags));
+    else
+        ok = ok && put(auth, "source", str_or_null(uri->has_credential ? uri->auth_source : NULL));
     if (ok && uri->has_credential && uri->nprops > 0)
         ok = put(auth, "mechanismProperties", kv_object(uri->props, uri->nprops, flags, true));
     else if (ok)

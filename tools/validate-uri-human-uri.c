@@ -139,6 +139,9 @@ void vu_print_credentials(FILE *out, const vu_config *cfg, const mongouri_uri *u
             if (s == MONGOURI_SOURCE_DEFAULT)
                 why = db != NULL && strcmp(db, src) == 0 ? "the database of the path"
                                                          : "default for the mechanism";
+            /* the tokenizer's judgement of the authSource value, as in the echo */
+            if (!cfg->show_secrets && mongouri_uri_option_hidden(uri, "authSource"))
+                src = "****";
             put_padded(out, src);
             fprintf(out, "%s%s%s\n", vu_sty(cfg, C_DIM), why, vu_sty(cfg, C_RESET));
         } else {

@@ -137,5 +137,12 @@ expect_ne "key password field hidden" "$(j .tls.certificateKeyFilePassword)" "$K
 vu "mongodb://alice:$PW@localhost/"
 expect_out "alice:****@localhost" "human output shows the redacted URI"
 
+# An authSource value with a run-in secret: the auth source line hides it too.
+AS="mongodb://alice:$PW@localhost/db?authSource=x%26authMechanismProperties=AWS_SESSION_TOKEN:tok-$KP"
+vu "$AS"
+expect_no_out "tok-$KP" "human: the auth source hides the run-in secret"
+vu --json "$AS"
+expect_no_out "tok-$KP" "json: the auth source hides the run-in secret"
+
 echo "leaks: $leaks"
 finish

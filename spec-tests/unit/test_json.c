@@ -166,6 +166,28 @@ Test(json, secrets_shown_only_on_request)
     mongouri_free(hidden);
 }
 
+Test(json, auth_source_hidden_as_its_option)
+{
+    /* An authSource value holding a run-in secret: the credential's source
+     * is that value, so it is hidden in auth.source as in the options. */
+    static const char text[] = "mongodb://u:pw@h/db?authSource=x%26authMechanismProperties="
+                               "AWS_SESSION_TOKEN:t0k3n-value";
+    mongouri_uri *uri = parse_ok(text);
+    cJSON *root = render(text, uri, NULL, 0);
+    cJSON *auth = cJSON_GetObjectItem(root, "auth");
+    char *all = mongouri_json_render(text, uri, NULL, 0);
+
+    cr_assert_not_null(auth);
+    cr_expect_str_eq(cJSON_GetObjectItem(auth, "source")->valuestring, "****");
+    cr_expect_null(strstr(all, "t0k3n"), "%s", all);
+    cJSON_Delete(root);
+    mongouri_free(all);
+    all = mongouri_json_render(text, uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
+    cr_expect_not_null(strstr(all, "t0k3n"), "shown on request: %s", all);
+    mongouri_free(all);
+    mongouri_uri_destroy(uri);
+}
+
 Test(json, invalid_shape)
 {
     static const char text[] = "mongodb://alice:s3cret@h:0";
