@@ -115,10 +115,148 @@ static mongouri_status apply_service_name(mongouri__vctx *c, const mongouri__pai
     return MONGOURI_OK;
 }
 
+/* The slot of the first URI appearance of option k->id, its presence noted
+ * as merge_slow notes it; NULL when out of memory. */
+static mongouri__value *first_slot(mongouri_uri *uri, const mongouri__key *k, long offset,
+                                   long length)
+{
+    mongouri__value *slot = mongouri__slot_new(uri, k->id);
+
+    if (slot == NULL)
+        return NULL;
+    if (is_secret(k->id))
+        uri->has_secret = true;
+    uri->present |= MONGOURI__BIT(k->id);
+    slot->present = true;
+    slot->present_source = (uint8_t)MONGOURI_SOURCE_URI;
+    slot->present_offset = (int32_t)offset;
+    slot->present_length = (int32_t)length;
+    slot->spelling = k->index;
+    return slot;
+}
+
+/* A valid value stored as store_value stores it. */
+static void first_set(mongouri__value *slot, const mongouri__key *k, long offset, long length)
+{
+    slot->set = true;
+    slot->set_spelling = k->index;
+    slot->by_alias = k->alias;
+    slot->source = (uint8_t)MONGOURI_SOURCE_URI;
+    slot->offset = (int32_t)offset;
+    slot->length = (int32_t)length;
+}
+
+/* What makes a URI occurrence a first plain one (mongouri__merge_raw, merge_first). */
+static bool first_plain(const mongouri__vctx *c, const mongouri__key *k, size_t n)
+{
+    return k != NULL && c->uri->slot[k->id] == 0 && !k->deprecated && n > 0 &&
+           !c->query_semicolon && !(k->id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && k->alias);
+}
+
+bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *raw, size_t n,
+                         long offset, long length)
+{
+    const mongouri__optdef *def;
+    mongouri__payload v;
+    mongouri__value *slot;
+    int b;
+
+    if (!first_plain(c, k, n))
+        return false;
+    def = &mongouri__options[k->id];
+    switch (def->info.type) {
+    case MONGOURI_TYPE_BOOL:
+        if ((b = mongouri__parse_bool(raw, n)) != 0 && b != 1)
+            return false;
+        v.b = b == 1;
+        break;
+    case MONGOURI_TYPE_INT:
+        if (def->check != MONGOURI__CHECK_NONE || !mongouri__parse_int(raw, n, &v.i) ||
+            v.i < def->min || v.i > def->max)
+            return false;
+        break;
+    case MONGOURI_TYPE_ENUM:
+        /* a choice is plain ASCII: a raw match is the decoded value */
+        if ((v.s = mongouri__choice(def, raw, n)) == NULL)
+            return false;
+        break;
+    default:
+        return false;
+    }
+    if ((slot = first_slot(c->uri, k, offset, length)) == NULL)
+        return false; /* the whole path reports it */
+    slot->v = v;
+    first_set(slot, k, offset, length);
+    return true;
+}
+
+/*
+ * The first plain URI appearance of a string or w option (decoded, not
+ * escaped): none of the level, repeat or TXT checks applies, and a valid
+ * value is stored here; anything else goes through store_value.
+ */
+static mongouri_status merge_first(mongouri__vctx *c, const mongouri__pair *p,
+                                   const mongouri__key *k)
+{
+    const mongouri__optdef *def = &mongouri__options[k->id];
+    mongouri__value *slot = first_slot(c->uri, k, p->offset, p->length);
+    const char *v = p->val;
+
+    if (slot == NULL)
+        return nomem(c->err);
+    switch (def->info.type) {
+    case MONGOURI_TYPE_STRING:
+        if (def->check != MONGOURI__CHECK_NONE &&
+            !(def->check == MONGOURI__CHECK_MAX128 && p->vlen <= 128))
+            return mongouri__store_value(c, k->id, p, k->alias, k->index);
+        slot->v.s = v;
+        break;
+    case MONGOURI_TYPE_W:
+        if (v[0] == '-')
+            return mongouri__store_value(c, k->id, p, k->alias, k->index);
+        if (v[0] >= '0' && v[0] <= '9') {
+            if (!mongouri__parse_int(v, p->vlen, &slot->v.i) || slot->v.i > def->max) {
+                slot->v.i = 0;
+                return mongouri__store_value(c, k->id, p, k->alias, k->index);
+            }
+        } else {
+            slot->v.s = v;
+            slot->is_string = true;
+        }
+        break;
+    default:
+        return mongouri__store_value(c, k->id, p, k->alias, k->index);
+    }
+    first_set(slot, k, p->offset, p->length);
+    return MONGOURI_OK;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static mongouri_status
+merge_slow(mongouri__vctx *c, const mongouri__pair *p, const mongouri__key *kp);
+
+mongouri_status mongouri__merge_found(mongouri__vctx *c, const mongouri__pair *p,
+                                      const mongouri__key *k)
+{
+    if (p->source == MONGOURI_SOURCE_URI && first_plain(c, k, p->vlen) &&
+        p->vlen + 1 == (size_t)(p->length - (long)p->klen))
+        return merge_first(c, p, k);
+    return merge_slow(c, p, k);
+}
+
 mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
 {
+    return mongouri__merge_found(c, p, mongouri__key_find(p->key, p->klen));
+}
+
+static mongouri_status merge_slow(mongouri__vctx *c, const mongouri__pair *p,
+                                  const mongouri__key *kp)
+{
+    static const mongouri__key unknown = {-1, false, false, NULL, 0};
     mongouri_uri *uri = c->uri;
-    mongouri__key k = mongouri__option_lookup(p->key, p->klen);
+    mongouri__key k = kp != NULL ? *kp : unknown;
     mongouri__value *slot;
     const mongouri__optdef *def;
     mongouri_status rc;

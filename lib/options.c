@@ -73,35 +73,20 @@ static const key_entry keys[] = {
 #undef SPELLING
 
 #define NKEYS (sizeof keys / sizeof keys[0])
-#define KEY_MAX 48 /* longer keys are unknown */
+#define KEY_MAX MONGOURI__KEY_MAX
+#define HASH_SLOTS MONGOURI__KEY_SLOTS
 
 /*
- * Built once from the table: the lookup index, an open-addressing hash of
- * the lower-case spellings (a key is compared with about one name), and the
+ * Built once from the table: the lookup index (options_int.h) and the
  * spellings ordered by length and then by name, the order in which
  * suggestions are weighed.
  */
-#define HASH_SLOTS 128u /* a power of two, more than twice NKEYS */
-
-typedef struct index_entry {
-    mongouri__key key; /* the answer */
-    uint8_t len;
-    char lower[KEY_MAX + 1];
-} index_entry;
-
-static index_entry hashed[HASH_SLOTS]; /* len 0: empty */
+mongouri__key_slot mongouri__key_slots[MONGOURI__KEY_SLOTS];
+uint64_t mongouri__key_seed = 1u;
+_Atomic(bool) mongouri__key_built;
 static uint8_t order[NKEYS];
 static size_t nspellings;
-static atomic_bool index_ready;
-
-/* Letters fold with bit 0x20; a key with other bytes hashes anywhere and matches nothing. */
-static unsigned key_hash(const char *k, size_t n)
-{
-    unsigned a = (unsigned char)k[0] | 0x20u, z = (unsigned char)k[n - 1] | 0x20u;
-    unsigned m = (unsigned char)k[n / 2] | 0x20u;
-
-    return ((unsigned)n * 5u + a * 5u + m * 37u + z * 7u) & (HASH_SLOTS - 1u);
-}
+static unsigned max_probes; /* 1 when the seed gave every spelling its own slot */
 
 static int spelling_cmp(unsigned a, unsigned b)
 {
@@ -110,13 +95,43 @@ static int spelling_cmp(unsigned a, unsigned b)
     return mongouri__strcasecmp(keys[a].spelled, keys[b].spelled);
 }
 
+/* Does `seed` give each spelling a slot of its own? */
+static bool seed_is_perfect(uint64_t seed)
+{
+    uint8_t used[HASH_SLOTS] = {0};
+
+    for (unsigned i = 0; i < NKEYS; i++) {
+        unsigned h;
+        if (keys[i].len == 0 || keys[i].len > KEY_MAX)
+            continue;
+        h = mongouri__key_hash(keys[i].spelled, keys[i].len, seed);
+        if (used[h])
+            return false;
+        used[h] = 1;
+    }
+    return true;
+}
+
 static void build_index(void)
 {
     size_t n = 0;
+    /* The first multiplier that separates every spelling of this table; a
+     * changed table continues the search along a fixed sequence of odd
+     * multipliers (a few hundred tries). With none, probing still finds
+     * every key, and keys_check says so. */
+    uint64_t seed = UINT64_C(0x38d67f0f1849e6bf);
 
+    for (unsigned t = 0; t < 4096u; t++)
+        if (seed_is_perfect(seed | 1u))
+            break;
+        else
+            seed = seed * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+    mongouri__key_seed = seed | 1u;
+    max_probes = 0;
     for (unsigned i = 0; i < NKEYS; i++) {
         size_t j = n;
-        unsigned h;
+        unsigned h, probes = 1;
+        mongouri__key_slot *e;
         if (keys[i].len == 0 || keys[i].len > KEY_MAX)
             continue; /* no alias (a longer name is refused by keys_check) */
         while (j > 0 && spelling_cmp(order[j - 1], i) > 0) {
@@ -125,74 +140,46 @@ static void build_index(void)
         }
         order[j] = (uint8_t)i;
         n++;
-        h = key_hash(keys[i].spelled, keys[i].len);
-        while (hashed[h].len != 0)
+        h = mongouri__key_hash(keys[i].spelled, keys[i].len, mongouri__key_seed);
+        while (mongouri__key_slots[h].len != 0) {
             h = (h + 1u) & (HASH_SLOTS - 1u);
+            probes++;
+        }
+        if (probes > max_probes)
+            max_probes = probes;
+        e = &mongouri__key_slots[h];
         for (size_t c = 0; c < keys[i].len; c++)
-            hashed[h].lower[c] = (char)((unsigned char)keys[i].spelled[c] | 0x20u);
-        hashed[h].len = keys[i].len;
-        hashed[h].key.id = (int)(i / 2u);
-        hashed[h].key.alias = (i & 1u) != 0;
-        hashed[h].key.deprecated = (keys[i].flags & MONGOURI_OPTION_DEPRECATED) != 0;
-        hashed[h].key.spelled = keys[i].spelled;
-        hashed[h].key.index = (uint8_t)i;
+            e->lower[c] = (char)((unsigned char)keys[i].spelled[c] | 0x20u);
+        e->len = keys[i].len;
+        e->key.id = (int)(i / 2u);
+        e->key.alias = (i & 1u) != 0;
+        e->key.deprecated = (keys[i].flags & MONGOURI_OPTION_DEPRECATED) != 0;
+        e->key.spelled = keys[i].spelled;
+        e->key.index = (uint8_t)i;
     }
     nspellings = n;
 }
 
-static void index_once(void)
+void mongouri__key_index_ready(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
 
     pthread_once(&once, build_index);
-    atomic_store_explicit(&index_ready, true, memory_order_release);
+    atomic_store_explicit(&mongouri__key_built, true, memory_order_release);
 }
 
-/* Built when the library is loaded; index_once covers a missed constructor. */
+/* Built when the library is loaded; mongouri__key_index_ready covers a missed constructor. */
 __attribute__((constructor)) static void index_at_load(void)
 {
-    index_once();
+    mongouri__key_index_ready();
 }
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n)
 {
     static const mongouri__key unknown = {-1, false, false, NULL, 0};
-    unsigned h;
+    const mongouri__key *k = mongouri__key_find(key, n);
 
-    if (!atomic_load_explicit(&index_ready, memory_order_acquire))
-        index_once();
-    if (n == 0 || n > KEY_MAX)
-        return unknown;
-    for (h = key_hash(key, n); hashed[h].len != 0; h = (h + 1u) & (HASH_SLOTS - 1u)) {
-        const char *name = hashed[h].lower;
-        size_t j = 0;
-        if (hashed[h].len != n)
-            continue;
-        /* Names are lower-case letters only, so setting bit 0x20 of each key
-         * byte folds A-Z and can make no other byte equal to a name's byte.
-         * Eight bytes at a time, the last eight overlapping; short keys byte
-         * by byte. */
-        if (n >= 8) {
-            uint64_t a, b;
-            for (; j + 8 < n; j += 8) {
-                memcpy(&a, key + j, 8);
-                memcpy(&b, name + j, 8);
-                if ((a | UINT64_C(0x2020202020202020)) != b)
-                    break;
-            }
-            if (j + 8 < n)
-                continue;
-            memcpy(&a, key + n - 8, 8);
-            memcpy(&b, name + n - 8, 8);
-            j = (a | UINT64_C(0x2020202020202020)) == b ? n : 0;
-        } else {
-            while (j < n && ((unsigned char)key[j] | 0x20u) == (unsigned char)name[j])
-                j++;
-        }
-        if (j == n)
-            return hashed[h].key;
-    }
-    return unknown;
+    return k != NULL ? *k : unknown;
 }
 
 const char *mongouri__key_spelled(unsigned index)
@@ -241,7 +228,8 @@ bool mongouri__keys_check(void)
     for (size_t i = 1; i < spellings; i++)
         if (spelling_cmp(order[i - 1], order[i]) >= 0)
             return false;
-    return spellings == nspellings;
+    /* every spelling in its own slot: one comparison per lookup */
+    return spellings == nspellings && max_probes == 1;
 }
 
 const char *mongouri__option_suggest(const char *key, size_t n)

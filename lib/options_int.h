@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mongouri/mongouri.h"
 
@@ -41,6 +42,92 @@ typedef struct mongouri__key {
     const char *spelled; /* canonical spelling of the name used (for messages) */
     uint8_t index;       /* index of the spelling, for mongouri__key_* */
 } mongouri__key;
+
+/*
+ * The lookup index, built once from the table (options.c): an open-addressing
+ * hash of the lower-case spellings whose multiplier is chosen when it is built
+ * so that no two spellings share a slot: a key is compared with one name.
+ */
+#define MONGOURI__KEY_MAX 48     /* longer keys are unknown */
+#define MONGOURI__KEY_SLOTS 256u /* a power of two */
+typedef struct mongouri__key_slot {
+    mongouri__key key; /* the answer */
+    uint8_t len;       /* 0: empty */
+    char lower[MONGOURI__KEY_MAX + 1];
+} mongouri__key_slot;
+extern mongouri__key_slot mongouri__key_slots[MONGOURI__KEY_SLOTS];
+extern uint64_t mongouri__key_seed;
+void mongouri__key_index_ready(void); /* builds the index when the constructor did not */
+
+/* The length and five bytes of the key (the first two, the last two, the
+ * middle one; letters folded with bit 0x20), multiplied: a key with other
+ * bytes hashes anywhere and matches nothing. */
+static inline unsigned mongouri__key_hash(const char *k, size_t n, uint64_t seed)
+{
+    uint16_t first, last;
+    uint64_t x;
+
+    if (n >= 2) {
+        memcpy(&first, k, 2);
+        memcpy(&last, k + n - 2, 2);
+    } else {
+        first = last = (uint16_t)((unsigned char)k[0] * 0x101u);
+    }
+    x = (uint64_t)n | (uint64_t)first << 8 | (uint64_t)last << 24 |
+        (uint64_t)(unsigned char)k[n / 2] << 40;
+    x |= UINT64_C(0x0000202020202000);
+    return (unsigned)((x * seed) >> 56) & (MONGOURI__KEY_SLOTS - 1u);
+}
+
+/* Does key[0..n) equal the lower-case name[0..n) in any letter case? Names
+ * are lower-case letters only, so setting bit 0x20 of each key byte folds
+ * A-Z and can make no other byte equal to a name's byte. Words at a time,
+ * the last one overlapping. */
+static inline bool mongouri__key_eq(const char *key, const char *name, size_t n)
+{
+    if (n >= 8) {
+        uint64_t a, b;
+        for (size_t j = 0; j + 8 < n; j += 8) {
+            memcpy(&a, key + j, 8);
+            memcpy(&b, name + j, 8);
+            if ((a | UINT64_C(0x2020202020202020)) != b)
+                return false;
+        }
+        memcpy(&a, key + n - 8, 8);
+        memcpy(&b, name + n - 8, 8);
+        return (a | UINT64_C(0x2020202020202020)) == b;
+    }
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, key, 4);
+        memcpy(&b, name, 4);
+        memcpy(&c, key + n - 4, 4);
+        memcpy(&d, name + n - 4, 4);
+        return (a | 0x20202020u) == b && (c | 0x20202020u) == d;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (((unsigned char)key[j] | 0x20u) != (unsigned char)name[j])
+            return false;
+    return true;
+}
+
+/* The spelling key[0..n) names, in any letter case, or NULL when unknown. */
+static inline const mongouri__key *mongouri__key_find(const char *key, size_t n)
+{
+    extern _Atomic(bool) mongouri__key_built;
+
+    if (!mongouri__key_built)
+        mongouri__key_index_ready();
+    if (n == 0 || n > MONGOURI__KEY_MAX)
+        return NULL;
+    for (unsigned h = mongouri__key_hash(key, n, mongouri__key_seed);
+         mongouri__key_slots[h].len != 0; h = (h + 1u) & (MONGOURI__KEY_SLOTS - 1u)) {
+        const mongouri__key_slot *e = &mongouri__key_slots[h];
+        if (e->len == n && mongouri__key_eq(key, e->lower, n))
+            return &e->key;
+    }
+    return NULL;
+}
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n);
 /* The spelling of entry `index` ("ssl", "tlsCAFile", ...). */

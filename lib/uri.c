@@ -65,15 +65,6 @@ static bool secret_in_text(void *vc, size_t start, size_t end)
     return secret_at(vc, start, end);
 }
 
-/* One key=value occurrence from any source. */
-static mongouri_status apply_pair(ctx *c, const pair *p)
-{
-    mongouri__vctx v = {c->uri,        c->err,       secret_in_text, c, c->query_semicolon,
-                        c->srv_offset, c->srv_length};
-
-    return mongouri__merge_pair(&v, p);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Splitting the connection string                                           */
 /* ------------------------------------------------------------------------ */
@@ -149,8 +140,12 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
     bool txt = source == MONGOURI_SOURCE_TXT;
     size_t count = 0;
     mongouri__piece pc;
+    /* what the merge of each key=value occurrence works on */
+    mongouri__vctx v = {c->uri,        c->err,       secret_in_text, c, c->query_semicolon,
+                        c->srv_offset, c->srv_length};
 
     for (size_t i = at; mongouri__piece_next(t, end, &i, &pc);) {
+        const mongouri__key *k;
         pair p;
         char *val;
         size_t bad;
@@ -164,7 +159,11 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
         if (!pc.has_eq || pc.eq == pc.start)
             return txt ? txt_malformed(c, "has an option without '=value'")
                        : piece_malformed(c, &pc);
-        val = mongouri__arena_alloc(&c->uri->arena, pc.end - pc.eq);
+        k = mongouri__key_find(t + pc.start, pc.eq - pc.start);
+        if (!txt && mongouri__merge_raw(&v, k, t + pc.eq + 1, pc.end - pc.eq - 1, (long)pc.start,
+                                        (long)(pc.end - pc.start)))
+            continue; /* a plain first value, typed without decoding */
+        val = mongouri__arena_chars(&c->uri->arena, pc.end - pc.eq);
         if (val == NULL)
             return nomem(c->err);
         p.key = t + pc.start;
@@ -176,7 +175,7 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
         p.source = source;
         p.offset = txt ? -1 : (long)pc.start;
         p.length = txt ? 0 : (long)(pc.end - pc.start);
-        rc = apply_pair(c, &p);
+        rc = mongouri__merge_found(&v, &p, k);
         if (rc != MONGOURI_OK)
             return rc;
     }
@@ -190,55 +189,60 @@ static mongouri_status parse_query(ctx *c, size_t at, size_t end)
     return apply_pieces(c, c->text, at, end, MONGOURI_SOURCE_URI);
 }
 
-static mongouri_status parse_text(ctx *c)
+/* The scheme and the tokenizer's split of the string, before anything is
+ * allocated: the split gives the result's size. */
+static mongouri_status scheme_split(const char *s, size_t len, mongouri_error *err,
+                                    mongouri_scheme *scheme, mongouri__split *sp)
 {
-    const char *s = c->text;
-    size_t len = c->len;
-    size_t start, hend, at_pos = 0, i;
-    size_t nhosts;
-    bool have_at = false;
-    mongouri__split sp;
-    mongouri__host_ctx hc;
+    size_t start;
     mongouri_status rc;
 
     if (len >= sizeof SCHEME_SRV - 1 && memcmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0) {
-        c->uri->scheme = MONGOURI_SCHEME_MONGODB_SRV;
+        *scheme = MONGOURI_SCHEME_MONGODB_SRV;
         start = sizeof SCHEME_SRV - 1;
     } else if (len >= sizeof SCHEME - 1 && memcmp(s, SCHEME, sizeof SCHEME - 1) == 0) {
-        c->uri->scheme = MONGOURI_SCHEME_MONGODB;
+        *scheme = MONGOURI_SCHEME_MONGODB;
         start = sizeof SCHEME - 1;
     } else {
         size_t sl = 0;
         while (sl < len && s[sl] != ':' && sl < 32)
             sl++;
-        rc = syntax(c, MONGOURI_D_BAD_SCHEME, 0, sl, "%s",
-                    len == 0 ? "the connection string is empty"
-                             : "a connection string starts with mongodb:// or mongodb+srv://");
+        rc = mongouri__syntax_error(err, MONGOURI_D_BAD_SCHEME, 0, sl, "%s",
+                                    len == 0 ? "the connection string is empty"
+                                             : "a connection string starts with mongodb:// or "
+                                               "mongodb+srv://");
         if ((len >= sizeof SCHEME - 1 &&
              mongouri__strncasecmp(s, SCHEME, sizeof SCHEME - 1) == 0) ||
             (len >= sizeof SCHEME_SRV - 1 &&
              mongouri__strncasecmp(s, SCHEME_SRV, sizeof SCHEME_SRV - 1) == 0))
-            mongouri__error_hint(c->err, "write the scheme in lower case");
+            mongouri__error_hint(err, "write the scheme in lower case");
         return rc;
     }
-
-    {
-        /* The tokenizer: the host information ends at the first '/', the
-         * userinfo at the last '@' before it. */
-        mongouri__split_text(s, len, start, &sp);
-        if (sp.problem == MONGOURI__SPLIT_AMBIGUOUS) {
-            rc = syntax(c, MONGOURI_D_BAD_USERINFO, sp.problem_at, 1, "%s",
-                        "an '@' after '?' with no '/' before it is ambiguous: either the user "
-                        "name or password holds an unescaped '?', or an option value holds an "
-                        "unescaped '@'");
-            mongouri__error_hint(c->err, "percent-encode '?' in a user name or password as "
-                                         "%%3F, or '@' in an option value as %%40");
-            return rc;
-        }
-        have_at = sp.has_userinfo;
-        at_pos = sp.at;
-        hend = sp.hosts_end;
+    /* The tokenizer: the host information ends at the first '/', the
+     * userinfo at the last '@' before it. */
+    mongouri__split_text(s, len, start, sp);
+    if (sp->problem == MONGOURI__SPLIT_AMBIGUOUS) {
+        rc = mongouri__syntax_error(err, MONGOURI_D_BAD_USERINFO, sp->problem_at, 1, "%s",
+                                    "an '@' after '?' with no '/' before it is ambiguous: either "
+                                    "the user name or password holds an unescaped '?', or an "
+                                    "option value holds an unescaped '@'");
+        mongouri__error_hint(err, "percent-encode '?' in a user name or password as "
+                                  "%%3F, or '@' in an option value as %%40");
+        return rc;
     }
+    return MONGOURI_OK;
+}
+
+static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t nhosts)
+{
+    const char *s = c->text;
+    size_t len = c->len;
+    size_t start = split->start, hend = split->hosts_end, at_pos = split->at, i;
+    bool have_at = split->has_userinfo;
+    const mongouri__split *sp = split;
+    mongouri__host_ctx hc;
+    mongouri_status rc;
+
     i = start;
     if (have_at) {
         rc = mongouri__userinfo_parse(s, start, at_pos - start, &c->uri->arena, c->err,
@@ -256,7 +260,6 @@ static mongouri_status parse_text(ctx *c)
                                          "%%2Ftmp%%2Fmongodb-27017.sock");
         return rc;
     }
-    nhosts = mongouri__count_pieces(s + i, hend - i, ',');
     if (nhosts > MONGOURI_MAX_HOSTS)
         return mongouri__error_set(c->err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, (long)i, 0,
                                    "more than %u hosts", MONGOURI_MAX_HOSTS);
@@ -313,12 +316,12 @@ static mongouri_status parse_text(ctx *c)
 
     if (hend == len)
         return MONGOURI_OK;
-    if (sp.has_db &&
-        (rc = mongouri__database_parse(s, sp.db_start, sp.db_end - sp.db_start, &c->uri->arena,
+    if (sp->has_db &&
+        (rc = mongouri__database_parse(s, sp->db_start, sp->db_end - sp->db_start, &c->uri->arena,
                                        c->err, &c->uri->database)) != MONGOURI_OK)
         return rc;
-    if (sp.has_query)
-        return parse_query(c, sp.query, len);
+    if (sp->has_query)
+        return parse_query(c, sp->query, len);
     return MONGOURI_OK;
 }
 
@@ -418,20 +421,42 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     ctx c;
     mongouri_status rc;
 
-    /* One allocation holds the result and the first arena block. */
-    size_t head = (sizeof *uri + 15u) & ~(size_t)15u;
-    /* Decoded strings take at most `len` bytes; a typical URI fits the first
-     * block, and the whole allocation stays small for the common case. */
-    size_t room = len + 8 * sizeof(mongouri__value) + 3 * sizeof(mongouri__host) + 64;
-    if (len > MONGOURI_MAX_URI_LENGTH)
-        room = 0;
+    mongouri_scheme scheme = MONGOURI_SCHEME_MONGODB;
+    mongouri__split sp;
+    size_t nhosts = 0, nopts = 0, head, room;
+
+    if ((rc = scheme_split(text, len, err, &scheme, &sp)) != MONGOURI_OK)
+        return rc;
+    /* One allocation holds the result and the first arena block, sized from
+     * the ',' and '&' counts: the hosts, the option values, and the decoded
+     * strings, which take at most the bytes of the text they come from. */
+    if (sp.hosts_end > sp.hosts_start)
+        nhosts = mongouri__count_pieces(text + sp.hosts_start, sp.hosts_end - sp.hosts_start, ',');
+    if (sp.has_query)
+        nopts = mongouri__count_pieces(text + sp.query, len - sp.query, '&');
+    if (nopts > MONGOURI_OPT__COUNT)
+        nopts = MONGOURI_OPT__COUNT;
+    head = (sizeof *uri + MONGOURI__ARENA_ALIGN - 1u) & ~(size_t)(MONGOURI__ARENA_ALIGN - 1u);
+    room = MONGOURI__BLOCK_HEADER + nopts * sizeof(mongouri__value) +
+           (nhosts <= MONGOURI_MAX_HOSTS ? nhosts * sizeof(mongouri__host) : 0) + (len - sp.start) +
+           nhosts + nopts + 3 + 2 * MONGOURI__ARENA_ALIGN;
+    if (scheme == MONGOURI_SCHEME_MONGODB_SRV)
+        room += len + 1; /* the text, kept for the resolution */
     uri = malloc(head + room);
     if (uri == NULL)
         return nomem(err);
     memset(uri, 0, sizeof *uri);
+    uri->scheme = scheme;
     uri->flags = flags;
-    if (room > 0)
-        mongouri__arena_adopt(&uri->arena, (char *)uri + head, room);
+    mongouri__arena_adopt(&uri->arena, (char *)uri + head, room);
+    if (nopts > 0) {
+        uri->vals = mongouri__arena_alloc(&uri->arena, nopts * sizeof *uri->vals);
+        if (uri->vals == NULL) {
+            free(uri);
+            return nomem(err);
+        }
+        uri->capvals = (uint8_t)nopts;
+    }
     c.uri = uri;
     c.err = err;
     c.text = text;
@@ -441,7 +466,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.query_semicolon = false;
     mongouri__secrets_init(&c.secrets, text, len);
 
-    if ((rc = parse_text(&c)) != MONGOURI_OK)
+    if ((rc = parse_text(&c, &sp, nhosts)) != MONGOURI_OK)
         goto fail;
     if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
         /* kept (and wiped on destroy) for a later resolution */

@@ -101,7 +101,7 @@ mongouri_status mongouri__userinfo_parse(const char *text, size_t at, size_t n,
         }
     }
     ulen = colon;
-    user = mongouri__arena_alloc(arena, ulen + 1);
+    user = mongouri__arena_chars(arena, ulen + 1);
     if (user == NULL)
         return mongouri__nomem(err);
     if (!mongouri__pct_decode(s, ulen, user, &ulen, &bad, &diag)) {
@@ -117,7 +117,7 @@ mongouri_status mongouri__userinfo_parse(const char *text, size_t at, size_t n,
         return MONGOURI_OK;
     plen = n - colon - 1;
     *secret = true;
-    pass = mongouri__arena_alloc(arena, plen + 1);
+    pass = mongouri__arena_chars(arena, plen + 1);
     if (pass == NULL)
         return mongouri__nomem(err);
     if (!mongouri__pct_decode(s + colon + 1, plen, pass, &plen, &bad, &diag)) {
@@ -148,7 +148,7 @@ mongouri_status mongouri__database_parse(const char *text, size_t at, size_t n,
 
     if (n == 0)
         return MONGOURI_OK;
-    db = mongouri__arena_alloc(arena, n + 1);
+    db = mongouri__arena_chars(arena, n + 1);
     if (db == NULL)
         return mongouri__nomem(err);
     if (!mongouri__pct_decode(s, n, db, &dlen, &bad, &diag))

@@ -5,8 +5,9 @@
 #include "error_int.h"
 #include "util_int.h"
 
-#define ARENA_ALIGN 16u
-#define ARENA_MIN_BLOCK 1024u
+#define ARENA_ALIGN MONGOURI__ARENA_ALIGN
+/* A new block and its header stay within the allocator's small-size cache. */
+#define ARENA_MIN_BLOCK (1024u - MONGOURI__BLOCK_HEADER)
 
 static size_t header_size(void)
 {
@@ -45,7 +46,7 @@ void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n)
     size_t cap = n;
     char *p;
 
-    if (b != NULL && cap < b->cap * 2u)
+    if (b != NULL && b->owned && cap < b->cap * 2u)
         cap = b->cap * 2u;
     if (cap < ARENA_MIN_BLOCK)
         cap = ARENA_MIN_BLOCK;
@@ -61,7 +62,7 @@ void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n)
 
 char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n)
 {
-    char *p = mongouri__arena_alloc(a, n + 1);
+    char *p = mongouri__arena_chars(a, n + 1);
 
     if (p == NULL)
         return NULL;
@@ -224,6 +225,17 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
          * for bytes that need the UTF-8 check. Callers refused raw NULs. */
         unsigned char any = 0;
         size_t i = 0;
+        /* eight bytes at a time while none is '%' or above 0x7f */
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x, y;
+            memcpy(&x, src + i, 8);
+            y = x ^ UINT64_C(0x2525252525252525); /* a '%' byte becomes zero */
+            if (((y - UINT64_C(0x0101010101010101)) & ~y) & UINT64_C(0x8080808080808080))
+                break;
+            if (x & UINT64_C(0x8080808080808080))
+                break;
+            memcpy(dst + i, &x, 8);
+        }
         for (; i < n; i++) {
             unsigned char ch = (unsigned char)src[i];
             if (ch == '%')

@@ -18,24 +18,43 @@ typedef struct mongouri__block {
     size_t cap;
     size_t used;
     bool owned; /* false for a block that lives inside its owner's allocation */
-    /* data follows, aligned to 16 bytes */
+    /* data follows, aligned to MONGOURI__ARENA_ALIGN */
 } mongouri__block;
 
 typedef struct mongouri__arena {
     mongouri__block *head;
 } mongouri__arena;
 
-#define MONGOURI__BLOCK_HEADER ((sizeof(mongouri__block) + 15u) & ~(size_t)15u)
+/* The alignment of the arena's structures (pointers and 64-bit integers);
+ * strings take no alignment. */
+#define MONGOURI__ARENA_ALIGN 8u
+#define MONGOURI__BLOCK_HEADER                                                                     \
+    ((sizeof(mongouri__block) + MONGOURI__ARENA_ALIGN - 1u) & ~(size_t)(MONGOURI__ARENA_ALIGN - 1u))
 
-/* Slow path of mongouri__arena_alloc: a new block. `n` is already aligned. */
+/* Slow path of the arena: a new block for `n` bytes. */
 void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n);
 
-/* `n` bytes, 16-byte aligned, freed with the arena; NULL when out of memory. */
+/* `n` bytes aligned for any structure of the library, freed with the arena;
+ * NULL when out of memory. */
 static inline void *mongouri__arena_alloc(mongouri__arena *a, size_t n)
 {
     mongouri__block *b = a->head;
 
-    n = n == 0 ? 16u : (n + 15u) & ~(size_t)15u;
+    if (b != NULL) {
+        size_t at = (b->used + MONGOURI__ARENA_ALIGN - 1u) & ~(size_t)(MONGOURI__ARENA_ALIGN - 1u);
+        if (at <= b->cap && b->cap - at >= n) {
+            b->used = at + n;
+            return (char *)b + MONGOURI__BLOCK_HEADER + at;
+        }
+    }
+    return mongouri__arena_alloc_block(a, n);
+}
+
+/* `n` bytes for characters (no alignment), freed with the arena. */
+static inline char *mongouri__arena_chars(mongouri__arena *a, size_t n)
+{
+    mongouri__block *b = a->head;
+
     if (b != NULL && b->cap - b->used >= n) {
         char *p = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
         b->used += n;

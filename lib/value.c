@@ -284,10 +284,7 @@ static mongouri_status parse_string_value(mongouri__vctx *c, typed *t)
     return MONGOURI_OK;
 }
 
-/* The canonical choice of `def` that s[0..n) spells, in any letter case. */
-/* The canonical spelling of s[0..n) among the row's choices (which differ in
- * more than letter case), or NULL. */
-static const char *choice(const mongouri__optdef *def, const char *s, size_t n)
+const char *mongouri__choice(const mongouri__optdef *def, const char *s, size_t n)
 {
     for (size_t i = 0; def->choices[i] != NULL; i++)
         if (mongouri__ieq(s, n, def->choices[i]))
@@ -298,7 +295,7 @@ static const char *choice(const mongouri__optdef *def, const char *s, size_t n)
 static mongouri_status parse_enum_value(mongouri__vctx *c, typed *t)
 {
     const mongouri__pair *p = t->p;
-    const char *found = choice(t->def, p->val, p->vlen);
+    const char *found = mongouri__choice(t->def, p->val, p->vlen);
 
     if (found == NULL) {
         if (t->id == MONGOURI_OPT_AUTHMECHANISM) {
@@ -335,7 +332,7 @@ static mongouri_status parse_list_value(mongouri__vctx *c, typed *t)
     for (;;) {
         const char *end = strchr(s, ',');
         size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
-        const char *found = choice(t->def, s, len);
+        const char *found = mongouri__choice(t->def, s, len);
         if (found == NULL) {
             char shown[64];
             mongouri_status rc;
