@@ -84,6 +84,7 @@ static const key_entry keys[] = {
 mongouri__key_slot mongouri__key_slots[MONGOURI__KEY_SLOTS];
 uint64_t mongouri__key_seed = 1u;
 _Atomic(bool) mongouri__key_built;
+bool mongouri__key_perfect; /* every spelling in its home slot */
 static uint8_t order[NKEYS];
 static size_t nspellings;
 static unsigned max_probes; /* 1 when the seed gave every spelling its own slot */
@@ -158,6 +159,7 @@ static void build_index(void)
         e->key.index = (uint8_t)i;
     }
     nspellings = n;
+    mongouri__key_perfect = max_probes == 1;
 }
 
 void mongouri__key_index_ready(void)

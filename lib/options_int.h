@@ -111,21 +111,29 @@ static inline bool mongouri__key_eq(const char *key, const char *name, size_t n)
     return true;
 }
 
-/* The spelling key[0..n) names, in any letter case, or NULL when unknown. */
+/* The spelling key[0..n) names, in any letter case, or NULL when unknown.
+ * With the collision-free multiplier a known key sits in its home slot, so
+ * one slot is compared; probing is for a table the search found none for. */
 static inline const mongouri__key *mongouri__key_find(const char *key, size_t n)
 {
     extern _Atomic(bool) mongouri__key_built;
+    extern bool mongouri__key_perfect;
+    const mongouri__key_slot *e;
+    unsigned h;
 
     if (!mongouri__key_built)
         mongouri__key_index_ready();
     if (n == 0 || n > MONGOURI__KEY_MAX)
         return NULL;
-    for (unsigned h = mongouri__key_hash(key, n, mongouri__key_seed);
-         mongouri__key_slots[h].len != 0; h = (h + 1u) & (MONGOURI__KEY_SLOTS - 1u)) {
-        const mongouri__key_slot *e = &mongouri__key_slots[h];
+    h = mongouri__key_hash(key, n, mongouri__key_seed);
+    e = &mongouri__key_slots[h];
+    if (e->len == n && mongouri__key_eq(key, e->lower, n))
+        return &e->key;
+    if (mongouri__key_perfect)
+        return NULL;
+    for (; e->len != 0; h = (h + 1u) & (MONGOURI__KEY_SLOTS - 1u), e = &mongouri__key_slots[h])
         if (e->len == n && mongouri__key_eq(key, e->lower, n))
             return &e->key;
-    }
     return NULL;
 }
 

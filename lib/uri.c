@@ -477,7 +477,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
         }
         uri->text_len = len;
     }
-    if ((rc = apply_keywords(&c, kw)) != MONGOURI_OK)
+    if (kw != NULL && kw->n > 0 && (rc = apply_keywords(&c, kw)) != MONGOURI_OK)
         goto fail;
     if (srv != NULL && (rc = apply_srv(&c, srv)) != MONGOURI_OK)
         goto fail;

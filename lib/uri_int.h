@@ -113,8 +113,23 @@ static inline const mongouri__value *mongouri__val(const mongouri_uri *u, int id
 {
     return u->slot[id] != 0 ? &u->vals[u->slot[id] - 1] : &mongouri__unset;
 }
+/* A new value for option `id` (absent so far) when the array is full: it
+ * grows; NULL when out of memory. */
+mongouri__value *mongouri__slot_grow(mongouri_uri *u, int id);
+/* A new value for option `id`, absent so far; NULL when out of memory. */
+static inline mongouri__value *mongouri__slot_new(mongouri_uri *u, int id)
+{
+    mongouri__value *v;
+
+    if (u->nvals == u->capvals)
+        return mongouri__slot_grow(u, id);
+    v = &u->vals[u->nvals];
+    *v = mongouri__unset;
+    v->id = (uint8_t)id;
+    u->slot[id] = ++u->nvals;
+    return v;
+}
 /* The writable value of option `id`, created on first use; NULL when out of memory. */
-mongouri__value *mongouri__slot_new(mongouri_uri *u, int id);
 static inline mongouri__value *mongouri__slot(mongouri_uri *u, int id)
 {
     return u->slot[id] != 0 ? &u->vals[u->slot[id] - 1] : mongouri__slot_new(u, id);

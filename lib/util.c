@@ -141,7 +141,10 @@ bool mongouri__ieq(const char *a, size_t an, const char *b)
     size_t i;
 
     for (i = 0; i < an; i++) {
-        if (b[i] == '\0' || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x == y && y != '\0')
+            continue; /* the common case: the same byte */
+        if (y == '\0' || lower(x) != lower(y))
             return false;
     }
     return b[i] == '\0';

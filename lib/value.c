@@ -55,6 +55,14 @@ bool mongouri__parse_int(const char *s, size_t n, int64_t *out)
     }
     if (i == n)
         return false;
+    if (n - i <= 18) { /* 18 digits cannot overflow: no check per digit */
+        for (; i < n; i++) {
+            unsigned d = (unsigned char)s[i] - (unsigned)'0';
+            if (d > 9)
+                return false;
+            v = v * 10 + d;
+        }
+    }
     for (; i < n; i++) {
         unsigned d = (unsigned char)s[i] - (unsigned)'0';
         if (d > 9)
