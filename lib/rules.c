@@ -158,21 +158,14 @@ mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mon
 /* C (srvServiceName, srvMaxHosts): an option whose row is flagged
  * MONGOURI_OPTION_SRV_ONLY needs mongodb+srv://. Of several, the one of the
  * last flagged row in the table is reported (srvServiceName before
- * srvMaxHosts), whatever their order or source. */
-static mongouri_status check_srv_only(mongouri_uri *uri, mongouri_error *err)
+ * srvMaxHosts), whatever their order or source. `seen` holds the bits of the
+ * flagged options present (not 0). */
+static mongouri_status srv_only_error(mongouri_uri *uri, mongouri_error *err, uint64_t seen)
 {
-    int found = -1;
+    int found = 63;
 
-    if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV)
-        return MONGOURI_OK;
-    for (size_t k = 0; k < uri->nvals; k++) {
-        const mongouri__value *v = &uri->vals[k];
-        if (v->present && (int)v->id > found &&
-            (mongouri__options[v->id].info.flags & MONGOURI_OPTION_SRV_ONLY))
-            found = v->id;
-    }
-    if (found < 0)
-        return MONGOURI_OK;
+    while ((seen >> found) == 0)
+        found--;
     return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY, found,
                                 "%s is only valid with mongodb+srv://",
                                 mongouri__options[found].info.name);
@@ -188,14 +181,6 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
     const mongouri__value *rs = OPT(uri, REPLICASET);
     const mongouri__value *smh = OPT(uri, SRVMAXHOSTS);
     mongouri_status rc;
-
-    if ((rc = check_srv_only(uri, err)) != MONGOURI_OK)
-        return rc;
-    /* every rule below needs one of these (replicaSet only beside them) */
-    if ((uri->present &
-         (MONGOURI__BIT(MONGOURI_OPT_DIRECTCONNECTION) | MONGOURI__BIT(MONGOURI_OPT_LOADBALANCED) |
-          MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS))) == 0)
-        return MONGOURI_OK;
 
     if (is_true(dc)) {
         if (srv) {
@@ -250,12 +235,6 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
     static const int deps[] = {MONGOURI_OPT_PROXYPORT, MONGOURI_OPT_PROXYUSERNAME,
                                MONGOURI_OPT_PROXYPASSWORD};
 
-    if ((uri->present &
-         (MONGOURI__BIT(MONGOURI_OPT_PROXYHOST) | MONGOURI__BIT(MONGOURI_OPT_PROXYPORT) |
-          MONGOURI__BIT(MONGOURI_OPT_PROXYUSERNAME) | MONGOURI__BIT(MONGOURI_OPT_PROXYPASSWORD))) ==
-        0)
-        return MONGOURI_OK;
-
     if (!host->present) {
         for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++)
             if (mongouri__val(uri, deps[i])->present)
@@ -284,10 +263,6 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
     bool primary = !mode->set || strcmp(mode->v.s, "primary") == 0;
     bool real_tags = false;
 
-    if ((uri->present & (MONGOURI__BIT(MONGOURI_OPT_READPREFERENCETAGS) |
-                         MONGOURI__BIT(MONGOURI_OPT_MAXSTALENESSSECONDS))) == 0)
-        return MONGOURI_OK;
-
     if (!primary)
         return MONGOURI_OK;
     if (tags->set)
@@ -311,14 +286,7 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
 /* C (minPoolSize; CMAP): minPoolSize <= maxPoolSize when maxPoolSize > 0. */
 static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 {
-    const uint64_t both =
-        MONGOURI__BIT(MONGOURI_OPT_MINPOOLSIZE) | MONGOURI__BIT(MONGOURI_OPT_MAXPOOLSIZE);
-    const mongouri__value *min, *max;
-
-    if ((uri->present & both) != both)
-        return MONGOURI_OK;
-    min = OPT(uri, MINPOOLSIZE);
-    max = OPT(uri, MAXPOOLSIZE);
+    const mongouri__value *min = OPT(uri, MINPOOLSIZE), *max = OPT(uri, MAXPOOLSIZE);
 
     if (min->set && max->set && max->v.i > 0 && min->v.i > max->v.i)
         return pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_POOL, MONGOURI_OPT_MINPOOLSIZE,
@@ -330,13 +298,7 @@ static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
  */
 static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
 {
-    const uint64_t both = MONGOURI__BIT(MONGOURI_OPT_W) | MONGOURI__BIT(MONGOURI_OPT_JOURNAL);
-    const mongouri__value *w, *j;
-
-    if ((uri->present & both) != both)
-        return MONGOURI_OK;
-    w = OPT(uri, W);
-    j = OPT(uri, JOURNAL);
+    const mongouri__value *w = OPT(uri, W), *j = OPT(uri, JOURNAL);
 
     if (w->set && !w->is_string && w->v.i == 0 && is_true(j)) {
         pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_WRITE_CONCERN, MONGOURI_OPT_W,
@@ -348,28 +310,72 @@ static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *er
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
+/* The options each rule group looks at: a group runs only when its options
+ * are present (both of a pair where the rule needs both). */
+#define BIT(id) MONGOURI__BIT(MONGOURI_OPT_##id)
+#define WRITE_CONCERN_BOTH (BIT(W) | BIT(JOURNAL))
+#define TOPOLOGY_ANY (BIT(DIRECTCONNECTION) | BIT(LOADBALANCED) | BIT(SRVMAXHOSTS))
+#define PROXY_ANY (BIT(PROXYHOST) | BIT(PROXYPORT) | BIT(PROXYUSERNAME) | BIT(PROXYPASSWORD))
+#define READ_PREFERENCE_ANY (BIT(READPREFERENCETAGS) | BIT(MAXSTALENESSSECONDS))
+#define POOL_BOTH (BIT(MINPOOLSIZE) | BIT(MAXPOOLSIZE))
+
+/* The rules on the options alone, on a set that has the options they need. */
+__attribute__((noinline)) static mongouri_status check_options(mongouri_uri *uri,
+                                                               mongouri_error *err)
 {
+    uint64_t present = uri->present;
     mongouri_status rc;
 
-    if ((rc = check_write_concern(uri, err)) != MONGOURI_OK)
+    if ((present & WRITE_CONCERN_BOTH) == WRITE_CONCERN_BOTH &&
+        (rc = check_write_concern(uri, err)) != MONGOURI_OK)
         return rc;
-    return check_tls(uri, err);
+    /* every TLS rule needs an option flagged TLS (tls=false alone warns of nothing) */
+    if ((present & mongouri__mask_tls) != 0)
+        return check_tls(uri, err);
+    return MONGOURI_OK;
 }
 
-mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
 {
+    uint64_t present = uri->present;
+
+    if ((present & mongouri__mask_tls) == 0 && (present & WRITE_CONCERN_BOTH) != WRITE_CONCERN_BOTH)
+        return MONGOURI_OK;
+    return check_options(uri, err);
+}
+
+/* Every rule group, in order, on a set that has the options of one. */
+__attribute__((noinline)) static mongouri_status check_all(mongouri_uri *uri, mongouri_error *err)
+{
+    uint64_t present = uri->present;
     mongouri_status rc;
 
     if ((rc = mongouri__rules_check_options(uri, err)) != MONGOURI_OK)
         return rc;
-    if ((rc = check_topology(uri, err)) != MONGOURI_OK)
+    if ((present & mongouri__mask_srv_only) != 0 && uri->scheme != MONGOURI_SCHEME_MONGODB_SRV)
+        return srv_only_error(uri, err, present & mongouri__mask_srv_only);
+    /* every topology rule needs one of these (replicaSet only beside them) */
+    if ((present & TOPOLOGY_ANY) != 0 && (rc = check_topology(uri, err)) != MONGOURI_OK)
         return rc;
-    if ((rc = check_proxy(uri, err)) != MONGOURI_OK)
+    if ((present & PROXY_ANY) != 0 && (rc = check_proxy(uri, err)) != MONGOURI_OK)
         return rc;
-    if ((rc = check_read_preference(uri, err)) != MONGOURI_OK)
+    if ((present & READ_PREFERENCE_ANY) != 0 &&
+        (rc = check_read_preference(uri, err)) != MONGOURI_OK)
         return rc;
-    return check_pool(uri, err);
+    if ((present & POOL_BOTH) == POOL_BOTH)
+        return check_pool(uri, err);
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+{
+    uint64_t present = uri->present;
+
+    if ((present & (mongouri__mask_tls | mongouri__mask_srv_only | TOPOLOGY_ANY | PROXY_ANY |
+                    READ_PREFERENCE_ANY)) == 0 &&
+        (present & WRITE_CONCERN_BOTH) != WRITE_CONCERN_BOTH && (present & POOL_BOTH) != POOL_BOTH)
+        return MONGOURI_OK;
+    return check_all(uri, err);
 }
 
 /* ------------------------------------------------------------------------ */

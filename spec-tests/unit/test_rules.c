@@ -8,6 +8,7 @@
 #include <criterion/parameterized.h>
 #include <stdio.h>
 
+#include "rules_int.h"
 #include "unit.h"
 
 enum { I, C, H, O, R, L, A, NOPTS };
@@ -546,4 +547,23 @@ Test(rules, txt_options_are_checked)
     cr_expect_str_eq(mongouri_tls_source_detail(mongouri_uri_tls(uri), MONGOURI_TLS_ENABLED),
                      "implied by mongodb+srv");
     mongouri_uri_destroy(uri);
+}
+
+/* The masks the rules and the TLS settings test are those of the table's flags. */
+Test(rules, option_masks_follow_the_table)
+{
+    uint64_t tls = 0, srv = 0;
+
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        if (mongouri__options[id].info.flags & MONGOURI_OPTION_TLS)
+            tls |= MONGOURI__BIT(id);
+        if (mongouri__options[id].info.flags & MONGOURI_OPTION_SRV_ONLY)
+            srv |= MONGOURI__BIT(id);
+    }
+    cr_expect_eq(mongouri__mask_tls, tls);
+    cr_expect_eq(mongouri__mask_srv_only, srv);
+    cr_expect_eq(srv, MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS) |
+                          MONGOURI__BIT(MONGOURI_OPT_SRVSERVICENAME));
+    cr_expect(tls & MONGOURI__BIT(MONGOURI_OPT_TLSCRLFILE));
+    cr_expect_not(tls & MONGOURI__BIT(MONGOURI_OPT_TLS), "tls itself is not flagged");
 }
