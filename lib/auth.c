@@ -47,15 +47,10 @@ static mongouri_status auth_error(mongouri_uri *uri, mongouri_error *err, const 
     if (mech->present)
         return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                     MONGOURI_OPT_AUTHMECHANISM, msg, arg);
-    {
-        char m[256];
-        snprintf(m, sizeof m, msg, arg);
-        return mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, NULL,
-                                   (long)strlen(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV
-                                                    ? "mongodb+srv://"
-                                                    : "mongodb://"),
-                                   0, "%s", m);
-    }
+    return mongouri__error_set(
+        err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, NULL,
+        (long)strlen(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV ? "mongodb+srv://" : "mongodb://"),
+        0, msg, arg);
 }
 
 static const char *prop(const mongouri__kv *props, size_t n, const char *key)
@@ -120,19 +115,22 @@ static mech_kind mech_kind_of(const char *m)
 {
     if (m == NULL)
         return MECH_DEFAULT;
-    if (strncmp(m, "SCRAM", 5) == 0)
-        return MECH_SCRAM;
-    if (strcmp(m, "PLAIN") == 0)
-        return MECH_PLAIN;
-    if (strcmp(m, "GSSAPI") == 0)
-        return MECH_GSSAPI;
-    if (strcmp(m, "MONGODB-X509") == 0)
-        return MECH_X509;
-    if (strcmp(m, "MONGODB-AWS") == 0)
-        return MECH_AWS;
-    if (strcmp(m, "MONGODB-OIDC") == 0)
-        return MECH_OIDC;
-    return MECH_OTHER;
+    switch (m[0]) {
+    case 'S':
+        return strncmp(m, "SCRAM", 5) == 0 ? MECH_SCRAM : MECH_OTHER;
+    case 'P':
+        return strcmp(m, "PLAIN") == 0 ? MECH_PLAIN : MECH_OTHER;
+    case 'G':
+        return strcmp(m, "GSSAPI") == 0 ? MECH_GSSAPI : MECH_OTHER;
+    case 'M':
+        if (strcmp(m, "MONGODB-X509") == 0)
+            return MECH_X509;
+        if (strcmp(m, "MONGODB-AWS") == 0)
+            return MECH_AWS;
+        return strcmp(m, "MONGODB-OIDC") == 0 ? MECH_OIDC : MECH_OTHER;
+    default:
+        return MECH_OTHER;
+    }
 }
 
 /*

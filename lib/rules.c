@@ -145,11 +145,11 @@ mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mon
                                      mongouri_diag code, int id, const char *fmt, const char *arg)
 {
     const mongouri__value *v = mongouri__val(uri, id);
-    char msg[256];
 
-    snprintf(msg, sizeof msg, fmt, arg);
+    /* formatted once, straight into the message (every rule's message is
+     * far under its 255 bytes, so nothing is ever cut) */
     mongouri__error_set(err, status, code, mongouri__options[id].info.name, off(v),
-                        off(v) >= 0 ? v->present_length : 0, "%s", msg);
+                        off(v) >= 0 ? v->present_length : 0, fmt, arg);
     if (err != NULL)
         err->source = (mongouri_source)v->present_source;
     return status;
