@@ -91,8 +91,10 @@ static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const
             return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                         MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
         }
-        after_secret =
-            after_secret || mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
+        /* (read by the next items only) */
+        after_secret = after_secret ||
+                       (i + 1 < uri->nprops &&
+                        mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key)));
     }
     return MONGOURI_OK;
 }
@@ -322,10 +324,26 @@ __attribute__((noinline)) static mongouri_status derive(mongouri_uri *uri, mongo
 
 mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err)
 {
+    const uint64_t mech_or_props = MONGOURI__BIT(MONGOURI_OPT_AUTHMECHANISM) |
+                                   MONGOURI__BIT(MONGOURI_OPT_AUTHMECHANISMPROPERTIES);
+
     /* a mechanism is only set when authMechanism appeared */
-    if (!uri->has_userinfo && (uri->present & MONGOURI__BIT(MONGOURI_OPT_AUTHMECHANISM)) == 0) {
-        uri->has_credential = false;
-        return MONGOURI_OK;
+    if ((uri->present & mech_or_props) == 0) {
+        const mongouri__value *src;
+        if (!uri->has_userinfo) {
+            uri->has_credential = false;
+            return MONGOURI_OK;
+        }
+        /* USER[:PASSWORD]@ alone: the default mechanism, nothing else to check */
+        if (uri->username != NULL && uri->username[0] != '\0' && uri->gssapi_service_name == NULL) {
+            uri->has_credential = true;
+            uri->mechanism = NULL;
+            src = OPT(uri, AUTHSOURCE);
+            uri->auth_source = src->set                ? src->v.s
+                               : uri->database != NULL ? uri->database
+                                                       : "admin";
+            return MONGOURI_OK;
+        }
     }
     return derive(uri, err);
 }

@@ -17,6 +17,24 @@
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 
+/* The rule groups stay out of line: the common path (no group applies, or
+ * one that finds nothing) only tests masks. */
+#define OUT_OF_LINE __attribute__((noinline))
+
+/* The options each rule group looks at: a group runs only when its options
+ * are present (both of a pair where the rule needs both). */
+#define BIT(id) MONGOURI__BIT(MONGOURI_OPT_##id)
+#define WRITE_CONCERN_BOTH (BIT(W) | BIT(JOURNAL))
+#define TOPOLOGY_ANY (BIT(DIRECTCONNECTION) | BIT(LOADBALANCED) | BIT(SRVMAXHOSTS))
+#define PROXY_ANY (BIT(PROXYHOST) | BIT(PROXYPORT) | BIT(PROXYUSERNAME) | BIT(PROXYPASSWORD))
+#define READ_PREFERENCE_ANY (BIT(READPREFERENCETAGS) | BIT(MAXSTALENESSSECONDS))
+#define POOL_BOTH (BIT(MINPOOLSIZE) | BIT(MAXPOOLSIZE))
+/* the TLS options that relax or select checks: every conflict is a pair of them */
+#define TLS_RELAXING                                                                               \
+    (BIT(TLSINSECURE) | BIT(TLSALLOWINVALIDCERTIFICATES) | BIT(TLSALLOWINVALIDHOSTNAMES) |         \
+     BIT(TLSDISABLEOCSPENDPOINTCHECK) | BIT(TLSDISABLECERTIFICATEREVOCATIONCHECK) |                \
+     BIT(TLSCRLFILE))
+
 static const char *where(const mongouri__value *v)
 {
     switch ((mongouri_source)v->present_source) {
@@ -95,16 +113,10 @@ static const struct {
 /* A.2 rules 1-7 (presence, not values, counts), the CRL pairs of DESIGN.md,
  * and A.2's [impl] note: other TLS options under tls=false are ignored with
  * a warning. */
-static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *tls = OPT(uri, TLS);
-    const uint64_t relaxing = MONGOURI__BIT(MONGOURI_OPT_TLSINSECURE) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSCRLFILE);
-    uint64_t seen = uri->present & relaxing;
+    uint64_t seen = uri->present & TLS_RELAXING;
 
     /* every pair needs two of these options */
     for (size_t i = 0; (seen & (seen - 1)) != 0 && i < sizeof tls_pairs / sizeof tls_pairs[0];
@@ -160,7 +172,8 @@ mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mon
  * last flagged row in the table is reported (srvServiceName before
  * srvMaxHosts), whatever their order or source. `seen` holds the bits of the
  * flagged options present (not 0). */
-static mongouri_status srv_only_error(mongouri_uri *uri, mongouri_error *err, uint64_t seen)
+OUT_OF_LINE static mongouri_status srv_only_error(mongouri_uri *uri, mongouri_error *err,
+                                                  uint64_t seen)
 {
     int found = 63;
 
@@ -173,7 +186,7 @@ static mongouri_status srv_only_error(mongouri_uri *uri, mongouri_error *err, ui
 
 /* C (directConnection, loadBalanced, srvMaxHosts), D.1 (directConnection=true
  * with +srv) and D.4 item 3 (on the merged set). */
-static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
 {
     bool srv = uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
     const mongouri__value *dc = OPT(uri, DIRECTCONNECTION);
@@ -227,7 +240,7 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
 
 /* C (proxy options, socks5 spec): the proxy options need proxyHost, and a
  * user name and password go together. */
-static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *host = OPT(uri, PROXYHOST);
     const mongouri__value *user = OPT(uri, PROXYUSERNAME);
@@ -255,7 +268,7 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
 
 /* C (readPreferenceTags, maxStalenessSeconds; server-selection spec): no tags
  * or staleness with mode primary. */
-static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *mode = OPT(uri, READPREFERENCE);
     const mongouri__value *tags = OPT(uri, READPREFERENCETAGS);
@@ -284,7 +297,7 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
 }
 
 /* C (minPoolSize; CMAP): minPoolSize <= maxPoolSize when maxPoolSize > 0. */
-static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *min = OPT(uri, MINPOOLSIZE), *max = OPT(uri, MAXPOOLSIZE);
 
@@ -296,7 +309,7 @@ static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 
 /* C (journal, w; read/write-concern spec): w=0 asks for no acknowledgement, journal=true for one.
  */
-static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *w = OPT(uri, W), *j = OPT(uri, JOURNAL);
 
@@ -310,18 +323,22 @@ static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *er
     return MONGOURI_OK;
 }
 
-/* The options each rule group looks at: a group runs only when its options
- * are present (both of a pair where the rule needs both). */
-#define BIT(id) MONGOURI__BIT(MONGOURI_OPT_##id)
-#define WRITE_CONCERN_BOTH (BIT(W) | BIT(JOURNAL))
-#define TOPOLOGY_ANY (BIT(DIRECTCONNECTION) | BIT(LOADBALANCED) | BIT(SRVMAXHOSTS))
-#define PROXY_ANY (BIT(PROXYHOST) | BIT(PROXYPORT) | BIT(PROXYUSERNAME) | BIT(PROXYPASSWORD))
-#define READ_PREFERENCE_ANY (BIT(READPREFERENCETAGS) | BIT(MAXSTALENESSSECONDS))
-#define POOL_BOTH (BIT(MINPOOLSIZE) | BIT(MAXPOOLSIZE))
+/* Whether the TLS rules can find anything: two options that relax or
+ * select checks (a conflict), or tls=false beside an option flagged TLS. */
+static inline bool tls_rules_apply(const mongouri_uri *uri, uint64_t present)
+{
+    uint64_t seen = present & TLS_RELAXING;
+    const mongouri__value *tls;
 
-/* The rules on the options alone, on a set that has the options they need. */
-__attribute__((noinline)) static mongouri_status check_options(mongouri_uri *uri,
-                                                               mongouri_error *err)
+    if ((present & mongouri__mask_tls) == 0)
+        return false;
+    if ((seen & (seen - 1)) != 0)
+        return true;
+    tls = OPT(uri, TLS);
+    return tls->set && !tls->v.b;
+}
+
+mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
 {
     uint64_t present = uri->present;
     mongouri_status rc;
@@ -329,23 +346,13 @@ __attribute__((noinline)) static mongouri_status check_options(mongouri_uri *uri
     if ((present & WRITE_CONCERN_BOTH) == WRITE_CONCERN_BOTH &&
         (rc = check_write_concern(uri, err)) != MONGOURI_OK)
         return rc;
-    /* every TLS rule needs an option flagged TLS (tls=false alone warns of nothing) */
-    if ((present & mongouri__mask_tls) != 0)
+    if (tls_rules_apply(uri, present))
         return check_tls(uri, err);
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
-{
-    uint64_t present = uri->present;
-
-    if ((present & mongouri__mask_tls) == 0 && (present & WRITE_CONCERN_BOTH) != WRITE_CONCERN_BOTH)
-        return MONGOURI_OK;
-    return check_options(uri, err);
-}
-
 /* Every rule group, in order, on a set that has the options of one. */
-__attribute__((noinline)) static mongouri_status check_all(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_all(mongouri_uri *uri, mongouri_error *err)
 {
     uint64_t present = uri->present;
     mongouri_status rc;
@@ -371,9 +378,10 @@ mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
 {
     uint64_t present = uri->present;
 
-    if ((present & (mongouri__mask_tls | mongouri__mask_srv_only | TOPOLOGY_ANY | PROXY_ANY |
-                    READ_PREFERENCE_ANY)) == 0 &&
-        (present & WRITE_CONCERN_BOTH) != WRITE_CONCERN_BOTH && (present & POOL_BOTH) != POOL_BOTH)
+    if ((present & (mongouri__mask_srv_only | TOPOLOGY_ANY | PROXY_ANY | READ_PREFERENCE_ANY)) ==
+            0 &&
+        (present & WRITE_CONCERN_BOTH) != WRITE_CONCERN_BOTH &&
+        (present & POOL_BOTH) != POOL_BOTH && !tls_rules_apply(uri, present))
         return MONGOURI_OK;
     return check_all(uri, err);
 }

@@ -148,14 +148,12 @@ __attribute__((noinline)) static void apply_tls_options(mongouri_uri *uri, uint6
     }
 }
 
-/* A.4: enabled, verification and revocation, each with its source. Without
- * an option flagged TLS (mongouri__mask_tls) every field but `enabled` keeps
- * its default. */
-void mongouri__tls_normalize(mongouri_uri *uri)
+/* A.4 with options flagged TLS (`options`, not 0): enabled, verification
+ * and revocation, each with its source. */
+__attribute__((noinline)) static void
+normalize_with_options(mongouri_uri *uri, const mongouri__value *tls, uint64_t options)
 {
     mongouri_tls_settings *t = &uri->tls;
-    const mongouri__value *tls = OPT(uri, TLS);
-    uint64_t options = uri->present & mongouri__mask_tls;
     const mongouri_tls_settings *base = &tls_on;
     mongouri_source source = MONGOURI_SOURCE_IMPLIED;
     const char *detail;
@@ -167,7 +165,7 @@ void mongouri__tls_normalize(mongouri_uri *uri)
         detail = detail_of(tls);
     } else if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
         detail = "implied by mongodb+srv";
-    } else if (options != 0 && (first = first_tls_option(uri)) >= 0) {
+    } else if ((first = first_tls_option(uri)) >= 0) {
         detail = mongouri__key_detail(mongouri__key_canonical(first), MONGOURI_SOURCE_IMPLIED);
     } else {
         base = &tls_off;
@@ -177,6 +175,35 @@ void mongouri__tls_normalize(mongouri_uri *uri)
     /* one copy of a template (chosen at run time: copied, not rebuilt) */
     *t = *base;
     set_field(t, MONGOURI_TLS_ENABLED, source, detail);
-    if (base == &tls_on && options != 0)
+    if (base == &tls_on)
         apply_tls_options(uri, options);
+}
+
+/* A.4: enabled, verification and revocation, each with its source. Without
+ * an option flagged TLS (mongouri__mask_tls) every field but `enabled` keeps
+ * its default. */
+void mongouri__tls_normalize(mongouri_uri *uri)
+{
+    const mongouri__value *tls = OPT(uri, TLS);
+    uint64_t options = uri->present & mongouri__mask_tls;
+    const mongouri_tls_settings *base = &tls_off;
+    mongouri_source source = MONGOURI_SOURCE_DEFAULT;
+    const char *detail = tls_off.detail[MONGOURI_TLS_ENABLED];
+
+    if (options != 0) {
+        normalize_with_options(uri, tls, options);
+        return;
+    }
+    if (tls->set) {
+        base = tls->v.b ? &tls_on : &tls_off;
+        source = (mongouri_source)tls->source;
+        detail = detail_of(tls);
+    } else if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV) {
+        base = &tls_on;
+        source = MONGOURI_SOURCE_IMPLIED;
+        detail = "implied by mongodb+srv";
+    }
+    /* one copy of a template (chosen at run time: copied, not rebuilt) */
+    uri->tls = *base;
+    set_field(&uri->tls, MONGOURI_TLS_ENABLED, source, detail);
 }
