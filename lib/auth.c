@@ -47,15 +47,10 @@ static mongouri_status auth_error(mongouri_uri *uri, mongouri_error *err, const 
     if (mech->present)
         return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                     MONGOURI_OPT_AUTHMECHANISM, msg, arg);
-    {
-        char m[256];
-        snprintf(m, sizeof m, msg, arg);
-        return mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, NULL,
-                                   (long)strlen(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV
-                                                    ? "mongodb+srv://"
-                                                    : "mongodb://"),
-                                   0, "%s", m);
-    }
+    return mongouri__error_set(
+        err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, NULL,
+        (long)strlen(uri->scheme == MONGOURI_SCHEME_MONGODB_SRV ? "mongodb+srv://" : "mongodb://"),
+        0, msg, arg);
 }
 
 static const char *prop(const mongouri__kv *props, size_t n, const char *key)
@@ -96,10 +91,48 @@ static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const
             return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                         MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
         }
-        after_secret =
-            after_secret || mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key));
+        /* (read by the next items only) */
+        after_secret = after_secret ||
+                       (i + 1 < uri->nprops &&
+                        mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key)));
     }
     return MONGOURI_OK;
+}
+
+/* The mechanisms, told apart once, in the order the checks below rely on
+ * (the value parser only stores those of the option table; any other would
+ * be checked as MONGODB-OIDC is, with an ordinary authSource). */
+typedef enum mech_kind {
+    MECH_DEFAULT, /* no authMechanism */
+    MECH_SCRAM,   /* SCRAM-* */
+    MECH_PLAIN,
+    MECH_GSSAPI,
+    MECH_X509,
+    MECH_AWS,
+    MECH_OIDC,
+    MECH_OTHER
+} mech_kind;
+
+static mech_kind mech_kind_of(const char *m)
+{
+    if (m == NULL)
+        return MECH_DEFAULT;
+    switch (m[0]) {
+    case 'S':
+        return strncmp(m, "SCRAM", 5) == 0 ? MECH_SCRAM : MECH_OTHER;
+    case 'P':
+        return strcmp(m, "PLAIN") == 0 ? MECH_PLAIN : MECH_OTHER;
+    case 'G':
+        return strcmp(m, "GSSAPI") == 0 ? MECH_GSSAPI : MECH_OTHER;
+    case 'M':
+        if (strcmp(m, "MONGODB-X509") == 0)
+            return MECH_X509;
+        if (strcmp(m, "MONGODB-AWS") == 0)
+            return MECH_AWS;
+        return strcmp(m, "MONGODB-OIDC") == 0 ? MECH_OIDC : MECH_OTHER;
+    default:
+        return MECH_OTHER;
+    }
 }
 
 /*
@@ -108,14 +141,12 @@ static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const
  * user name and password each mechanism needs or refuses, and its
  * properties (GSSAPI, MONGODB-AWS, MONGODB-OIDC); G.2 for the AWS cases.
  */
-mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err)
+__attribute__((noinline)) static mongouri_status derive(mongouri_uri *uri, mongouri_error *err)
 {
-    const mongouri__value *mech = OPT(uri, AUTHMECHANISM);
-    const mongouri__value *src = OPT(uri, AUTHSOURCE);
-    const mongouri__value *props = OPT(uri, AUTHMECHANISMPROPERTIES);
-    const char *m = mech->set ? mech->v.s : NULL;
+    const mongouri__value *mech, *src, *props;
+    const char *m;
     const char *user = uri->username;
-    bool external;
+    mech_kind kind;
     static const char *const gssapi_props[] = {"SERVICE_NAME", "CANONICALIZE_HOST_NAME",
                                                "SERVICE_REALM", "SERVICE_HOST", NULL};
     static const char *const canon_values[] = {
@@ -126,17 +157,20 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
     static const char *const oidc_envs[] = {"test", "azure", "gcp", "k8s", NULL};
     mongouri_status rc;
 
+    mech = OPT(uri, AUTHMECHANISM);
+    m = mech->set ? mech->v.s : NULL;
     uri->has_credential = uri->has_userinfo || m != NULL;
     if (!uri->has_credential)
         return MONGOURI_OK;
+    src = OPT(uri, AUTHSOURCE);
+    props = OPT(uri, AUTHMECHANISMPROPERTIES);
+    kind = mech_kind_of(m);
     uri->mechanism = m;
     if (props->set) {
         uri->props = props->v.kv.items;
         uri->nprops = props->v.kv.n;
     }
-    external = m != NULL && (strcmp(m, "GSSAPI") == 0 || strcmp(m, "MONGODB-X509") == 0 ||
-                             strcmp(m, "MONGODB-AWS") == 0 || strcmp(m, "MONGODB-OIDC") == 0);
-    if (external) {
+    if (kind >= MECH_GSSAPI && kind <= MECH_OIDC) { /* an external source */
         if (src->set && strcmp(src->v.s, "$external") != 0)
             return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                         MONGOURI_OPT_AUTHSOURCE,
@@ -144,14 +178,13 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
         uri->auth_source = "$external";
     } else if (src->set) {
         uri->auth_source = src->v.s;
-    } else if (m != NULL && strcmp(m, "PLAIN") == 0) {
+    } else if (kind == MECH_PLAIN) {
         uri->auth_source = uri->database != NULL ? uri->database : "$external";
     } else {
         uri->auth_source = uri->database != NULL ? uri->database : "admin";
     }
 
-    if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0 ||
-        strcmp(m, "GSSAPI") == 0) {
+    if (kind <= MECH_GSSAPI) {
         if (user == NULL || user[0] == '\0') {
             rc = auth_error(uri, err, "%s needs a user name", m != NULL ? m : "authentication");
             mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host, or remove the '@'");
@@ -160,13 +193,12 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
     }
     /* The auth spec: these mechanisms MUST be given a password. Without a
      * mechanism the official fixtures accept a user name alone. */
-    if (m != NULL && (strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0) &&
-        uri->password == NULL) {
+    if ((kind == MECH_SCRAM || kind == MECH_PLAIN) && uri->password == NULL) {
         rc = auth_error(uri, err, "%s needs a password", m);
         mongouri__error_hint(err, "write mongodb://USER:PASSWORD@host");
         return rc;
     }
-    if ((m == NULL || strcmp(m, "GSSAPI") != 0) && uri->gssapi_service_name != NULL) {
+    if (kind != MECH_GSSAPI && uri->gssapi_service_name != NULL) {
         mongouri__error_set(err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, "gssapiServiceName",
                             uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_offset : -1,
                             uri->gssapi_source == MONGOURI_SOURCE_URI ? uri->gssapi_length : 0,
@@ -175,16 +207,17 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
             err->source = (mongouri_source)uri->gssapi_source;
         return MONGOURI_E_AUTH;
     }
-    if ((m != NULL && (strcmp(m, "MONGODB-X509") == 0 || strcmp(m, "MONGODB-OIDC") == 0)) &&
-        user != NULL && user[0] == '\0') {
+    if ((kind == MECH_X509 || kind == MECH_OIDC) && user != NULL && user[0] == '\0') {
         rc = auth_error(uri, err, "%s: the user name is empty", m);
         mongouri__error_hint(err, "give the user name, or remove the '@'");
         return rc;
     }
-    if (m == NULL || strncmp(m, "SCRAM", 5) == 0 || strcmp(m, "PLAIN") == 0)
-        return check_props(uri, err, m != NULL ? m : "the default mechanism", NULL);
+    if (kind <= MECH_PLAIN)
+        return uri->nprops == 0
+                   ? MONGOURI_OK
+                   : check_props(uri, err, m != NULL ? m : "the default mechanism", NULL);
 
-    if (strcmp(m, "GSSAPI") == 0) {
+    if (kind == MECH_GSSAPI) {
         const char *canon;
         if ((rc = check_props(uri, err, m, gssapi_props)) != MONGOURI_OK)
             return rc;
@@ -225,12 +258,12 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
         }
         return MONGOURI_OK;
     }
-    if (strcmp(m, "MONGODB-X509") == 0) {
+    if (kind == MECH_X509) {
         if (uri->password != NULL)
             return auth_error(uri, err, "%s takes no password: the certificate authenticates", m);
         return check_props(uri, err, m, NULL);
     }
-    if (strcmp(m, "MONGODB-AWS") == 0) {
+    if (kind == MECH_AWS) {
         if (user != NULL || uri->password != NULL) {
             rc = auth_error(uri, err,
                             "%s takes no user name or password in the connection "
@@ -287,4 +320,30 @@ mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *e
             return auth_error(uri, err, "a user name is not allowed with ENVIRONMENT:%s", env);
         return MONGOURI_OK;
     }
+}
+
+mongouri_status mongouri__credential_derive(mongouri_uri *uri, mongouri_error *err)
+{
+    const uint64_t mech_or_props = MONGOURI__BIT(MONGOURI_OPT_AUTHMECHANISM) |
+                                   MONGOURI__BIT(MONGOURI_OPT_AUTHMECHANISMPROPERTIES);
+
+    /* a mechanism is only set when authMechanism appeared */
+    if ((uri->present & mech_or_props) == 0) {
+        const mongouri__value *src;
+        if (!uri->has_userinfo) {
+            uri->has_credential = false;
+            return MONGOURI_OK;
+        }
+        /* USER[:PASSWORD]@ alone: the default mechanism, nothing else to check */
+        if (uri->username != NULL && uri->username[0] != '\0' && uri->gssapi_service_name == NULL) {
+            uri->has_credential = true;
+            uri->mechanism = NULL;
+            src = OPT(uri, AUTHSOURCE);
+            uri->auth_source = src->set                ? src->v.s
+                               : uri->database != NULL ? uri->database
+                                                       : "admin";
+            return MONGOURI_OK;
+        }
+    }
+    return derive(uri, err);
 }

@@ -17,6 +17,24 @@
 
 #define OPT(u, id) mongouri__val((u), MONGOURI_OPT_##id)
 
+/* The rule groups stay out of line: the common path (no group applies, or
+ * one that finds nothing) only tests masks. */
+#define OUT_OF_LINE __attribute__((noinline))
+
+/* The options each rule group looks at: a group runs only when its options
+ * are present (both of a pair where the rule needs both). */
+#define BIT(id) MONGOURI__BIT(MONGOURI_OPT_##id)
+#define WRITE_CONCERN_BOTH (BIT(W) | BIT(JOURNAL))
+#define TOPOLOGY_ANY (BIT(DIRECTCONNECTION) | BIT(LOADBALANCED) | BIT(SRVMAXHOSTS))
+#define PROXY_ANY (BIT(PROXYHOST) | BIT(PROXYPORT) | BIT(PROXYUSERNAME) | BIT(PROXYPASSWORD))
+#define READ_PREFERENCE_ANY (BIT(READPREFERENCETAGS) | BIT(MAXSTALENESSSECONDS))
+#define POOL_BOTH (BIT(MINPOOLSIZE) | BIT(MAXPOOLSIZE))
+/* the TLS options that relax or select checks: every conflict is a pair of them */
+#define TLS_RELAXING                                                                               \
+    (BIT(TLSINSECURE) | BIT(TLSALLOWINVALIDCERTIFICATES) | BIT(TLSALLOWINVALIDHOSTNAMES) |         \
+     BIT(TLSDISABLEOCSPENDPOINTCHECK) | BIT(TLSDISABLECERTIFICATEREVOCATIONCHECK) |                \
+     BIT(TLSCRLFILE))
+
 static const char *where(const mongouri__value *v)
 {
     switch ((mongouri_source)v->present_source) {
@@ -95,16 +113,10 @@ static const struct {
 /* A.2 rules 1-7 (presence, not values, counts), the CRL pairs of DESIGN.md,
  * and A.2's [impl] note: other TLS options under tls=false are ignored with
  * a warning. */
-static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_tls(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *tls = OPT(uri, TLS);
-    const uint64_t relaxing = MONGOURI__BIT(MONGOURI_OPT_TLSINSECURE) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSALLOWINVALIDCERTIFICATES) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSALLOWINVALIDHOSTNAMES) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSDISABLEOCSPENDPOINTCHECK) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSDISABLECERTIFICATEREVOCATIONCHECK) |
-                              MONGOURI__BIT(MONGOURI_OPT_TLSCRLFILE);
-    uint64_t seen = uri->present & relaxing;
+    uint64_t seen = uri->present & TLS_RELAXING;
 
     /* every pair needs two of these options */
     for (size_t i = 0; (seen & (seen - 1)) != 0 && i < sizeof tls_pairs / sizeof tls_pairs[0];
@@ -145,11 +157,11 @@ mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mon
                                      mongouri_diag code, int id, const char *fmt, const char *arg)
 {
     const mongouri__value *v = mongouri__val(uri, id);
-    char msg[256];
 
-    snprintf(msg, sizeof msg, fmt, arg);
+    /* formatted once, straight into the message (every rule's message is
+     * far under its 255 bytes, so nothing is ever cut) */
     mongouri__error_set(err, status, code, mongouri__options[id].info.name, off(v),
-                        off(v) >= 0 ? v->present_length : 0, "%s", msg);
+                        off(v) >= 0 ? v->present_length : 0, fmt, arg);
     if (err != NULL)
         err->source = (mongouri_source)v->present_source;
     return status;
@@ -158,21 +170,15 @@ mongouri_status mongouri__rule_error(mongouri_uri *uri, mongouri_error *err, mon
 /* C (srvServiceName, srvMaxHosts): an option whose row is flagged
  * MONGOURI_OPTION_SRV_ONLY needs mongodb+srv://. Of several, the one of the
  * last flagged row in the table is reported (srvServiceName before
- * srvMaxHosts), whatever their order or source. */
-static mongouri_status check_srv_only(mongouri_uri *uri, mongouri_error *err)
+ * srvMaxHosts), whatever their order or source. `seen` holds the bits of the
+ * flagged options present (not 0). */
+OUT_OF_LINE static mongouri_status srv_only_error(mongouri_uri *uri, mongouri_error *err,
+                                                  uint64_t seen)
 {
-    int found = -1;
+    int found = 63;
 
-    if (uri->scheme == MONGOURI_SCHEME_MONGODB_SRV)
-        return MONGOURI_OK;
-    for (size_t k = 0; k < uri->nvals; k++) {
-        const mongouri__value *v = &uri->vals[k];
-        if (v->present && (int)v->id > found &&
-            (mongouri__options[v->id].info.flags & MONGOURI_OPTION_SRV_ONLY))
-            found = v->id;
-    }
-    if (found < 0)
-        return MONGOURI_OK;
+    while ((seen >> found) == 0)
+        found--;
     return mongouri__rule_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_SRV_ONLY, found,
                                 "%s is only valid with mongodb+srv://",
                                 mongouri__options[found].info.name);
@@ -180,7 +186,7 @@ static mongouri_status check_srv_only(mongouri_uri *uri, mongouri_error *err)
 
 /* C (directConnection, loadBalanced, srvMaxHosts), D.1 (directConnection=true
  * with +srv) and D.4 item 3 (on the merged set). */
-static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
 {
     bool srv = uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
     const mongouri__value *dc = OPT(uri, DIRECTCONNECTION);
@@ -188,14 +194,6 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
     const mongouri__value *rs = OPT(uri, REPLICASET);
     const mongouri__value *smh = OPT(uri, SRVMAXHOSTS);
     mongouri_status rc;
-
-    if ((rc = check_srv_only(uri, err)) != MONGOURI_OK)
-        return rc;
-    /* every rule below needs one of these (replicaSet only beside them) */
-    if ((uri->present &
-         (MONGOURI__BIT(MONGOURI_OPT_DIRECTCONNECTION) | MONGOURI__BIT(MONGOURI_OPT_LOADBALANCED) |
-          MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS))) == 0)
-        return MONGOURI_OK;
 
     if (is_true(dc)) {
         if (srv) {
@@ -242,19 +240,13 @@ static mongouri_status check_topology(mongouri_uri *uri, mongouri_error *err)
 
 /* C (proxy options, socks5 spec): the proxy options need proxyHost, and a
  * user name and password go together. */
-static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *host = OPT(uri, PROXYHOST);
     const mongouri__value *user = OPT(uri, PROXYUSERNAME);
     const mongouri__value *pass = OPT(uri, PROXYPASSWORD);
     static const int deps[] = {MONGOURI_OPT_PROXYPORT, MONGOURI_OPT_PROXYUSERNAME,
                                MONGOURI_OPT_PROXYPASSWORD};
-
-    if ((uri->present &
-         (MONGOURI__BIT(MONGOURI_OPT_PROXYHOST) | MONGOURI__BIT(MONGOURI_OPT_PROXYPORT) |
-          MONGOURI__BIT(MONGOURI_OPT_PROXYUSERNAME) | MONGOURI__BIT(MONGOURI_OPT_PROXYPASSWORD))) ==
-        0)
-        return MONGOURI_OK;
 
     if (!host->present) {
         for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++)
@@ -276,17 +268,13 @@ static mongouri_status check_proxy(mongouri_uri *uri, mongouri_error *err)
 
 /* C (readPreferenceTags, maxStalenessSeconds; server-selection spec): no tags
  * or staleness with mode primary. */
-static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *err)
 {
     const mongouri__value *mode = OPT(uri, READPREFERENCE);
     const mongouri__value *tags = OPT(uri, READPREFERENCETAGS);
     const mongouri__value *stale = OPT(uri, MAXSTALENESSSECONDS);
     bool primary = !mode->set || strcmp(mode->v.s, "primary") == 0;
     bool real_tags = false;
-
-    if ((uri->present & (MONGOURI__BIT(MONGOURI_OPT_READPREFERENCETAGS) |
-                         MONGOURI__BIT(MONGOURI_OPT_MAXSTALENESSSECONDS))) == 0)
-        return MONGOURI_OK;
 
     if (!primary)
         return MONGOURI_OK;
@@ -309,16 +297,9 @@ static mongouri_status check_read_preference(mongouri_uri *uri, mongouri_error *
 }
 
 /* C (minPoolSize; CMAP): minPoolSize <= maxPoolSize when maxPoolSize > 0. */
-static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 {
-    const uint64_t both =
-        MONGOURI__BIT(MONGOURI_OPT_MINPOOLSIZE) | MONGOURI__BIT(MONGOURI_OPT_MAXPOOLSIZE);
-    const mongouri__value *min, *max;
-
-    if ((uri->present & both) != both)
-        return MONGOURI_OK;
-    min = OPT(uri, MINPOOLSIZE);
-    max = OPT(uri, MAXPOOLSIZE);
+    const mongouri__value *min = OPT(uri, MINPOOLSIZE), *max = OPT(uri, MAXPOOLSIZE);
 
     if (min->set && max->set && max->v.i > 0 && min->v.i > max->v.i)
         return pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_POOL, MONGOURI_OPT_MINPOOLSIZE,
@@ -328,15 +309,9 @@ static mongouri_status check_pool(mongouri_uri *uri, mongouri_error *err)
 
 /* C (journal, w; read/write-concern spec): w=0 asks for no acknowledgement, journal=true for one.
  */
-static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
+OUT_OF_LINE static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *err)
 {
-    const uint64_t both = MONGOURI__BIT(MONGOURI_OPT_W) | MONGOURI__BIT(MONGOURI_OPT_JOURNAL);
-    const mongouri__value *w, *j;
-
-    if ((uri->present & both) != both)
-        return MONGOURI_OK;
-    w = OPT(uri, W);
-    j = OPT(uri, JOURNAL);
+    const mongouri__value *w = OPT(uri, W), *j = OPT(uri, JOURNAL);
 
     if (w->set && !w->is_string && w->v.i == 0 && is_true(j)) {
         pair_error(uri, err, MONGOURI_E_CONFLICT, MONGOURI_D_WRITE_CONCERN, MONGOURI_OPT_W,
@@ -348,28 +323,67 @@ static mongouri_status check_write_concern(mongouri_uri *uri, mongouri_error *er
     return MONGOURI_OK;
 }
 
-mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
+/* Whether the TLS rules can find anything: two options that relax or
+ * select checks (a conflict), or tls=false beside an option flagged TLS. */
+static inline bool tls_rules_apply(const mongouri_uri *uri, uint64_t present)
 {
-    mongouri_status rc;
+    uint64_t seen = present & TLS_RELAXING;
+    const mongouri__value *tls;
 
-    if ((rc = check_write_concern(uri, err)) != MONGOURI_OK)
-        return rc;
-    return check_tls(uri, err);
+    if ((present & mongouri__mask_tls) == 0)
+        return false;
+    if ((seen & (seen - 1)) != 0)
+        return true;
+    tls = OPT(uri, TLS);
+    return tls->set && !tls->v.b;
 }
 
-mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+mongouri_status mongouri__rules_check_options(mongouri_uri *uri, mongouri_error *err)
 {
+    uint64_t present = uri->present;
+    mongouri_status rc;
+
+    if ((present & WRITE_CONCERN_BOTH) == WRITE_CONCERN_BOTH &&
+        (rc = check_write_concern(uri, err)) != MONGOURI_OK)
+        return rc;
+    if (tls_rules_apply(uri, present))
+        return check_tls(uri, err);
+    return MONGOURI_OK;
+}
+
+/* Every rule group, in order, on a set that has the options of one. */
+OUT_OF_LINE static mongouri_status check_all(mongouri_uri *uri, mongouri_error *err)
+{
+    uint64_t present = uri->present;
     mongouri_status rc;
 
     if ((rc = mongouri__rules_check_options(uri, err)) != MONGOURI_OK)
         return rc;
-    if ((rc = check_topology(uri, err)) != MONGOURI_OK)
+    if ((present & mongouri__mask_srv_only) != 0 && uri->scheme != MONGOURI_SCHEME_MONGODB_SRV)
+        return srv_only_error(uri, err, present & mongouri__mask_srv_only);
+    /* every topology rule needs one of these (replicaSet only beside them) */
+    if ((present & TOPOLOGY_ANY) != 0 && (rc = check_topology(uri, err)) != MONGOURI_OK)
         return rc;
-    if ((rc = check_proxy(uri, err)) != MONGOURI_OK)
+    if ((present & PROXY_ANY) != 0 && (rc = check_proxy(uri, err)) != MONGOURI_OK)
         return rc;
-    if ((rc = check_read_preference(uri, err)) != MONGOURI_OK)
+    if ((present & READ_PREFERENCE_ANY) != 0 &&
+        (rc = check_read_preference(uri, err)) != MONGOURI_OK)
         return rc;
-    return check_pool(uri, err);
+    if ((present & POOL_BOTH) == POOL_BOTH)
+        return check_pool(uri, err);
+    return MONGOURI_OK;
+}
+
+mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err)
+{
+    uint64_t present = uri->present;
+
+    if ((present & (mongouri__mask_srv_only | TOPOLOGY_ANY | PROXY_ANY | READ_PREFERENCE_ANY)) ==
+            0 &&
+        (present & WRITE_CONCERN_BOTH) != WRITE_CONCERN_BOTH &&
+        (present & POOL_BOTH) != POOL_BOTH && !tls_rules_apply(uri, present))
+        return MONGOURI_OK;
+    return check_all(uri, err);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -7,8 +7,48 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "options_int.h"
 #include "value_int.h"
+
+/*
+ * Masks over the options present (mongouri_uri.present, bit `id` for
+ * MONGOURI_OPT_<id>), built at compile time from the flags column of
+ * options.def: a rule group, or a part of the TLS settings, whose options
+ * are all absent is skipped at the cost of one test. A value that is set
+ * has its bit set (the key appeared).
+ */
+_Static_assert(MONGOURI_OPT__COUNT <= 64, "the option masks are 64 bits wide");
+#define F_SECRET MONGOURI_OPTION_SECRET
+#define F_TLS MONGOURI_OPTION_TLS
+#define F_DEPR MONGOURI_OPTION_DEPRECATED
+#define F_SRV MONGOURI_OPTION_SRV_ONLY
+#define F_EXT MONGOURI_OPTION_EXTENSION
+#define F_PATH MONGOURI_OPTION_PATH
+#define F_TXT MONGOURI_OPTION_TXT_ALLOWED
+#define OPT(id, name, type, lo, hi, choices, flags, ...)                                           \
+    | (((flags)&MONGOURI__MASK_FLAG) != 0 ? UINT64_C(1) << MONGOURI_OPT_##id : 0)
+/* The options flagged MONGOURI_OPTION_TLS (every tls* option but tls itself). */
+#define MONGOURI__MASK_FLAG MONGOURI_OPTION_TLS
+static const uint64_t mongouri__mask_tls = 0
+#include "options.def"
+    ;
+#undef MONGOURI__MASK_FLAG
+/* The options flagged MONGOURI_OPTION_SRV_ONLY (srvMaxHosts, srvServiceName). */
+#define MONGOURI__MASK_FLAG MONGOURI_OPTION_SRV_ONLY
+static const uint64_t mongouri__mask_srv_only = 0
+#include "options.def"
+    ;
+#undef MONGOURI__MASK_FLAG
+#undef OPT
+#undef F_SECRET
+#undef F_TLS
+#undef F_DEPR
+#undef F_SRV
+#undef F_EXT
+#undef F_PATH
+#undef F_TXT
 
 /* Every rule on the merged set (keyword + URI + TXT), in a fixed order. */
 mongouri_status mongouri__rules_check(mongouri_uri *uri, mongouri_error *err);

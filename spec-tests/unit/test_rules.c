@@ -8,6 +8,7 @@
 #include <criterion/parameterized.h>
 #include <stdio.h>
 
+#include "rules_int.h"
 #include "unit.h"
 
 enum { I, C, H, O, R, L, A, NOPTS };
@@ -376,4 +377,193 @@ Test(rules, tls_false_warnings_name_each_option)
     cr_expect_not(mongouri_tls_enabled(mongouri_uri_tls(uri)));
     cr_expect_null(mongouri_tls_ca_file(mongouri_uri_tls(uri)));
     mongouri_uri_destroy(uri);
+}
+
+/* Of several conflicting TLS options, the first pair of the policy's table
+ * is reported (tlsInsecure against tlsAllowInvalidCertificates before either
+ * against tlsCRLFile), whatever the order in the URI. */
+Test(matrix, first_pair_of_the_table_wins)
+{
+    mongouri_error err;
+    const char *text = "mongodb://h/?tlsCRLFile=a.crl&tlsAllowInvalidCertificates=true"
+                       "&tlsInsecure=false";
+
+    parse_fail(text, &err);
+    cr_expect_eq(err.code, MONGOURI_D_TLS_CONFLICT);
+    cr_expect_str_eq(err.option, "tlsInsecure");
+    cr_expect_eq(err.offset, offset_of(text, "tlsInsecure"));
+    cr_expect_str_eq(err.message,
+                     "tlsInsecure (URI) and tlsAllowInvalidCertificates (URI) cannot be used "
+                     "together: both decide whether certificates are checked, and the "
+                     "specification forbids giving both, whatever their values");
+    cr_expect_str_eq(err.hint, "remove one of tlsInsecure and tlsAllowInvalidCertificates");
+    parse_fail("mongodb://h/?tlsDisableOCSPEndpointCheck=true&tlsCRLFile=a.crl", &err);
+    cr_expect_eq(err.code, MONGOURI_D_REVOCATION_CONFLICT);
+    cr_expect_str_eq(err.option, "tlsCRLFile", "the later of the two is pointed at");
+}
+
+/* The rules run in a fixed order: the TLS rules (here tls=false, which is
+ * an error in strict mode) before the topology rules. */
+Test(rules, order_of_the_rule_groups)
+{
+    mongouri_error err;
+    mongouri_uri *uri;
+
+    parse_fail_kw("mongodb://h/?tls=false&tlsCAFile=a&srvMaxHosts=1", MONGOURI_PARSE_STRICT, NULL,
+                  &err);
+    cr_expect_eq(err.code, MONGOURI_D_TLS_IGNORED);
+    cr_expect_str_eq(err.option, "tlsCAFile");
+    parse_fail("mongodb://h/?tls=false&tlsCAFile=a&srvMaxHosts=1", &err);
+    cr_expect_eq(err.code, MONGOURI_D_SRV_ONLY);
+    parse_fail("mongodb://h/?w=0&journal=true&tlsInsecure=true&tlsAllowInvalidHostnames=true",
+               &err);
+    cr_expect_eq(err.code, MONGOURI_D_WRITE_CONCERN, "the write concern is checked first");
+    parse_fail("mongodb://a,b/?proxyPort=1&directConnection=true", &err);
+    cr_expect_eq(err.code, MONGOURI_D_DIRECT_CONNECTION, "topology before the proxy");
+    parse_fail("mongodb://a/?maxStalenessSeconds=100&proxyPort=1", &err);
+    cr_expect_eq(err.code, MONGOURI_D_PROXY, "the proxy before the read preference");
+    parse_fail("mongodb://a/?minPoolSize=2&maxPoolSize=1&readPreferenceTags=a:b", &err);
+    cr_expect_eq(err.code, MONGOURI_D_READ_PREFERENCE, "the read preference before the pool");
+    /* no rule fires on options without their partner */
+    uri = parse_ok("mongodb://a/?minPoolSize=2&w=0&readPreference=secondary&replicaSet=r");
+    cr_expect_eq(mongouri_uri_warning_count(uri), 0u);
+    mongouri_uri_destroy(uri);
+}
+
+/* TLS settings of options given only as keywords, or given twice: each field
+ * names its source; TLS is implied by the keyword option first, else by the
+ * URI option whose (last) value comes first. */
+Test(tls_settings, keyword_only_and_repeated_options)
+{
+    mongouri_keywords *kw = NULL;
+    mongouri_uri *uri;
+    const mongouri_tls_settings *t;
+
+    cr_assert_eq(mongouri_keywords_new(&kw, NULL), MONGOURI_OK);
+    cr_assert_eq(mongouri_keywords_set(kw, "tlsAllowInvalidHostnames", "true", NULL), MONGOURI_OK);
+    cr_assert_eq(mongouri_keywords_set(kw, "tlsCRLFile", "k.crl", NULL), MONGOURI_OK);
+    uri = parse_ok_kw("mongodb://h/?tlsCAFile=a.pem", 0, kw);
+    t = mongouri_uri_tls(uri);
+    cr_expect(mongouri_tls_enabled(t));
+    cr_expect_eq(mongouri_tls_source(t, MONGOURI_TLS_ENABLED), MONGOURI_SOURCE_IMPLIED);
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_ENABLED),
+                     "implied by tlsAllowInvalidHostnames");
+    cr_expect_not(mongouri_tls_verify_hostnames(t));
+    cr_expect_eq(mongouri_tls_source(t, MONGOURI_TLS_VERIFY_HOSTNAMES), MONGOURI_SOURCE_KEYWORD);
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_VERIFY_HOSTNAMES),
+                     "keyword tlsAllowInvalidHostnames");
+    cr_expect(mongouri_tls_verify_certificates(t));
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_VERIFY_CERTIFICATES), "default");
+    cr_expect_str_eq(mongouri_tls_crl_file(t), "k.crl");
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_CRL_FILE), "keyword tlsCRLFile");
+    cr_expect_eq(mongouri_tls_revocation(t), MONGOURI_REVOCATION_CRL);
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_REVOCATION),
+                     "implied by tlsCRLFile");
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_CA_FILE), "URI option tlsCAFile");
+    cr_expect_eq(mongouri_tls_source(t, MONGOURI_TLS_CERTIFICATE_KEY_FILE),
+                 MONGOURI_SOURCE_DEFAULT);
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_CERTIFICATE_KEY_FILE), "default");
+    mongouri_uri_destroy(uri);
+    mongouri_keywords_destroy(kw);
+
+    /* repeated: the value (the last occurrence) decides the order */
+    uri = parse_ok("mongodb://h/?tlsAllowInvalidHostnames=true&tlsCAFile=a.pem"
+                   "&tlsAllowInvalidHostnames=false");
+    t = mongouri_uri_tls(uri);
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_ENABLED), "implied by tlsCAFile");
+    cr_expect(mongouri_tls_verify_hostnames(t));
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_VERIFY_HOSTNAMES),
+                     "URI option tlsAllowInvalidHostnames");
+    mongouri_uri_destroy(uri);
+
+    /* an invalid value (a warning) implies nothing */
+    uri = parse_ok("mongodb://h/?tlsAllowInvalidHostnames=maybe");
+    t = mongouri_uri_tls(uri);
+    cr_expect_not(mongouri_tls_enabled(t));
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_ENABLED),
+                     "default: off for mongodb://");
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_REVOCATION), "implied by TLS off");
+    cr_expect_str_eq(mongouri_tls_source_detail(t, MONGOURI_TLS_VERIFY_HOSTNAMES), "default");
+    mongouri_uri_destroy(uri);
+}
+
+/* The settings of a URI without any option: every field at its default. */
+Test(tls_settings, no_options)
+{
+    static const char *const want[MONGOURI_TLS__FIELDS] = {
+        [MONGOURI_TLS_ENABLED] = "default: off for mongodb://",
+        [MONGOURI_TLS_REVOCATION] = "implied by TLS off",
+    };
+    mongouri_uri *uri = parse_ok("mongodb://localhost");
+    const mongouri_tls_settings *t = mongouri_uri_tls(uri);
+
+    cr_expect_not(mongouri_tls_enabled(t));
+    cr_expect_not(mongouri_tls_verify_certificates(t));
+    cr_expect_not(mongouri_tls_verify_hostnames(t));
+    cr_expect_eq(mongouri_tls_revocation(t), MONGOURI_REVOCATION_NONE);
+    for (int f = 0; f < MONGOURI_TLS__FIELDS; f++) {
+        mongouri_source s = f == MONGOURI_TLS_REVOCATION ? MONGOURI_SOURCE_IMPLIED
+                                                         : MONGOURI_SOURCE_DEFAULT;
+        cr_expect_eq(mongouri_tls_source(t, (mongouri_tls_field)f), s, "field %d", f);
+        cr_expect_str_eq(mongouri_tls_source_detail(t, (mongouri_tls_field)f),
+                         want[f] != NULL ? want[f] : "default", "field %d", f);
+    }
+    cr_expect_null(mongouri_tls_ca_file(t));
+    cr_expect_null(mongouri_tls_crl_file(t));
+    cr_expect_not(mongouri_uri_has_credential(uri));
+    cr_expect_null(mongouri_uri_auth_mechanism(uri));
+    cr_expect_null(mongouri_uri_auth_source(uri));
+    mongouri_uri_destroy(uri);
+}
+
+/* Rules that only options of a TXT record can set off (D.3, D.4). */
+Test(rules, txt_options_are_checked)
+{
+    static const char *const hosts[] = {"a.example.com", "b.example.com"};
+    static const uint16_t ports[] = {27017, 27017};
+    static const char *text = "mongodb+srv://c.example.com/";
+    mongouri__srv_answer two = {2, hosts, ports, "loadBalanced=true", NULL, NULL};
+    mongouri__srv_answer one = {1, hosts, ports, "loadBalanced=true&replicaSet=r", NULL, NULL};
+    mongouri__srv_answer src = {1, hosts, ports, "authSource=users", NULL, NULL};
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+
+    cr_assert_eq(mongouri__build(&uri, text, strlen(text), 0, NULL, &two, &err),
+                 MONGOURI_E_CONFLICT);
+    cr_expect_eq(err.code, MONGOURI_D_LOAD_BALANCED);
+    cr_expect_str_eq(err.message, "loadBalanced=true needs exactly one SRV record");
+    cr_expect_eq(err.source, MONGOURI_SOURCE_TXT);
+    cr_expect_eq(err.offset, -1);
+    cr_assert_eq(mongouri__build(&uri, text, strlen(text), 0, NULL, &one, &err),
+                 MONGOURI_E_CONFLICT);
+    cr_expect_eq(err.code, MONGOURI_D_LOAD_BALANCED);
+    cr_expect_str_eq(err.option, "replicaSet");
+    cr_expect_str_eq(err.message, "loadBalanced (TXT record) and replicaSet (TXT record) cannot "
+                                  "be used together: a load balancer hides the replica set");
+    cr_assert_eq(mongouri__build(&uri, "mongodb+srv://u:p@c.example.com/",
+                                 strlen("mongodb+srv://u:p@c.example.com/"), 0, NULL, &src, &err),
+                 MONGOURI_OK);
+    cr_expect_str_eq(mongouri_uri_auth_source(uri), "users");
+    cr_expect_str_eq(mongouri_tls_source_detail(mongouri_uri_tls(uri), MONGOURI_TLS_ENABLED),
+                     "implied by mongodb+srv");
+    mongouri_uri_destroy(uri);
+}
+
+/* The masks the rules and the TLS settings test are those of the table's flags. */
+Test(rules, option_masks_follow_the_table)
+{
+    uint64_t tls = 0, srv = 0;
+
+    for (int id = 0; id < MONGOURI_OPT__COUNT; id++) {
+        if (mongouri__options[id].info.flags & MONGOURI_OPTION_TLS)
+            tls |= MONGOURI__BIT(id);
+        if (mongouri__options[id].info.flags & MONGOURI_OPTION_SRV_ONLY)
+            srv |= MONGOURI__BIT(id);
+    }
+    cr_expect_eq(mongouri__mask_tls, tls);
+    cr_expect_eq(mongouri__mask_srv_only, srv);
+    cr_expect_eq(srv, MONGOURI__BIT(MONGOURI_OPT_SRVMAXHOSTS) |
+                          MONGOURI__BIT(MONGOURI_OPT_SRVSERVICENAME));
+    cr_expect(tls & MONGOURI__BIT(MONGOURI_OPT_TLSCRLFILE));
+    cr_expect_not(tls & MONGOURI__BIT(MONGOURI_OPT_TLS), "tls itself is not flagged");
 }
