@@ -24,13 +24,7 @@ static const char *const read_preferences[] = {
 };
 static const char *const monitoring_modes[] = {"stream", "poll", "auto", NULL};
 
-#define F_SECRET MONGOURI_OPTION_SECRET
-#define F_TLS MONGOURI_OPTION_TLS
-#define F_DEPR MONGOURI_OPTION_DEPRECATED
-#define F_SRV MONGOURI_OPTION_SRV_ONLY
-#define F_EXT MONGOURI_OPTION_EXTENSION
-#define F_PATH MONGOURI_OPTION_PATH
-#define F_TXT MONGOURI_OPTION_TXT_ALLOWED
+#include "options_flags.h"
 
 /* Indexed by mongouri__opt. */
 const mongouri__optdef mongouri__options[MONGOURI_OPT__COUNT] = {

@@ -20,13 +20,7 @@
  * has its bit set (the key appeared).
  */
 _Static_assert(MONGOURI_OPT__COUNT <= 64, "the option masks are 64 bits wide");
-#define F_SECRET MONGOURI_OPTION_SECRET
-#define F_TLS MONGOURI_OPTION_TLS
-#define F_DEPR MONGOURI_OPTION_DEPRECATED
-#define F_SRV MONGOURI_OPTION_SRV_ONLY
-#define F_EXT MONGOURI_OPTION_EXTENSION
-#define F_PATH MONGOURI_OPTION_PATH
-#define F_TXT MONGOURI_OPTION_TXT_ALLOWED
+#include "options_flags.h"
 #define OPT(id, name, type, lo, hi, choices, flags, ...)                                           \
     | (((flags)&MONGOURI__MASK_FLAG) != 0 ? UINT64_C(1) << MONGOURI_OPT_##id : 0)
 /* The options flagged MONGOURI_OPTION_TLS (every tls* option but tls itself). */

@@ -21,9 +21,14 @@
  *       and prints the cost per byte of each, so that growth that is not
  *       linear shows up as a rising ns_per_byte.
  *
- * The measured loops are the functions measure_mongouri() and
- * measure_mongoc(): spec-tests/bench/callgrind.sh counts the instructions
- * spent inside each of them.
+ *   bench-parse --shape NAME BYTES [ITERATIONS]
+ *       One input of that shape and size, parsed ITERATIONS times (default
+ *       1) inside measure_one(), for an instruction count per byte
+ *       (spec-tests/bench/linear-callgrind.sh).
+ *
+ * The measured loops are the functions measure_mongouri(), measure_mongoc()
+ * and measure_one(): spec-tests/bench/callgrind.sh counts the instructions
+ * spent inside each of the first two.
  *
  * Exit status: 0, or 1 when the input cannot be read or a generated string
  * that must be valid is rejected. Timing never fails the tool.
@@ -537,10 +542,44 @@ out:
 
 /* ------------------------------------------------------------------------ */
 
+/* One generated input, parsed `iterations` times inside measure_one (for
+ * callgrind: spec-tests/bench/linear-callgrind.sh counts instructions there). */
+static int bench_shape(const char *name, size_t size, unsigned long iterations)
+{
+    sbuf b = {NULL, 0, 0};
+    mongouri_uri *uri = NULL;
+    mongouri_error err;
+    int s;
+
+    for (s = 0; s < S__COUNT && strcmp(shape_names[s], name) != 0; s++)
+        ;
+    if (s == S__COUNT) {
+        fprintf(stderr, "bench-parse: no shape '%s'\n", name);
+        return 2;
+    }
+    if (!generate(&b, (enum shape)s, size)) {
+        fprintf(stderr, "bench-parse: out of memory\n");
+        return 1;
+    }
+    if (mongouri_uri_parse_len(&uri, b.p, b.len, NULL, &err) != MONGOURI_OK) {
+        fprintf(stderr, "bench-parse: %s input of %zu bytes rejected: %s: %s\n", name, b.len,
+                mongouri_diag_name(err.code), err.message);
+        free(b.p);
+        return 1;
+    }
+    printf("shape=%s bytes=%zu warnings=%zu iterations=%lu\n", name, b.len,
+           mongouri_uri_warning_count(uri), iterations);
+    mongouri_uri_destroy(uri);
+    measure_one(b.p, b.len, iterations);
+    free(b.p);
+    return 0;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: bench-parse [--no-mongoc] FILE [ITERATIONS]\n"
-                    "       bench-parse --linear [MAX_BYTES]\n");
+                    "       bench-parse --linear [MAX_BYTES]\n"
+                    "       bench-parse --shape NAME BYTES [ITERATIONS]\n");
 }
 
 static bool parse_ulong(const char *s, unsigned long *out)
@@ -570,6 +609,15 @@ int main(int argc, char **argv)
             return 2;
         }
         return bench_linear((size_t)max);
+    }
+    if (argc >= 2 && strcmp(argv[1], "--shape") == 0) {
+        unsigned long bytes, n = 1;
+        if (argc < 4 || argc > 5 || !parse_ulong(argv[3], &bytes) ||
+            bytes > MONGOURI_MAX_URI_LENGTH || (argc == 5 && !parse_ulong(argv[4], &n))) {
+            usage();
+            return 2;
+        }
+        return bench_shape(argv[2], (size_t)bytes, n);
     }
     if (i < argc && strcmp(argv[i], "--no-mongoc") == 0) {
         with_mongoc = false;
