@@ -277,8 +277,8 @@ mongouri_status mongouri_keywords_set(mongouri_keywords *kw, const char *key, co
 mongouri_status mongouri_keywords_set_bool(mongouri_keywords *kw, const char *key, bool value,
                                            mongouri_error *err)
 {
-    mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
-                                  : (mongouri__key){-1, false, false, NULL, 0};
+    mongouri__key k =
+        key != NULL ? mongouri__option_lookup(key, strlen(key)) : (mongouri__key){.id = -1};
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_BOOL) {
         mongouri__error_clear(err);
@@ -296,8 +296,8 @@ mongouri_status mongouri_keywords_set_int(mongouri_keywords *kw, const char *key
                                           mongouri_error *err)
 {
     char buf[32];
-    mongouri__key k = key != NULL ? mongouri__option_lookup(key, strlen(key))
-                                  : (mongouri__key){-1, false, false, NULL, 0};
+    mongouri__key k =
+        key != NULL ? mongouri__option_lookup(key, strlen(key)) : (mongouri__key){.id = -1};
 
     if (k.id >= 0 && mongouri__options[k.id].info.type != MONGOURI_TYPE_INT &&
         mongouri__options[k.id].info.type != MONGOURI_TYPE_W) {

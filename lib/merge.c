@@ -115,42 +115,61 @@ static mongouri_status apply_service_name(mongouri__vctx *c, const mongouri__pai
     return MONGOURI_OK;
 }
 
-/* The slot of the first URI appearance of option k->id, its presence noted
- * as merge_slow notes it; NULL when out of memory. */
-static mongouri__value *first_slot(mongouri_uri *uri, const mongouri__key *k, long offset,
-                                   long length)
+/* A new value for the first URI appearance of option k->id, not yet filled
+ * in; NULL when out of memory. A secret option marks the result. */
+static mongouri__value *first_slot(mongouri_uri *uri, const mongouri__key *k)
 {
-    mongouri__value *slot = mongouri__slot_new(uri, k->id);
+    mongouri__value *slot;
 
-    if (slot == NULL)
-        return NULL;
-    if (is_secret(k->id))
+    if (uri->nvals == uri->capvals) {
+        if ((slot = mongouri__slot_grow(uri, k->id)) == NULL)
+            return NULL;
+    } else {
+        slot = &uri->vals[uri->nvals];
+        uri->slot[k->id] = ++uri->nvals;
+    }
+    if (k->secret)
         uri->has_secret = true;
     uri->present |= MONGOURI__BIT(k->id);
-    slot->present = true;
-    slot->present_source = (uint8_t)MONGOURI_SOURCE_URI;
-    slot->present_offset = (int32_t)offset;
-    slot->present_length = (int32_t)length;
-    slot->spelling = k->index;
     return slot;
 }
 
-/* A valid value stored as store_value stores it. */
-static void first_set(mongouri__value *slot, const mongouri__key *k, long offset, long length)
+/* The first URI appearance noted as merge_slow notes it, with no value yet. */
+static void first_present(mongouri__value *slot, const mongouri__key *k, long offset, long length)
 {
-    slot->set = true;
-    slot->set_spelling = k->index;
-    slot->by_alias = k->alias;
-    slot->source = (uint8_t)MONGOURI_SOURCE_URI;
-    slot->offset = (int32_t)offset;
-    slot->length = (int32_t)length;
+    *slot = (mongouri__value){.present = true,
+                              .present_source = (uint8_t)MONGOURI_SOURCE_URI,
+                              .id = (uint8_t)k->id,
+                              .spelling = k->index,
+                              .offset = -1,
+                              .present_offset = (int32_t)offset,
+                              .present_length = (int32_t)length};
+}
+
+/* The first URI appearance with its valid value, as store_value stores it. */
+static void first_set(mongouri__value *slot, const mongouri__key *k, long offset, long length,
+                      mongouri__payload v, bool is_string)
+{
+    *slot = (mongouri__value){.set = true,
+                              .present = true,
+                              .by_alias = k->alias,
+                              .is_string = is_string,
+                              .source = (uint8_t)MONGOURI_SOURCE_URI,
+                              .present_source = (uint8_t)MONGOURI_SOURCE_URI,
+                              .id = (uint8_t)k->id,
+                              .spelling = k->index,
+                              .set_spelling = k->index,
+                              .offset = (int32_t)offset,
+                              .length = (int32_t)length,
+                              .present_offset = (int32_t)offset,
+                              .present_length = (int32_t)length,
+                              .v = v};
 }
 
 /* What makes a URI occurrence a first plain one (mongouri__merge_raw, merge_first). */
 static bool first_plain(const mongouri__vctx *c, const mongouri__key *k, size_t n)
 {
-    return k != NULL && c->uri->slot[k->id] == 0 && !k->deprecated && n > 0 &&
-           !c->query_semicolon && !(k->id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && k->alias);
+    return k != NULL && k->ordinary && c->uri->slot[k->id] == 0 && n > 0 && !c->query_semicolon;
 }
 
 bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *raw, size_t n,
@@ -164,10 +183,11 @@ bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *
     if (!first_plain(c, k, n))
         return false;
     def = &mongouri__options[k->id];
-    switch (def->info.type) {
+    switch (k->type) {
     case MONGOURI_TYPE_BOOL:
         if ((b = mongouri__parse_bool(raw, n)) != 0 && b != 1)
             return false;
+        v.i = 0;
         v.b = b == 1;
         break;
     case MONGOURI_TYPE_INT:
@@ -177,16 +197,16 @@ bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *
         break;
     case MONGOURI_TYPE_ENUM:
         /* a choice is plain ASCII: a raw match is the decoded value */
+        v.i = 0;
         if ((v.s = mongouri__choice(def, raw, n)) == NULL)
             return false;
         break;
     default:
         return false;
     }
-    if ((slot = first_slot(c->uri, k, offset, length)) == NULL)
+    if ((slot = first_slot(c->uri, k)) == NULL)
         return false; /* the whole path reports it */
-    slot->v = v;
-    first_set(slot, k, offset, length);
+    first_set(slot, k, offset, length, v, false);
     return true;
 }
 
@@ -199,35 +219,37 @@ static mongouri_status merge_first(mongouri__vctx *c, const mongouri__pair *p,
                                    const mongouri__key *k)
 {
     const mongouri__optdef *def = &mongouri__options[k->id];
-    mongouri__value *slot = first_slot(c->uri, k, p->offset, p->length);
+    mongouri__value *slot = first_slot(c->uri, k);
     const char *v = p->val;
+    mongouri__payload pv;
+    bool is_string = false;
 
     if (slot == NULL)
         return nomem(c->err);
-    switch (def->info.type) {
+    first_present(slot, k, p->offset, p->length);
+    pv.i = 0;
+    switch (k->type) {
     case MONGOURI_TYPE_STRING:
         if (def->check != MONGOURI__CHECK_NONE &&
             !(def->check == MONGOURI__CHECK_MAX128 && p->vlen <= 128))
             return mongouri__store_value(c, k->id, p, k->alias, k->index);
-        slot->v.s = v;
+        pv.s = v;
         break;
     case MONGOURI_TYPE_W:
         if (v[0] == '-')
             return mongouri__store_value(c, k->id, p, k->alias, k->index);
         if (v[0] >= '0' && v[0] <= '9') {
-            if (!mongouri__parse_int(v, p->vlen, &slot->v.i) || slot->v.i > def->max) {
-                slot->v.i = 0;
+            if (!mongouri__parse_int(v, p->vlen, &pv.i) || pv.i > def->max)
                 return mongouri__store_value(c, k->id, p, k->alias, k->index);
-            }
         } else {
-            slot->v.s = v;
-            slot->is_string = true;
+            pv.s = v;
+            is_string = true;
         }
         break;
     default:
         return mongouri__store_value(c, k->id, p, k->alias, k->index);
     }
-    first_set(slot, k, p->offset, p->length);
+    first_set(slot, k, p->offset, p->length, pv, is_string);
     return MONGOURI_OK;
 }
 
@@ -254,7 +276,7 @@ mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
 static mongouri_status merge_slow(mongouri__vctx *c, const mongouri__pair *p,
                                   const mongouri__key *kp)
 {
-    static const mongouri__key unknown = {-1, false, false, NULL, 0};
+    static const mongouri__key unknown = {.id = -1};
     mongouri_uri *uri = c->uri;
     mongouri__key k = kp != NULL ? *kp : unknown;
     mongouri__value *slot;

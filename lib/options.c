@@ -151,6 +151,11 @@ static void build_index(void)
         e->key.deprecated = (keys[i].flags & MONGOURI_OPTION_DEPRECATED) != 0;
         e->key.spelled = keys[i].spelled;
         e->key.index = (uint8_t)i;
+        e->key.type = (uint8_t)mongouri__options[i / 2u].info.type;
+        e->key.secret = (mongouri__options[i / 2u].info.flags & MONGOURI_OPTION_SECRET) != 0 ||
+                        i / 2u == MONGOURI_OPT_AUTHMECHANISMPROPERTIES;
+        e->key.ordinary =
+            !e->key.deprecated && !(i / 2u == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && e->key.alias);
     }
     nspellings = n;
     mongouri__key_perfect = max_probes == 1;
@@ -172,7 +177,7 @@ __attribute__((constructor)) static void index_at_load(void)
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n)
 {
-    static const mongouri__key unknown = {-1, false, false, NULL, 0};
+    static const mongouri__key unknown = {.id = -1};
     const mongouri__key *k = mongouri__key_find(key, n);
 
     return k != NULL ? *k : unknown;

@@ -41,6 +41,10 @@ typedef struct mongouri__key {
     bool alias;          /* spelled as an alias (ssl, sslCAFile, ...) */
     const char *spelled; /* canonical spelling of the name used (for messages) */
     uint8_t index;       /* index of the spelling, for mongouri__key_* */
+    /* From the row, for the merge's common path: */
+    uint8_t type;  /* mongouri_option_type */
+    bool secret;   /* the value is secret (the SECRET flag, or authMechanismProperties) */
+    bool ordinary; /* neither deprecated nor gssapiServiceName: no warning on sight */
 } mongouri__key;
 
 /*
@@ -114,7 +118,11 @@ static inline bool mongouri__key_eq(const char *key, const char *name, size_t n)
 /* The spelling key[0..n) names, in any letter case, or NULL when unknown.
  * With the collision-free multiplier a known key sits in its home slot, so
  * one slot is compared; probing is for a table the search found none for. */
-static inline const mongouri__key *mongouri__key_find(const char *key, size_t n)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline const mongouri__key *
+mongouri__key_find(const char *key, size_t n)
 {
     extern _Atomic(bool) mongouri__key_built;
     extern bool mongouri__key_perfect;
