@@ -215,6 +215,14 @@ bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *
  * escaped): none of the level, repeat or TXT checks applies, and a valid
  * value is stored here; anything else goes through store_value.
  */
+/* A first appearance whose value the type's parser stores, or warns about. */
+static mongouri_status by_type(mongouri__vctx *c, mongouri__value *slot, const mongouri__pair *p,
+                               const mongouri__key *k)
+{
+    first_present(slot, k, p->offset, p->length);
+    return mongouri__store_value(c, k->id, p, k->alias, k->index);
+}
+
 static mongouri_status merge_first(mongouri__vctx *c, const mongouri__pair *p,
                                    const mongouri__key *k)
 {
@@ -226,28 +234,27 @@ static mongouri_status merge_first(mongouri__vctx *c, const mongouri__pair *p,
 
     if (slot == NULL)
         return nomem(c->err);
-    first_present(slot, k, p->offset, p->length);
     pv.i = 0;
     switch (k->type) {
     case MONGOURI_TYPE_STRING:
         if (def->check != MONGOURI__CHECK_NONE &&
             !(def->check == MONGOURI__CHECK_MAX128 && p->vlen <= 128))
-            return mongouri__store_value(c, k->id, p, k->alias, k->index);
+            return by_type(c, slot, p, k);
         pv.s = v;
         break;
     case MONGOURI_TYPE_W:
         if (v[0] == '-')
-            return mongouri__store_value(c, k->id, p, k->alias, k->index);
+            return by_type(c, slot, p, k);
         if (v[0] >= '0' && v[0] <= '9') {
             if (!mongouri__parse_int(v, p->vlen, &pv.i) || pv.i > def->max)
-                return mongouri__store_value(c, k->id, p, k->alias, k->index);
+                return by_type(c, slot, p, k);
         } else {
             pv.s = v;
             is_string = true;
         }
         break;
     default:
-        return mongouri__store_value(c, k->id, p, k->alias, k->index);
+        return by_type(c, slot, p, k);
     }
     first_set(slot, k, p->offset, p->length, pv, is_string);
     return MONGOURI_OK;

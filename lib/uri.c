@@ -4,6 +4,7 @@
  * keyword options (and TXT options after a resolution), then run the
  * cross-option rules and normalize credentials and TLS.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,7 +446,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     uri = malloc(head + room);
     if (uri == NULL)
         return nomem(err);
-    memset(uri, 0, sizeof *uri);
+    memset(uri, 0, offsetof(struct mongouri_uri, tls)); /* tls: written by mongouri__tls_normalize */
     uri->scheme = scheme;
     uri->flags = flags;
     mongouri__arena_adopt(&uri->arena, (char *)uri + head, room);

@@ -74,10 +74,12 @@ struct mongouri_uri {
     const char *gssapi_service_name;
     int32_t gssapi_offset, gssapi_length;
 
-    mongouri_tls_settings tls;
-
     size_t nwarnings, capwarnings;
     mongouri_error *warnings;
+
+    /* Last: the builder zeroes what comes before it; the TLS normalization
+     * writes every field of it. */
+    mongouri_tls_settings tls;
 };
 
 /*
