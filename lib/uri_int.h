@@ -52,20 +52,21 @@ struct mongouri_uri {
     const char *username;
     const char *password; /* secret */
     const char *database;
-    bool has_userinfo;
-    bool resolved;
-    bool has_secret;         /* a secret was decoded: wipe the arena on destroy */
-    uint8_t gssapi_source;   /* mongouri_source of gssapi_service_name */
     size_t warnings_dropped; /* warnings beyond MONGOURI__MAX_WARNINGS */
 
     /* Option values, dense: slot[id] is 1 + the index in vals, 0 when absent. */
-    uint8_t slot[MONGOURI_OPT__COUNT];
     uint64_t present; /* bit id: the option appeared (valid value or not) */
-    uint8_t nvals, capvals;
     mongouri__value *vals;
+    uint8_t slot[MONGOURI_OPT__COUNT];
+    uint8_t nvals, capvals;
+    /* (the small fields together: no padding between them) */
+    bool has_userinfo;
+    bool resolved;
+    bool has_secret;       /* a secret was decoded: wipe the arena on destroy */
+    uint8_t gssapi_source; /* mongouri_source of gssapi_service_name */
+    bool has_credential;
 
     /* credential, derived */
-    bool has_credential;
     const char *mechanism;
     const char *auth_source;
     size_t nprops;

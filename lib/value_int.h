@@ -42,10 +42,10 @@ typedef union mongouri__payload {
 } mongouri__payload;
 
 typedef struct mongouri__value {
-    bool set;               /* has a valid value */
-    bool present;           /* the key appeared (valid value or not) */
-    bool by_alias;          /* last set through a (deprecated) alias */
-    bool is_string;         /* w: string rather than integer */
+    bool set : 1;           /* has a valid value */
+    bool present : 1;       /* the key appeared (valid value or not) */
+    bool by_alias : 1;      /* last set through a (deprecated) alias */
+    bool is_string : 1;     /* w: string rather than integer */
     uint8_t source;         /* mongouri_source of the value */
     uint8_t present_source; /* mongouri_source of the first appearance */
     uint8_t id;             /* mongouri__opt */
