@@ -170,8 +170,9 @@ static mongouri_status check_dns_name(const mongouri__host_ctx *c, size_t at, co
     return rc;
 }
 
-mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t n,
-                                     mongouri__host *h)
+/* Every host the fast path does not take: text[at, at + n), no ',' in it. */
+static mongouri_status host_parse_slow(const mongouri__host_ctx *c, size_t at, size_t n,
+                                       mongouri__host *h)
 {
     const char *s = c->text + at;
     mongouri_status rc;
@@ -304,6 +305,125 @@ mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, siz
     }
 }
 
+/* The host text[at, at + rem) up to its first ',', which is not in its first
+ * k bytes, by host_parse_slow. */
+__attribute__((noinline)) static mongouri_status host_parse_from(const mongouri__host_ctx *c,
+                                                                 size_t at, size_t rem, size_t k,
+                                                                 mongouri__host *h, size_t *stop)
+{
+    const char *s = c->text + at;
+    const char *comma = memchr(s + k, ',', rem - k);
+    size_t n = comma != NULL ? (size_t)(comma - s) : rem;
+
+    *stop = at + n;
+    return host_parse_slow(c, at, n, h);
+}
+
+/* Host-name bytes the fast path copies, lower-cased: letters, digits, - _ ~;
+ * 0x80 for every other byte ('.' and ':' included, which the scan handles). */
+#define HOST_X8 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80
+#define HOST_X16 HOST_X8, HOST_X8
+static const unsigned char host_lower[256] = {
+    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
+    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
+    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
+    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
+    0x80,     0x80,     0x80,     0x80,     0x80,     0x2d,     0x80, 0x80, 0x30,     0x31,
+    0x32,     0x33,     0x34,     0x35,     0x36,     0x37,     0x38, 0x39, 0x80,     0x80,
+    0x80,     0x80,     0x80,     0x80,     0x80,     0x61,     0x62, 0x63, 0x64,     0x65,
+    0x66,     0x67,     0x68,     0x69,     0x6a,     0x6b,     0x6c, 0x6d, 0x6e,     0x6f,
+    0x70,     0x71,     0x72,     0x73,     0x74,     0x75,     0x76, 0x77, 0x78,     0x79,
+    0x7a,     0x80,     0x80,     0x80,     0x80,     0x5f,     0x80, 0x61, 0x62,     0x63,
+    0x64,     0x65,     0x66,     0x67,     0x68,     0x69,     0x6a, 0x6b, 0x6c,     0x6d,
+    0x6e,     0x6f,     0x70,     0x71,     0x72,     0x73,     0x74, 0x75, 0x76,     0x77,
+    0x78,     0x79,     0x7a,     0x80,     0x80,     0x80,     0x7e, 0x80, HOST_X16, HOST_X16,
+    HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16,
+};
+
+/* Lower-cased bytes of s[0, 8) in one word, each 0x80 when not copied. */
+#define HOST_B(p, i) ((uint64_t)host_lower[(unsigned char)(p)[i]] << (8 * (i)))
+#define HOST_W8(p)                                                                                 \
+    (HOST_B(p, 0) | HOST_B(p, 1) | HOST_B(p, 2) | HOST_B(p, 3) | HOST_B(p, 4) | HOST_B(p, 5) |     \
+     HOST_B(p, 6) | HOST_B(p, 7))
+
+/*
+ * The host text[at, first ',' before end or end). The fast path takes a plain
+ * DNS name or IPv4 address with an optional port in one pass: it copies the
+ * bytes lower-cased, eight at a time, checks the label lengths (1 to 63, at
+ * most 253 bytes, one trailing dot allowed) and reads the port (1 to 5 digits,
+ * 1 to 65535). Anything else (another byte, an error) is left to
+ * host_parse_slow, which gives the same result and every message.
+ */
+mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t end,
+                                     mongouri__host *h, size_t *stop)
+{
+    const char *s = c->text + at;
+    size_t rem = end - at, lim = rem < 255 ? rem : 255; /* 255: a name too long */
+    size_t k = 0, label = 0, hl;
+    mongouri__block *b = c->arena->head;
+    char buf[256], *d = buf, *dec;
+    unsigned v = 0;
+
+    /* Write straight into the arena's free space when it has room. */
+    if (b != NULL && b->cap - b->used > lim)
+        d = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
+    for (;;) {
+        unsigned char l;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint64_t w, bad = 0;
+        for (; k + 8 <= lim; k += 8) {
+            w = HOST_W8(s + k);
+            memcpy(d + k, &w, 8);
+            bad = w & 0x8080808080808080u;
+            if (bad != 0)
+                break;
+        }
+        if (bad != 0)
+            k += (size_t)__builtin_ctzll(bad) >> 3;
+        else
+#endif
+            while (k < lim && !((l = host_lower[(unsigned char)s[k]]) & 0x80u))
+                d[k++] = (char)l;
+        if (k == lim || s[k] != '.' || k - label - 1 >= 63) /* 1 to 63 */
+            break;
+        d[k++] = '.';
+        label = k;
+    }
+    hl = k;
+    if (k < rem && s[k] != ':' && s[k] != ',')
+        goto slow;
+    if (hl == 0 || (k == lim && lim < rem))
+        goto slow;
+    if (d[hl - 1] == '.' ? hl > 254 : hl - label > 63 || hl > 253)
+        goto slow;
+    if (k < rem && s[k] == ':') {
+        size_t p = k + 1;
+        unsigned dg;
+        for (; p < rem && (dg = (unsigned)(unsigned char)s[p] - '0') < 10u; p++)
+            v = v * 10u + dg;
+        if (p - k - 2 >= 5u || v - 1u >= 65535u || (p < rem && s[p] != ','))
+            goto slow;
+        k = p;
+    }
+    dec = mongouri__arena_alloc(c->arena, hl + 1);
+    if (dec == NULL)
+        return mongouri__nomem(c->err);
+    if (dec != d)
+        memcpy(dec, d, hl);
+    dec[hl] = '\0';
+    h->host = dec;
+    h->port = (uint16_t)v;
+    h->type =
+        is_digit(s[0]) && mongouri__is_ipv4(dec, hl) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
+    h->source = MONGOURI_SOURCE_URI;
+    h->offset = (long)at;
+    h->length = (long)k;
+    *stop = at + k;
+    return MONGOURI_OK;
+slow:
+    return host_parse_from(c, at, rem, k, h, stop);
+}
+
 /* An SRV target shows no secret. */
 static bool no_secret(void *ctx, size_t start, size_t end)
 {
@@ -320,7 +440,7 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
     mongouri__host_ctx c = {host, &arena, err, false, no_secret, NULL};
     mongouri__host h;
     mongouri_status rc = MONGOURI_OK;
-    size_t i;
+    size_t i, stop;
 
     /* A DNS target is never percent-encoded, a socket path or host:port: only
      * the raw characters of a host name, then the parser's own host rules. */
@@ -332,7 +452,7 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
     if (rc == MONGOURI_OK && n > 0 && host[n - 1] == '.')
         rc = syntax(&c, MONGOURI_D_BAD_HOST, n - 1, 1, "%s", "the host name has an empty label");
     if (rc == MONGOURI_OK)
-        rc = mongouri__host_parse(&c, 0, n, &h);
+        rc = mongouri__host_parse(&c, 0, n, &h, &stop);
     if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
         rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s",
                     "an SRV target must be a host name, "
