@@ -319,32 +319,34 @@ __attribute__((noinline)) static mongouri_status host_parse_from(const mongouri_
     return host_parse_slow(c, at, n, h);
 }
 
-/* Host-name bytes the fast path copies, lower-cased: letters, digits, - _ ~;
- * 0x80 for every other byte ('.' and ':' included, which the scan handles). */
+/* Host-name bytes the fast path copies, lower-cased: letters, digits, - . _ ~;
+ * 0x80 for every other byte. */
 #define HOST_X8 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80
 #define HOST_X16 HOST_X8, HOST_X8
+/* clang-format off */
 static const unsigned char host_lower[256] = {
-    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
-    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
-    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
-    0x80,     0x80,     0x80,     0x80,     0x80,     0x80,     0x80, 0x80, 0x80,     0x80,
-    0x80,     0x80,     0x80,     0x80,     0x80,     0x2d,     0x80, 0x80, 0x30,     0x31,
-    0x32,     0x33,     0x34,     0x35,     0x36,     0x37,     0x38, 0x39, 0x80,     0x80,
-    0x80,     0x80,     0x80,     0x80,     0x80,     0x61,     0x62, 0x63, 0x64,     0x65,
-    0x66,     0x67,     0x68,     0x69,     0x6a,     0x6b,     0x6c, 0x6d, 0x6e,     0x6f,
-    0x70,     0x71,     0x72,     0x73,     0x74,     0x75,     0x76, 0x77, 0x78,     0x79,
-    0x7a,     0x80,     0x80,     0x80,     0x80,     0x5f,     0x80, 0x61, 0x62,     0x63,
-    0x64,     0x65,     0x66,     0x67,     0x68,     0x69,     0x6a, 0x6b, 0x6c,     0x6d,
-    0x6e,     0x6f,     0x70,     0x71,     0x72,     0x73,     0x74, 0x75, 0x76,     0x77,
-    0x78,     0x79,     0x7a,     0x80,     0x80,     0x80,     0x7e, 0x80, HOST_X16, HOST_X16,
-    HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x2d, 0x2e, 0x80,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x80, 0x80, 0x80, 0x80, 0x5f,
+    0x80, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x80, 0x80, 0x80, 0x7e, 0x80,
+    HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16,
 };
+/* clang-format on */
 
 /* Lower-cased bytes of s[0, 8) in one word, each 0x80 when not copied. */
 #define HOST_B(p, i) ((uint64_t)host_lower[(unsigned char)(p)[i]] << (8 * (i)))
 #define HOST_W8(p)                                                                                 \
     (HOST_B(p, 0) | HOST_B(p, 1) | HOST_B(p, 2) | HOST_B(p, 3) | HOST_B(p, 4) | HOST_B(p, 5) |     \
      HOST_B(p, 6) | HOST_B(p, 7))
+#define HOST_HI 0x8080808080808080u
+#define HOST_LO 0x7f7f7f7f7f7f7f7fu
+/* 0x80 in each byte of w that is '.', 0 in the others. */
+#define HOST_DOT(w) ((w) ^ 0x2e2e2e2e2e2e2e2eu)
+#define HOST_DOTS(w) (~(((HOST_DOT(w) & HOST_LO) + HOST_LO) | HOST_DOT(w) | HOST_LO))
 
 /*
  * The host text[at, first ',' before end or end). The fast path takes a plain
@@ -359,7 +361,7 @@ mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, siz
 {
     const char *s = c->text + at;
     size_t rem = end - at, lim = rem < 255 ? rem : 255; /* 255: a name too long */
-    size_t k = 0, label = 0, hl;
+    size_t k = 0, hl;
     mongouri__block *b = c->arena->head;
     char buf[256], *d = buf, *dec;
     unsigned v = 0;
@@ -367,35 +369,45 @@ mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, siz
     /* Write straight into the arena's free space when it has room. */
     if (b != NULL && b->cap - b->used > lim)
         d = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
-    for (;;) {
-        unsigned char l;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        uint64_t w, bad = 0;
+    {
+        /* dots: the '.' bytes of the last word; a '.' before the first byte
+         * makes a leading '.' an empty label, as two '.' in a row are */
+        uint64_t dots = (uint64_t)0x80 << 56;
         for (; k + 8 <= lim; k += 8) {
-            w = HOST_W8(s + k);
+            uint64_t w = HOST_W8(s + k), bad = w & HOST_HI, here = HOST_DOTS(w);
             memcpy(d + k, &w, 8);
-            bad = w & 0x8080808080808080u;
             if (bad != 0)
-                break;
+                here &= (bad & (0 - bad)) - 1; /* the dots before the first other byte */
+            if ((here & (here << 8 | dots >> 56)) != 0)
+                goto slow;
+            dots = here;
+            if (bad != 0) {
+                k += (size_t)__builtin_ctzll(bad) >> 3;
+                goto scanned;
+            }
         }
-        if (bad != 0)
-            k += (size_t)__builtin_ctzll(bad) >> 3;
-        else
-#endif
-            while (k < lim && !((l = host_lower[(unsigned char)s[k]]) & 0x80u))
-                d[k++] = (char)l;
-        if (k == lim || s[k] != '.' || k - label - 1 >= 63) /* 1 to 63 */
-            break;
-        d[k++] = '.';
-        label = k;
     }
+#endif
+    for (unsigned char l; k < lim && !((l = host_lower[(unsigned char)s[k]]) & 0x80u); k++) {
+        if (l == '.' && (k == 0 || d[k - 1] == '.'))
+            goto slow;
+        d[k] = (char)l;
+    }
+scanned:
     hl = k;
     if (k < rem && s[k] != ':' && s[k] != ',')
         goto slow;
     if (hl == 0 || (k == lim && lim < rem))
         goto slow;
-    if (d[hl - 1] == '.' ? hl > 254 : hl - label > 63 || hl > 253)
+    /* No label is empty; one trailing '.' is not counted. */
+    if (hl - (d[hl - 1] == '.') > 253)
         goto slow;
+    for (size_t i = 0, label = 0; hl > 63 && i < hl; i++) /* labels of 1 to 63 bytes */
+        if (d[i] == '.')
+            label = i + 1;
+        else if (i - label >= 63)
+            goto slow;
     if (k < rem && s[k] == ':') {
         size_t p = k + 1;
         unsigned dg;
