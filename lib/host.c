@@ -7,6 +7,9 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "error_int.h"
 #include "host_int.h"
@@ -25,26 +28,25 @@ static bool is_digit(char ch)
 
 bool mongouri__is_ipv4(const char *s, size_t n)
 {
-    int parts = 0;
-    size_t i = 0;
+    const char *e = s + n;
 
-    while (i <= n) {
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 3) {
-            v = v * 10 + (unsigned)(s[i] - '0');
-            i++;
+    for (int part = 0;; part++) {
+        unsigned v;
+        if (s == e || !is_digit(*s))
+            return false;
+        v = (unsigned)(*s++ - '0');
+        if (s != e && is_digit(*s)) {
+            if (v == 0) /* no leading zero */
+                return false;
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (s != e && is_digit(*s) && (v = v * 10 + (unsigned)(*s++ - '0')) > 255)
+                return false;
         }
-        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+        if (part == 3)
+            return s == e;
+        if (s == e || *s++ != '.')
             return false;
-        parts++;
-        if (i == n)
-            break;
-        if (s[i] != '.' || parts == 4)
-            return false;
-        i++;
     }
-    return parts == 4;
 }
 
 /* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
@@ -348,6 +350,27 @@ static const unsigned char host_lower[256] = {
 #define HOST_DOT(w) ((w) ^ 0x2e2e2e2e2e2e2e2eu)
 #define HOST_DOTS(w) (~(((HOST_DOT(w) & HOST_LO) + HOST_LO) | HOST_DOT(w) | HOST_LO))
 
+#ifdef __SSE2__
+/* Copy p[0, 16) to out lower-cased; bit i of the result is set when p[i] is
+ * a letter, digit, - . _ or ~, of *dots when it is a '.'. */
+static inline unsigned host_sse16(const char *p, char *out, unsigned *dots)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i case_bit = _mm_set1_epi8(0x20), y = _mm_or_si128(x, case_bit); /* y: letters lower */
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x60)),
+                                   _mm_cmplt_epi8(y, _mm_set1_epi8(0x7b)));
+    __m128i punct = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2c)), /* - . / 0-9 */
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+    __m128i ok = _mm_or_si128(_mm_or_si128(letter, _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))),
+                              _mm_or_si128(punct, _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))));
+
+    ok = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')), ok);
+    _mm_storeu_si128((__m128i *)(void *)out, _mm_or_si128(x, _mm_and_si128(letter, case_bit)));
+    *dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+    return (unsigned)_mm_movemask_epi8(ok);
+}
+#endif
+
 /*
  * The host text[at, first ',' before end or end). The fast path takes a plain
  * DNS name or IPv4 address with an optional port in one pass: it copies the
@@ -369,6 +392,29 @@ mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, siz
     /* Write straight into the arena's free space when it has room. */
     if (b != NULL && b->cap - b->used > lim)
         d = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
+#ifdef __SSE2__
+    if (lim >= 16) {
+        /* 16 bytes at a time, the last window overlapping the one before */
+        unsigned prev = 1, dots, bad; /* prev: a '.' (or the start) before byte k */
+        for (;;) {
+            size_t from = k + 16 <= lim ? k : lim - 16, n = 16 - (k - from);
+            bad = ~host_sse16(s + from, d + from, &dots) >> (k - from) & ((1u << n) - 1);
+            dots >>= k - from;
+            if (bad != 0)
+                dots &= (bad & (0 - bad)) - 1; /* the dots before the first other byte */
+            if ((dots & (dots << 1 | prev)) != 0)
+                goto slow;
+            if (bad != 0) {
+                k += (size_t)__builtin_ctz(bad);
+                goto scanned;
+            }
+            prev = dots >> (n - 1) & 1u;
+            k += n;
+            if (k == lim)
+                goto scanned;
+        }
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     {
         /* dots: the '.' bytes of the last word; a '.' before the first byte
