@@ -374,10 +374,11 @@ static inline unsigned host_sse16(const char *p, char *out, unsigned *dots)
 /*
  * The host text[at, first ',' before end or end). The fast path takes a plain
  * DNS name or IPv4 address with an optional port in one pass: it copies the
- * bytes lower-cased, eight at a time, checks the label lengths (1 to 63, at
- * most 253 bytes, one trailing dot allowed) and reads the port (1 to 5 digits,
- * 1 to 65535). Anything else (another byte, an error) is left to
- * host_parse_slow, which gives the same result and every message.
+ * bytes lower-cased (16 at a time with SSE2, else 8, then one by one), checks
+ * the labels (none empty, 1 to 63 bytes, at most 253 bytes, one trailing dot
+ * allowed) and reads the port (1 to 5 digits, 1 to 65535). Anything else
+ * (another byte, an error) is left to host_parse_slow, which gives the same
+ * result and every message.
  */
 mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t end,
                                      mongouri__host *h, size_t *stop)
@@ -446,7 +447,7 @@ scanned:
         goto slow;
     if (hl == 0 || (k == lim && lim < rem))
         goto slow;
-    /* No label is empty; one trailing '.' is not counted. */
+    /* The scan found no empty label; one trailing '.' is not counted. */
     if (hl - (d[hl - 1] == '.') > 253)
         goto slow;
     for (size_t i = 0, label = 0; hl > 63 && i < hl; i++) /* labels of 1 to 63 bytes */
