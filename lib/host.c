@@ -7,6 +7,9 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "error_int.h"
 #include "host_int.h"
@@ -25,26 +28,25 @@ static bool is_digit(char ch)
 
 bool mongouri__is_ipv4(const char *s, size_t n)
 {
-    int parts = 0;
-    size_t i = 0;
+    const char *e = s + n;
 
-    while (i <= n) {
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 3) {
-            v = v * 10 + (unsigned)(s[i] - '0');
-            i++;
+    for (int part = 0;; part++) {
+        unsigned v;
+        if (s == e || !is_digit(*s))
+            return false;
+        v = (unsigned)(*s++ - '0');
+        if (s != e && is_digit(*s)) {
+            if (v == 0) /* no leading zero */
+                return false;
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (s != e && is_digit(*s) && (v = v * 10 + (unsigned)(*s++ - '0')) > 255)
+                return false;
         }
-        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+        if (part == 3)
+            return s == e;
+        if (s == e || *s++ != '.')
             return false;
-        parts++;
-        if (i == n)
-            break;
-        if (s[i] != '.' || parts == 4)
-            return false;
-        i++;
     }
-    return parts == 4;
 }
 
 /* ASCII characters allowed raw in a host name: letters, digits, - . _ ~ (3: A-Z) */
@@ -170,8 +172,9 @@ static mongouri_status check_dns_name(const mongouri__host_ctx *c, size_t at, co
     return rc;
 }
 
-mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t n,
-                                     mongouri__host *h)
+/* Every host the fast path does not take: text[at, at + n), no ',' in it. */
+static mongouri_status host_parse_slow(const mongouri__host_ctx *c, size_t at, size_t n,
+                                       mongouri__host *h)
 {
     const char *s = c->text + at;
     mongouri_status rc;
@@ -304,6 +307,182 @@ mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, siz
     }
 }
 
+/* The host text[at, at + rem) up to its first ',', which is not in its first
+ * k bytes, by host_parse_slow. */
+__attribute__((noinline)) static mongouri_status host_parse_from(const mongouri__host_ctx *c,
+                                                                 size_t at, size_t rem, size_t k,
+                                                                 mongouri__host *h, size_t *stop)
+{
+    const char *s = c->text + at;
+    const char *comma = memchr(s + k, ',', rem - k);
+    size_t n = comma != NULL ? (size_t)(comma - s) : rem;
+
+    *stop = at + n;
+    return host_parse_slow(c, at, n, h);
+}
+
+/* Host-name bytes the fast path copies, lower-cased: letters, digits, - . _ ~;
+ * 0x80 for every other byte. */
+#define HOST_X8 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80
+#define HOST_X16 HOST_X8, HOST_X8
+/* clang-format off */
+static const unsigned char host_lower[256] = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x2d, 0x2e, 0x80,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x80, 0x80, 0x80, 0x80, 0x5f,
+    0x80, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x80, 0x80, 0x80, 0x7e, 0x80,
+    HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16, HOST_X16,
+};
+/* clang-format on */
+
+/* Lower-cased bytes of s[0, 8) in one word, each 0x80 when not copied. */
+#define HOST_B(p, i) ((uint64_t)host_lower[(unsigned char)(p)[i]] << (8 * (i)))
+#define HOST_W8(p)                                                                                 \
+    (HOST_B(p, 0) | HOST_B(p, 1) | HOST_B(p, 2) | HOST_B(p, 3) | HOST_B(p, 4) | HOST_B(p, 5) |     \
+     HOST_B(p, 6) | HOST_B(p, 7))
+#define HOST_HI 0x8080808080808080u
+#define HOST_LO 0x7f7f7f7f7f7f7f7fu
+/* 0x80 in each byte of w that is '.', 0 in the others. */
+#define HOST_DOT(w) ((w) ^ 0x2e2e2e2e2e2e2e2eu)
+#define HOST_DOTS(w) (~(((HOST_DOT(w) & HOST_LO) + HOST_LO) | HOST_DOT(w) | HOST_LO))
+
+#ifdef __SSE2__
+/* Copy p[0, 16) to out lower-cased; bit i of the result is set when p[i] is
+ * a letter, digit, - . _ or ~, of *dots when it is a '.'. */
+static inline unsigned host_sse16(const char *p, char *out, unsigned *dots)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i case_bit = _mm_set1_epi8(0x20), y = _mm_or_si128(x, case_bit); /* y: letters lower */
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x60)),
+                                   _mm_cmplt_epi8(y, _mm_set1_epi8(0x7b)));
+    __m128i punct = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2c)), /* - . / 0-9 */
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+    __m128i ok = _mm_or_si128(_mm_or_si128(letter, _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))),
+                              _mm_or_si128(punct, _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))));
+
+    ok = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')), ok);
+    _mm_storeu_si128((__m128i *)(void *)out, _mm_or_si128(x, _mm_and_si128(letter, case_bit)));
+    *dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+    return (unsigned)_mm_movemask_epi8(ok);
+}
+#endif
+
+/*
+ * The host text[at, first ',' before end or end). The fast path takes a plain
+ * DNS name or IPv4 address with an optional port in one pass: it copies the
+ * bytes lower-cased (16 at a time with SSE2, else 8, then one by one), checks
+ * the labels (none empty, 1 to 63 bytes, at most 253 bytes, one trailing dot
+ * allowed) and reads the port (1 to 5 digits, 1 to 65535). Anything else
+ * (another byte, an error) is left to host_parse_slow, which gives the same
+ * result and every message.
+ */
+mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t end,
+                                     mongouri__host *h, size_t *stop)
+{
+    const char *s = c->text + at;
+    size_t rem = end - at, lim = rem < 255 ? rem : 255; /* 255: a name too long */
+    size_t k = 0, hl;
+    mongouri__block *b = c->arena->head;
+    char buf[256], *d = buf, *dec;
+    unsigned v = 0;
+
+    /* Write straight into the arena's free space when it has room. */
+    if (b != NULL && b->cap - b->used > lim)
+        d = (char *)b + MONGOURI__BLOCK_HEADER + b->used;
+#ifdef __SSE2__
+    if (lim >= 16) {
+        /* 16 bytes at a time, the last window overlapping the one before */
+        unsigned prev = 1, dots, bad; /* prev: a '.' (or the start) before byte k */
+        for (;;) {
+            size_t from = k + 16 <= lim ? k : lim - 16, n = 16 - (k - from);
+            bad = ~host_sse16(s + from, d + from, &dots) >> (k - from) & ((1u << n) - 1);
+            dots >>= k - from;
+            if (bad != 0)
+                dots &= (bad & (0 - bad)) - 1; /* the dots before the first other byte */
+            if ((dots & (dots << 1 | prev)) != 0)
+                goto slow;
+            if (bad != 0) {
+                k += (size_t)__builtin_ctz(bad);
+                goto scanned;
+            }
+            prev = dots >> (n - 1) & 1u;
+            k += n;
+            if (k == lim)
+                goto scanned;
+        }
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    {
+        /* dots: the '.' bytes of the last word; a '.' before the first byte
+         * makes a leading '.' an empty label, as two '.' in a row are */
+        uint64_t dots = (uint64_t)0x80 << 56;
+        for (; k + 8 <= lim; k += 8) {
+            uint64_t w = HOST_W8(s + k), bad = w & HOST_HI, here = HOST_DOTS(w);
+            memcpy(d + k, &w, 8);
+            if (bad != 0)
+                here &= (bad & (0 - bad)) - 1; /* the dots before the first other byte */
+            if ((here & (here << 8 | dots >> 56)) != 0)
+                goto slow;
+            dots = here;
+            if (bad != 0) {
+                k += (size_t)__builtin_ctzll(bad) >> 3;
+                goto scanned;
+            }
+        }
+    }
+#endif
+    for (unsigned char l; k < lim && !((l = host_lower[(unsigned char)s[k]]) & 0x80u); k++) {
+        if (l == '.' && (k == 0 || d[k - 1] == '.'))
+            goto slow;
+        d[k] = (char)l;
+    }
+scanned:
+    hl = k;
+    if (k < rem && s[k] != ':' && s[k] != ',')
+        goto slow;
+    if (hl == 0 || (k == lim && lim < rem))
+        goto slow;
+    /* The scan found no empty label; one trailing '.' is not counted. */
+    if (hl - (d[hl - 1] == '.') > 253)
+        goto slow;
+    for (size_t i = 0, label = 0; hl > 63 && i < hl; i++) /* labels of 1 to 63 bytes */
+        if (d[i] == '.')
+            label = i + 1;
+        else if (i - label >= 63)
+            goto slow;
+    if (k < rem && s[k] == ':') {
+        size_t p = k + 1;
+        unsigned dg;
+        for (; p < rem && (dg = (unsigned)(unsigned char)s[p] - '0') < 10u; p++)
+            v = v * 10u + dg;
+        if (p - k - 2 >= 5u || v - 1u >= 65535u || (p < rem && s[p] != ','))
+            goto slow;
+        k = p;
+    }
+    dec = mongouri__arena_alloc(c->arena, hl + 1);
+    if (dec == NULL)
+        return mongouri__nomem(c->err);
+    if (dec != d)
+        memcpy(dec, d, hl);
+    dec[hl] = '\0';
+    h->host = dec;
+    h->port = (uint16_t)v;
+    h->type =
+        is_digit(s[0]) && mongouri__is_ipv4(dec, hl) ? MONGOURI_HOST_IPV4 : MONGOURI_HOST_HOSTNAME;
+    h->source = MONGOURI_SOURCE_URI;
+    h->offset = (long)at;
+    h->length = (long)k;
+    *stop = at + k;
+    return MONGOURI_OK;
+slow:
+    return host_parse_from(c, at, rem, k, h, stop);
+}
+
 /* An SRV target shows no secret. */
 static bool no_secret(void *ctx, size_t start, size_t end)
 {
@@ -320,7 +499,7 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
     mongouri__host_ctx c = {host, &arena, err, false, no_secret, NULL};
     mongouri__host h;
     mongouri_status rc = MONGOURI_OK;
-    size_t i;
+    size_t i, stop;
 
     /* A DNS target is never percent-encoded, a socket path or host:port: only
      * the raw characters of a host name, then the parser's own host rules. */
@@ -332,7 +511,7 @@ mongouri_status mongouri__check_srv_target(const char *host, size_t n, mongouri_
     if (rc == MONGOURI_OK && n > 0 && host[n - 1] == '.')
         rc = syntax(&c, MONGOURI_D_BAD_HOST, n - 1, 1, "%s", "the host name has an empty label");
     if (rc == MONGOURI_OK)
-        rc = mongouri__host_parse(&c, 0, n, &h);
+        rc = mongouri__host_parse(&c, 0, n, &h, &stop);
     if (rc == MONGOURI_OK && h.type != MONGOURI_HOST_HOSTNAME)
         rc = syntax(&c, MONGOURI_D_BAD_HOST, 0, n, "%s",
                     "an SRV target must be a host name, "

@@ -32,9 +32,11 @@ typedef struct mongouri__host_ctx {
     void *secret_ctx;
 } mongouri__host_ctx;
 
-/* Parse the host text[at, at + n) into *h (connection-string spec, B.1 step 4). */
-mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t n,
-                                     mongouri__host *h);
+/* Parse the host that starts at text[at] and ends at the first ',' before
+ * `end` (or at `end`) into *h (connection-string spec, B.1 step 4); *stop
+ * receives where it ends (that ',' or `end`). */
+mongouri_status mongouri__host_parse(const mongouri__host_ctx *c, size_t at, size_t end,
+                                     mongouri__host *h, size_t *stop);
 
 /* Dotted-quad IPv4 address, four decimal parts 0..255 without leading zeros. */
 bool mongouri__is_ipv4(const char *s, size_t n);

@@ -274,9 +274,8 @@ static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t n
     hc.secret_at = secret_cb;
     hc.secret_ctx = c;
     for (size_t k = 0; k < nhosts; k++) {
-        const char *comma = memchr(s + i, ',', hend - i);
-        size_t e = comma != NULL ? (size_t)(comma - s) : hend;
-        rc = mongouri__host_parse(&hc, i, e - i, &c->uri->hosts[k]);
+        size_t e;
+        rc = mongouri__host_parse(&hc, i, hend, &c->uri->hosts[k], &e);
         if (rc != MONGOURI_OK) {
             /* An unescaped '/' or '?' in a password splits the string early. */
             if (!have_at && hend < len && mongouri__stray_at(s, hend, len)) {
