@@ -248,7 +248,7 @@ static mongouri_status host_parse_slow(const mongouri__host_ctx *c, size_t at, s
                 else if (ch < 0x20 || ch == 0x7f)
                     return bad_host_char(c, at + i, ch);
             }
-            dec = mongouri__arena_alloc(c->arena, hl + 1);
+            dec = mongouri__arena_chars(c->arena, hl + 1);
             if (dec == NULL)
                 return mongouri__nomem(c->err);
             if (plain) {
@@ -464,7 +464,7 @@ scanned:
             goto slow;
         k = p;
     }
-    dec = mongouri__arena_alloc(c->arena, hl + 1);
+    dec = mongouri__arena_chars(c->arena, hl + 1);
     if (dec == NULL)
         return mongouri__nomem(c->err);
     if (dec != d)
