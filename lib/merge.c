@@ -115,101 +115,6 @@ static mongouri_status apply_service_name(mongouri__vctx *c, const mongouri__pai
     return MONGOURI_OK;
 }
 
-/* A new value for the first URI appearance of option k->id, not yet filled
- * in; NULL when out of memory. A secret option marks the result. */
-static mongouri__value *first_slot(mongouri_uri *uri, const mongouri__key *k)
-{
-    mongouri__value *slot;
-
-    if (uri->nvals == uri->capvals) {
-        if ((slot = mongouri__slot_grow(uri, k->id)) == NULL)
-            return NULL;
-    } else {
-        slot = &uri->vals[uri->nvals];
-        uri->slot[k->id] = ++uri->nvals;
-    }
-    if (k->secret)
-        uri->has_secret = true;
-    uri->present |= MONGOURI__BIT(k->id);
-    return slot;
-}
-
-/* The first URI appearance noted as merge_slow notes it, with no value yet. */
-static void first_present(mongouri__value *slot, const mongouri__key *k, long offset, long length)
-{
-    *slot = (mongouri__value){.present = true,
-                              .present_source = (uint8_t)MONGOURI_SOURCE_URI,
-                              .id = (uint8_t)k->id,
-                              .spelling = k->index,
-                              .offset = -1,
-                              .present_offset = (int32_t)offset,
-                              .present_length = (int32_t)length};
-}
-
-/* The first URI appearance with its valid value, as store_value stores it. */
-static void first_set(mongouri__value *slot, const mongouri__key *k, long offset, long length,
-                      mongouri__payload v, bool is_string)
-{
-    *slot = (mongouri__value){.set = true,
-                              .present = true,
-                              .by_alias = k->alias,
-                              .is_string = is_string,
-                              .source = (uint8_t)MONGOURI_SOURCE_URI,
-                              .present_source = (uint8_t)MONGOURI_SOURCE_URI,
-                              .id = (uint8_t)k->id,
-                              .spelling = k->index,
-                              .set_spelling = k->index,
-                              .offset = (int32_t)offset,
-                              .length = (int32_t)length,
-                              .present_offset = (int32_t)offset,
-                              .present_length = (int32_t)length,
-                              .v = v};
-}
-
-/* What makes a URI occurrence a first plain one (mongouri__merge_raw, merge_first). */
-static bool first_plain(const mongouri__vctx *c, const mongouri__key *k, size_t n)
-{
-    return k != NULL && k->ordinary && c->uri->slot[k->id] == 0 && n > 0 && !c->query_semicolon;
-}
-
-bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *raw, size_t n,
-                         long offset, long length)
-{
-    const mongouri__optdef *def;
-    mongouri__payload v;
-    mongouri__value *slot;
-    int b;
-
-    if (!first_plain(c, k, n))
-        return false;
-    def = &mongouri__options[k->id];
-    switch (k->type) {
-    case MONGOURI_TYPE_BOOL:
-        if ((b = mongouri__parse_bool(raw, n)) != 0 && b != 1)
-            return false;
-        v.i = 0;
-        v.b = b == 1;
-        break;
-    case MONGOURI_TYPE_INT:
-        if (def->check != MONGOURI__CHECK_NONE || !mongouri__parse_int(raw, n, &v.i) ||
-            v.i < def->min || v.i > def->max)
-            return false;
-        break;
-    case MONGOURI_TYPE_ENUM:
-        /* a choice is plain ASCII: a raw match is the decoded value */
-        v.i = 0;
-        if ((v.s = mongouri__choice(def, raw, n)) == NULL)
-            return false;
-        break;
-    default:
-        return false;
-    }
-    if ((slot = first_slot(c->uri, k)) == NULL)
-        return false; /* the whole path reports it */
-    first_set(slot, k, offset, length, v, false);
-    return true;
-}
-
 /*
  * The first plain URI appearance of a string or w option (decoded, not
  * escaped): none of the level, repeat or TXT checks applies, and a valid
@@ -219,7 +124,7 @@ bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *
 static mongouri_status by_type(mongouri__vctx *c, mongouri__value *slot, const mongouri__pair *p,
                                const mongouri__key *k)
 {
-    first_present(slot, k, p->offset, p->length);
+    mongouri__first_present(slot, k, p->offset, p->length);
     return mongouri__store_value(c, k->id, p, k->alias, k->index);
 }
 
@@ -227,7 +132,7 @@ static mongouri_status merge_first(mongouri__vctx *c, const mongouri__pair *p,
                                    const mongouri__key *k)
 {
     const mongouri__optdef *def = &mongouri__options[k->id];
-    mongouri__value *slot = first_slot(c->uri, k);
+    mongouri__value *slot = mongouri__first_slot(c->uri, k);
     const char *v = p->val;
     mongouri__payload pv;
     bool is_string = false;
@@ -256,7 +161,7 @@ static mongouri_status merge_first(mongouri__vctx *c, const mongouri__pair *p,
     default:
         return by_type(c, slot, p, k);
     }
-    first_set(slot, k, p->offset, p->length, pv, is_string);
+    mongouri__first_set(slot, k, p->offset, p->length, pv, is_string);
     return MONGOURI_OK;
 }
 
@@ -269,7 +174,7 @@ merge_slow(mongouri__vctx *c, const mongouri__pair *p, const mongouri__key *kp);
 mongouri_status mongouri__merge_found(mongouri__vctx *c, const mongouri__pair *p,
                                       const mongouri__key *k)
 {
-    if (p->source == MONGOURI_SOURCE_URI && first_plain(c, k, p->vlen) &&
+    if (p->source == MONGOURI_SOURCE_URI && mongouri__first_plain(c, k, p->vlen) &&
         p->vlen + 1 == (size_t)(p->length - (long)p->klen))
         return merge_first(c, p, k);
     return merge_slow(c, p, k);
