@@ -458,10 +458,23 @@ scanned:
     if (k < rem && s[k] == ':') {
         size_t p = k + 1;
         unsigned dg;
-        for (; p < rem && (dg = (unsigned)(unsigned char)s[p] - '0') < 10u; p++)
-            v = v * 10u + dg;
-        if (p - k - 2 >= 5u || v - 1u >= 65535u || (p < rem && s[p] != ','))
-            goto slow;
+        if (rem - p >= 5 && (rem - p == 5 || s[p + 5] == ',')) {
+            /* five digits, the common port (27017), without a loop */
+            const unsigned char *q = (const unsigned char *)s + p;
+            unsigned d0 = q[0] - '0', d1 = q[1] - '0', d2 = q[2] - '0', d3 = q[3] - '0',
+                     d4 = q[4] - '0';
+            if (d0 > 9u || d1 > 9u || d2 > 9u || d3 > 9u || d4 > 9u)
+                goto slow; /* not five digits: the general code decides */
+            v = (((d0 * 10u + d1) * 10u + d2) * 10u + d3) * 10u + d4;
+            if (v - 1u >= 65535u)
+                goto slow;
+            p += 5;
+        } else {
+            for (; p < rem && (dg = (unsigned)(unsigned char)s[p] - '0') < 10u; p++)
+                v = v * 10u + dg;
+            if (p - k - 2 >= 5u || v - 1u >= 65535u || (p < rem && s[p] != ','))
+                goto slow;
+        }
         k = p;
     }
     dec = mongouri__arena_chars(c->arena, hl + 1);
