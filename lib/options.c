@@ -90,6 +90,41 @@ static int spelling_cmp(unsigned a, unsigned b)
     return mongouri__strcasecmp(keys[a].spelled, keys[b].spelled);
 }
 
+/* The lengths of each row's choices, filled with the index: a choice is
+ * compared only with a value of its length. */
+#define MAX_CHOICES 8
+static uint8_t choice_len[MONGOURI_OPT__COUNT][MAX_CHOICES];
+
+static void measure_choices(void)
+{
+    for (size_t id = 0; id < MONGOURI_OPT__COUNT; id++)
+        for (size_t i = 0; mongouri__options[id].choices != NULL &&
+                           mongouri__options[id].choices[i] != NULL && i < MAX_CHOICES;
+             i++)
+            choice_len[id][i] = (uint8_t)strlen(mongouri__options[id].choices[i]);
+}
+
+const char *mongouri__choice(const mongouri__optdef *def, const char *s, size_t n)
+{
+    const uint8_t *len = choice_len[def - mongouri__options];
+
+    if (!mongouri__key_built)
+        mongouri__key_index_ready();
+    for (size_t i = 0; def->choices[i] != NULL; i++) {
+        const char *c = def->choices[i];
+        size_t j = 0;
+        if (i < MAX_CHOICES ? len[i] != n : strlen(c) != n)
+            continue;
+        /* same length: the bytes, letters in any case */
+        while (j < n && (s[j] == c[j] ||
+                         ((unsigned)(s[j] | 0x20) - 'a' < 26u && (s[j] | 0x20) == (c[j] | 0x20))))
+            j++;
+        if (j == n)
+            return c;
+    }
+    return NULL;
+}
+
 /* Does `seed` give each spelling a slot of its own? */
 static bool seed_is_perfect(uint64_t seed)
 {
@@ -159,6 +194,7 @@ static void build_index(void)
     }
     nspellings = n;
     mongouri__key_perfect = max_probes == 1;
+    measure_choices();
 }
 
 void mongouri__key_index_ready(void)

@@ -146,6 +146,9 @@ mongouri__key_find(const char *key, size_t n)
 }
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n);
+/* The canonical spelling of s[0..n) among the choices of an enum or list row
+ * (which differ in more than letter case), in any letter case, or NULL. */
+const char *mongouri__choice(const mongouri__optdef *def, const char *s, size_t n);
 /* The spelling of entry `index` ("ssl", "tlsCAFile", ...). */
 const char *mongouri__key_spelled(unsigned index);
 /* Static "URI option X" / "keyword X" / "TXT record X" / "implied by X". */

@@ -292,14 +292,6 @@ static mongouri_status parse_string_value(mongouri__vctx *c, typed *t)
     return MONGOURI_OK;
 }
 
-const char *mongouri__choice(const mongouri__optdef *def, const char *s, size_t n)
-{
-    for (size_t i = 0; def->choices[i] != NULL; i++)
-        if (mongouri__ieq(s, n, def->choices[i]))
-            return def->choices[i];
-    return NULL;
-}
-
 static mongouri_status parse_enum_value(mongouri__vctx *c, typed *t)
 {
     const mongouri__pair *p = t->p;

@@ -101,11 +101,6 @@ bool mongouri__parse_int(const char *s, size_t n, int64_t *out);
 /* Pieces of v[0..n) split on `sep` (at least 1). */
 size_t mongouri__count_pieces(const char *v, size_t n, char sep);
 
-/* The canonical spelling of s[0..n) among the choices of an enum or list row
- * (which differ in more than letter case), in any letter case, or NULL. */
-struct mongouri__optdef;
-const char *mongouri__choice(const struct mongouri__optdef *def, const char *s, size_t n);
-
 /* May the value of `p` appear in a message? */
 bool mongouri__value_secret(mongouri__vctx *c, const mongouri__pair *p);
 /* The decoded value of `p` for a message, or "(hidden)". */
