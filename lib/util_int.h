@@ -85,10 +85,12 @@ bool mongouri__ieq(const char *a, size_t an, const char *b); /* a[0..an) == b, a
  * Strict percent-decoding of src[0..n) into dst (capacity >= n + 1).
  * %XX only; %00 and invalid UTF-8 are errors. On error returns false and
  * sets *bad to the offset (relative to src) of the offending byte and
- * *diag to the diagnosis.
+ * *diag to the diagnosis. dst and src do not overlap.
  */
 bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
                           mongouri_diag *diag);
+/* A hex digit's value with 0x10 set; 0 for any other byte. */
+extern const unsigned char mongouri__hex[256];
 /* True when src[0..n) is valid UTF-8; *bad receives the first bad offset. */
 bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad);
 /* Offset in src[0..n) of the byte that decodes to decoded[index]. */
