@@ -71,13 +71,7 @@ char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n)
     return p;
 }
 
-void mongouri__arena_wipe(mongouri__arena *a)
-{
-    for (mongouri__block *b = a->head; b != NULL; b = b->next)
-        mongouri__wipe((char *)b + header_size(), b->used);
-}
-
-void mongouri__arena_free(mongouri__arena *a)
+void mongouri__arena_free_blocks(mongouri__arena *a)
 {
     mongouri__block *b = a->head;
 
@@ -88,23 +82,6 @@ void mongouri__arena_free(mongouri__arena *a)
         b = next;
     }
     a->head = NULL;
-}
-
-void mongouri__wipe(void *p, size_t n)
-{
-    if (p == NULL || n == 0)
-        return;
-    memset(p, 0, n);
-#if defined(__GNUC__)
-    /* Tell the compiler the zeroed memory is still read: the memset stays. */
-    __asm__ __volatile__("" : : "r"(p) : "memory");
-#else
-    {
-        volatile unsigned char *v = p;
-        while (n-- > 0)
-            *v++ = 0;
-    }
-#endif
 }
 
 void mongouri__wipe_str(char *s)
