@@ -76,11 +76,34 @@ static inline const unsigned char *copy_plain(const unsigned char *q, const unsi
                                               char **w, const unsigned char *cls)
 {
     char *d = *w;
+    size_t k = 0;
 
+    /* four bytes a round, each tested as it is copied */
+    while (end - q >= 4) {
+        if (cls[q[0]] != Q_COPY)
+            goto out;
+        d[0] = (char)q[0];
+        k = 1;
+        if (cls[q[1]] != Q_COPY)
+            goto out;
+        d[1] = (char)q[1];
+        k = 2;
+        if (cls[q[2]] != Q_COPY)
+            goto out;
+        d[2] = (char)q[2];
+        k = 3;
+        if (cls[q[3]] != Q_COPY)
+            goto out;
+        d[3] = (char)q[3];
+        k = 0;
+        d += 4;
+        q += 4;
+    }
     while (q < end && cls[*q] == Q_COPY)
         *d++ = (char)*q++;
-    *w = d;
-    return q;
+out:
+    *w = d + k;
+    return q + k;
 }
 
 /* The byte an escape at q (q < end) decodes to, or -1 for a bad one. */
@@ -154,10 +177,13 @@ static int quick_userinfo(const char *s, size_t n, mongouri__arena *arena, const
     return 1;
 }
 
-mongouri_status mongouri__userinfo_parse(const char *text, size_t at, size_t n,
-                                         mongouri__arena *arena, mongouri_error *err,
-                                         const char **user_out, const char **password_out,
-                                         bool *secret)
+/* The full parse of a userinfo: every error, in the order of the text. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static mongouri_status
+userinfo_full(const char *text, size_t at, size_t n, mongouri__arena *arena, mongouri_error *err,
+              const char **user_out, const char **password_out, bool *secret)
 {
     const char *s = text + at;
     size_t colon = n;
@@ -166,8 +192,6 @@ mongouri_status mongouri__userinfo_parse(const char *text, size_t at, size_t n,
     mongouri_diag diag;
     mongouri_status rc;
 
-    if (quick_userinfo(s, n, arena, user_out, password_out, secret))
-        return MONGOURI_OK;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (!special[ch])
@@ -294,17 +318,19 @@ static int quick_database(const char *s, size_t n, mongouri__arena *arena, const
     return 1;
 }
 
-mongouri_status mongouri__database_parse(const char *text, size_t at, size_t n,
-                                         mongouri__arena *arena, mongouri_error *err,
-                                         const char **db_out)
+/* The full parse of a database name. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static mongouri_status
+database_full(const char *text, size_t at, size_t n, mongouri__arena *arena, mongouri_error *err,
+              const char **db_out)
 {
     const char *s = text + at;
     char *db;
     size_t dlen, bad;
     mongouri_diag diag;
 
-    if (n == 0 || quick_database(s, n, arena, db_out))
-        return MONGOURI_OK;
     db = mongouri__arena_chars(arena, n + 1);
     if (db == NULL)
         return mongouri__nomem(err);
@@ -331,4 +357,23 @@ mongouri_status mongouri__database_parse(const char *text, size_t at, size_t n,
     }
     *db_out = db;
     return MONGOURI_OK;
+}
+
+mongouri_status mongouri__userinfo_parse(const char *text, size_t at, size_t n,
+                                         mongouri__arena *arena, mongouri_error *err,
+                                         const char **user_out, const char **password_out,
+                                         bool *secret)
+{
+    if (quick_userinfo(text + at, n, arena, user_out, password_out, secret))
+        return MONGOURI_OK;
+    return userinfo_full(text, at, n, arena, err, user_out, password_out, secret);
+}
+
+mongouri_status mongouri__database_parse(const char *text, size_t at, size_t n,
+                                         mongouri__arena *arena, mongouri_error *err,
+                                         const char **db_out)
+{
+    if (n == 0 || quick_database(text + at, n, arena, db_out))
+        return MONGOURI_OK;
+    return database_full(text, at, n, arena, err, db_out);
 }
