@@ -234,16 +234,19 @@ static inline size_t first_flagged(uint64_t m)
 #endif
 }
 
-/* The decoding from src[i], the first '%', on: src[0..i) is in dst. Every
- * '%' must start an escape, and a raw NUL is an error too; the first of these
- * errors in the text wins, then the UTF-8 check of the output. */
+/* The decoding from src[i], the first '%', on: src[0..i) is in dst, and
+ * *bad holds i, *dst_len the or of those bytes (six arguments: a tail call).
+ * Every '%' must start an escape, and a raw NUL is an error too; the first of
+ * these errors in the text wins, then the UTF-8 check of the output. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static bool
 decode_escapes(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
-               mongouri_diag *diag, size_t i, bool high)
+               mongouri_diag *diag)
 {
+    size_t i = *bad;
+    bool high = *dst_len >= 0x80;
     const char *z = memchr(src, 0, i);
     size_t o = i, nul = z != NULL ? (size_t)(z - src) : SIZE_MAX; /* nul: the first raw NUL */
     uint64_t seen = high ? 0x80u : 0u;                            /* every byte copied, or'ed */
@@ -303,21 +306,22 @@ bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len,
     unsigned char any = 0;
     size_t i = 0;
 
-    /* eight bytes at a time while none is '%' or above 0x7f */
+    /* eight bytes at a time while every one is in 0x26..0x7f (no '%', nothing
+     * for the UTF-8 check; the rarer bytes below go one at a time) */
     for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
+        uint64_t x;
         memcpy(&x, src + i, 8);
-        y = x ^ (ONES * '%'); /* a '%' byte becomes zero */
-        if (((y - ONES) & ~y) & HIGHS)
-            break;
-        if (x & HIGHS)
+        if (((x - ONES * 0x26u) | x) & HIGHS)
             break;
         memcpy(dst + i, &x, 8);
     }
     for (; i < n; i++) {
         unsigned char ch = (unsigned char)src[i];
-        if (ch == '%')
-            return decode_escapes(src, n, dst, dst_len, bad, diag, i, any >= 0x80);
+        if (ch == '%') {
+            *bad = i;
+            *dst_len = any;
+            return decode_escapes(src, n, dst, dst_len, bad, diag);
+        }
         any |= ch;
         dst[i] = (char)ch;
     }
