@@ -206,7 +206,7 @@ bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad)
             memcpy(dst + o, &x, 8); /* o <= i: within dst[0..n) */                                 \
             seen |= x;                                                                             \
             if (m != 0) {                                                                          \
-                size_t k = first_flagged(m);                                                       \
+                size_t k = first_flagged(m, src + i);                                              \
                 i += k;                                                                            \
                 o += k;                                                                            \
                 break;                                                                             \
@@ -221,16 +221,20 @@ bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad)
             }                                                                                      \
     } while (0)
 
-/* The index of the lowest byte of m with its high bit set (the first match of
- * a zero-byte test: borrows only run upwards), or 0 where that needs a
- * byte order the compiler does not tell. */
-static inline size_t first_flagged(uint64_t m)
+/* The index in p[0..8) of the first '%' or NUL, one of which is there; m
+ * flags them (the lowest flagged byte is exact: borrows only run upwards). */
+static inline size_t first_flagged(uint64_t m, const char *p)
 {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    (void)p;
     return (size_t)__builtin_ctzll(m) >> 3;
 #else
+    size_t k = 0;
+
     (void)m;
-    return 0;
+    while (p[k] != '%' && p[k] != '\0')
+        k++;
+    return k;
 #endif
 }
 

@@ -118,7 +118,8 @@ bool mongouri__ieq(const char *a, size_t an, const char *b); /* a[0..an) == b, a
  * Strict percent-decoding of src[0..n) into dst (capacity >= n + 1).
  * %XX only; %00 and invalid UTF-8 are errors. On error returns false and
  * sets *bad to the offset (relative to src) of the offending byte and
- * *diag to the diagnosis. dst and src do not overlap.
+ * *diag to the diagnosis (*dst_len is then unspecified, as *bad is on
+ * success: both may be used as scratch). dst and src do not overlap.
  */
 bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
                           mongouri_diag *diag);
