@@ -575,7 +575,8 @@ void mongouri_uri_destroy(mongouri_uri *uri)
      * values of unknown keys, the kept input): wipe it all when there was one. */
     if (uri->has_secret)
         mongouri__arena_wipe(&uri->arena);
-    mongouri_keywords_destroy(uri->keywords);
+    if (uri->keywords != NULL)
+        mongouri_keywords_destroy(uri->keywords);
     mongouri__arena_free(&uri->arena);
     free(uri);
 }

@@ -71,13 +71,7 @@ char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n)
     return p;
 }
 
-void mongouri__arena_wipe(mongouri__arena *a)
-{
-    for (mongouri__block *b = a->head; b != NULL; b = b->next)
-        mongouri__wipe((char *)b + header_size(), b->used);
-}
-
-void mongouri__arena_free(mongouri__arena *a)
+void mongouri__arena_free_blocks(mongouri__arena *a)
 {
     mongouri__block *b = a->head;
 
@@ -88,23 +82,6 @@ void mongouri__arena_free(mongouri__arena *a)
         b = next;
     }
     a->head = NULL;
-}
-
-void mongouri__wipe(void *p, size_t n)
-{
-    if (p == NULL || n == 0)
-        return;
-    memset(p, 0, n);
-#if defined(__GNUC__)
-    /* Tell the compiler the zeroed memory is still read: the memset stays. */
-    __asm__ __volatile__("" : : "r"(p) : "memory");
-#else
-    {
-        volatile unsigned char *v = p;
-        while (n-- > 0)
-            *v++ = 0;
-    }
-#endif
 }
 
 void mongouri__wipe_str(char *s)
@@ -150,16 +127,13 @@ bool mongouri__ieq(const char *a, size_t an, const char *b)
     return b[i] == '\0';
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* A hex digit's value with 0x10 set; 0 for any other byte. */
+const unsigned char mongouri__hex[256] = {
+    ['0'] = 0x10, ['1'] = 0x11, ['2'] = 0x12, ['3'] = 0x13, ['4'] = 0x14, ['5'] = 0x15,
+    ['6'] = 0x16, ['7'] = 0x17, ['8'] = 0x18, ['9'] = 0x19, ['A'] = 0x1a, ['B'] = 0x1b,
+    ['C'] = 0x1c, ['D'] = 0x1d, ['E'] = 0x1e, ['F'] = 0x1f, ['a'] = 0x1a, ['b'] = 0x1b,
+    ['c'] = 0x1c, ['d'] = 0x1d, ['e'] = 0x1e, ['f'] = 0x1f,
+};
 
 /* Length of the UTF-8 sequence starting at s[0..n), 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
@@ -217,84 +191,151 @@ bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad)
     return true;
 }
 
-bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
-                          mongouri_diag *diag)
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* A run of src from i, copied to dst from o up to the next '%' or NUL (or
+ * the end): eight bytes at a time, then one at a time. */
+#define COPY_RUN()                                                                                 \
+    do {                                                                                           \
+        while (n - i >= 8) {                                                                       \
+            uint64_t x, y, m;                                                                      \
+            memcpy(&x, src + i, 8);                                                                \
+            y = x ^ (ONES * '%');                                                                  \
+            m = (((y - ONES) & ~y) | ((x - ONES) & ~x)) & HIGHS;                                   \
+            memcpy(dst + o, &x, 8); /* o <= i: within dst[0..n) */                                 \
+            seen |= x;                                                                             \
+            if (m != 0) {                                                                          \
+                size_t k = first_flagged(m, src + i);                                              \
+                i += k;                                                                            \
+                o += k;                                                                            \
+                break;                                                                             \
+            }                                                                                      \
+            i += 8;                                                                                \
+            o += 8;                                                                                \
+        }                                                                                          \
+        if (n - i < 8)                                                                             \
+            while (i < n && src[i] != '%' && src[i] != '\0') {                                     \
+                seen |= (unsigned char)src[i];                                                     \
+                dst[o++] = src[i++];                                                               \
+            }                                                                                      \
+    } while (0)
+
+/* The index in p[0..8) of the first '%' or NUL, one of which is there; m
+ * flags them (the lowest flagged byte is exact: borrows only run upwards). */
+static inline size_t first_flagged(uint64_t m, const char *p)
 {
-    size_t o = 0;
-    bool high = false;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    (void)p;
+    return (size_t)__builtin_ctzll(m) >> 3;
+#else
+    size_t k = 0;
 
-    {
-        /* The common case: nothing to decode; copy while looking for '%' and
-         * for bytes that need the UTF-8 check. Callers refused raw NULs. */
-        unsigned char any = 0;
-        size_t i = 0;
-        /* eight bytes at a time while none is '%' or above 0x7f */
-        for (; i + 8 <= n; i += 8) {
-            uint64_t x, y;
-            memcpy(&x, src + i, 8);
-            y = x ^ UINT64_C(0x2525252525252525); /* a '%' byte becomes zero */
-            if (((y - UINT64_C(0x0101010101010101)) & ~y) & UINT64_C(0x8080808080808080))
-                break;
-            if (x & UINT64_C(0x8080808080808080))
-                break;
-            memcpy(dst + i, &x, 8);
-        }
-        for (; i < n; i++) {
-            unsigned char ch = (unsigned char)src[i];
-            if (ch == '%')
-                break;
-            any |= ch;
-            dst[i] = (char)ch;
-        }
-        if (i < n)
-            goto escapes;
-        dst[n] = '\0';
-        *dst_len = n;
-        if (any < 0x80)
-            return true;
-        if (!mongouri__utf8_valid(dst, n, bad)) {
-            *diag = MONGOURI_D_BAD_UTF8;
-            return false;
-        }
-        return true;
-    }
-escapes:
+    (void)m;
+    while (p[k] != '%' && p[k] != '\0')
+        k++;
+    return k;
+#endif
+}
 
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        if (c == '%') {
-            int h, l;
-            if (i + 2 >= n || (h = hexval((unsigned char)src[i + 1])) < 0 ||
-                (l = hexval((unsigned char)src[i + 2])) < 0) {
+/* The decoding from src[i], the first '%', on: src[0..i) is in dst, and
+ * *bad holds i, *dst_len the or of those bytes (six arguments: a tail call).
+ * Every '%' must start an escape, and a raw NUL is an error too; the first of
+ * these errors in the text wins, then the UTF-8 check of the output. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool
+decode_escapes(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
+               mongouri_diag *diag)
+{
+    size_t i = *bad;
+    bool high = *dst_len >= 0x80;
+    const char *z = memchr(src, 0, i);
+    size_t o = i, nul = z != NULL ? (size_t)(z - src) : SIZE_MAX; /* nul: the first raw NUL */
+    uint64_t seen = high ? 0x80u : 0u;                            /* every byte copied, or'ed */
+
+    while (i < n) {
+        if (src[i] == '%') {
+            unsigned h, l;
+            unsigned char c;
+            if (nul != SIZE_MAX)
+                break; /* a raw NUL before this escape */
+            if (n - i < 3 || ((h = mongouri__hex[(unsigned char)src[i + 1]]) &
+                              (l = mongouri__hex[(unsigned char)src[i + 2]]) & 0x10u) == 0) {
                 *bad = i;
                 *diag = MONGOURI_D_BAD_ESCAPE;
                 return false;
             }
-            c = (unsigned char)(h * 16 + l);
+            c = (unsigned char)((h << 4) | (l & 0x0fu));
             if (c == 0) {
                 *bad = i;
                 *diag = MONGOURI_D_NUL_BYTE;
                 return false;
             }
-            i += 2;
-        } else if (c == 0) {
-            *bad = i;
-            *diag = MONGOURI_D_NUL_BYTE;
-            return false;
+            seen |= c;
+            dst[o++] = (char)c;
+            i += 3;
+        } else if (src[i] == '\0') {
+            if (nul == SIZE_MAX)
+                nul = i;
+            dst[o++] = src[i++];
         }
-        if (c >= 0x80)
-            high = true;
-        dst[o++] = (char)c;
+        COPY_RUN();
+    }
+    if (nul != SIZE_MAX) {
+        *bad = nul;
+        *diag = MONGOURI_D_NUL_BYTE;
+        return false;
     }
     dst[o] = '\0';
     *dst_len = o;
-    if (high) {
+    if (seen & HIGHS) {
         size_t b;
         if (!mongouri__utf8_valid(dst, o, &b)) {
             *bad = mongouri__pct_source_index(src, n, b);
             *diag = MONGOURI_D_BAD_UTF8;
             return false;
         }
+    }
+    return true;
+}
+
+bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
+                          mongouri_diag *diag)
+{
+    /* The common case: nothing to decode; copy while looking for '%' and for
+     * bytes that need the UTF-8 check. A raw NUL is kept here (callers
+     * refuse them), an error next to an escape. */
+    unsigned char any = 0;
+    size_t i = 0;
+
+    /* eight bytes at a time while every one is in 0x26..0x7f (no '%', nothing
+     * for the UTF-8 check; the rarer bytes below go one at a time) */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, src + i, 8);
+        if (((x - ONES * 0x26u) | x) & HIGHS)
+            break;
+        memcpy(dst + i, &x, 8);
+    }
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (ch == '%') {
+            *bad = i;
+            *dst_len = any;
+            return decode_escapes(src, n, dst, dst_len, bad, diag);
+        }
+        any |= ch;
+        dst[i] = (char)ch;
+    }
+    dst[n] = '\0';
+    *dst_len = n;
+    if (any < 0x80)
+        return true;
+    if (!mongouri__utf8_valid(dst, n, bad)) {
+        *diag = MONGOURI_D_BAD_UTF8;
+        return false;
     }
     return true;
 }

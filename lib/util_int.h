@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mongouri/mongouri.h"
 
@@ -65,12 +66,44 @@ static inline char *mongouri__arena_chars(mongouri__arena *a, size_t n)
 char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
 /* Use `mem` (16-byte aligned, `size` bytes) as the first block; it is not freed. */
 void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size);
-void mongouri__arena_free(mongouri__arena *a);
-/* Zero the used bytes of every block (secrets), before freeing. */
-void mongouri__arena_wipe(mongouri__arena *a);
+/* Slow path of mongouri__arena_free: every block, the owned ones freed. */
+void mongouri__arena_free_blocks(mongouri__arena *a);
+static inline void mongouri__arena_free(mongouri__arena *a)
+{
+    mongouri__block *b = a->head;
+
+    if (b != NULL && b->next == NULL && !b->owned) {
+        a->head = NULL; /* the one block lives in its owner's allocation */
+        return;
+    }
+    mongouri__arena_free_blocks(a);
+}
 
 /* Overwrite `n` bytes in a way the compiler may not remove. */
-void mongouri__wipe(void *p, size_t n);
+static inline void mongouri__wipe(void *p, size_t n)
+{
+    if (p == NULL || n == 0)
+        return;
+    memset(p, 0, n);
+#if defined(__GNUC__)
+    /* Tell the compiler the zeroed memory is still read: the memset stays. */
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
+    {
+        volatile unsigned char *v = p;
+        while (n-- > 0)
+            *v++ = 0;
+    }
+#endif
+}
+
+/* Zero the used bytes of every block (secrets), before freeing. */
+static inline void mongouri__arena_wipe(mongouri__arena *a)
+{
+    for (mongouri__block *b = a->head; b != NULL; b = b->next)
+        mongouri__wipe((char *)b + MONGOURI__BLOCK_HEADER, b->used);
+}
+
 /* Wipe a NUL-terminated string in place (NULL is a no-op). */
 void mongouri__wipe_str(char *s);
 
@@ -85,10 +118,13 @@ bool mongouri__ieq(const char *a, size_t an, const char *b); /* a[0..an) == b, a
  * Strict percent-decoding of src[0..n) into dst (capacity >= n + 1).
  * %XX only; %00 and invalid UTF-8 are errors. On error returns false and
  * sets *bad to the offset (relative to src) of the offending byte and
- * *diag to the diagnosis.
+ * *diag to the diagnosis (*dst_len is then unspecified, as *bad is on
+ * success: both may be used as scratch). dst and src do not overlap.
  */
 bool mongouri__pct_decode(const char *src, size_t n, char *dst, size_t *dst_len, size_t *bad,
                           mongouri_diag *diag);
+/* A hex digit's value with 0x10 set; 0 for any other byte. */
+extern const unsigned char mongouri__hex[256];
 /* True when src[0..n) is valid UTF-8; *bad receives the first bad offset. */
 bool mongouri__utf8_valid(const char *src, size_t n, size_t *bad);
 /* Offset in src[0..n) of the byte that decodes to decoded[index]. */

@@ -69,6 +69,25 @@ ParameterizedTestParameters(pct_decode, table)
         BAD("xy%41\xc3", 5, BAD_UTF8),      /* raw truncated after an escape */
         BAD("%41%42\xe2\x82", 6, BAD_UTF8),
         BAD("\xc3\xa9%E2%82", 2, BAD_UTF8),
+        /* the first escape or NUL error wins over an earlier UTF-8 error */
+        BAD("%FF%4", 3, BAD_ESCAPE),
+        BAD("\xff%00", 1, NUL_BYTE),
+        BAD("%C3%00%zz", 3, NUL_BYTE),
+        /* runs of eight and more bytes between escapes */
+        GOOD("abcdefgh%41ijklmnop%42qrstuvwx", "abcdefghAijklmnopBqrstuvwx"),
+        GOOD("abcdefghijklmnopqrstuvwxyz01234", "abcdefghijklmnopqrstuvwxyz01234"),
+        GOOD("abcdefg\xc3\xa9hijklmn%C3%A9opqrs", "abcdefg\xc3\xa9hijklmn\xc3\xa9opqrs"),
+        BAD("abcdefghijklmnop%4", 16, BAD_ESCAPE),
+        BAD("abcdefghijklmnopqrstu%00", 21, NUL_BYTE),
+        BAD("abcdefghijklmnop\xffqrs", 16, BAD_UTF8),
+        BAD("abcdefgh%41ijklmnop\xe2\x82", 19, BAD_UTF8),
+        BAD("%41%42%43%44%45%46%47%48%49\xc3", 27, BAD_UTF8),
+        /* a raw NUL is kept when nothing is escaped, an error otherwise */
+        { "ab\0cdefghijk", 13, true, "ab\0cdefghijk", 13, 0, MONGOURI_D_NONE },
+        { "abcdefghij\0k%41", 16, false, "", 0, 10, MONGOURI_D_NUL_BYTE },
+        { "%41abcdefghij\0k", 16, false, "", 0, 13, MONGOURI_D_NUL_BYTE },
+        { "%41\0%zz", 8, false, "", 0, 3, MONGOURI_D_NUL_BYTE },
+        { "%zz\0", 4, false, "", 0, 0, MONGOURI_D_BAD_ESCAPE },
     };
     return cr_make_param_array(decode_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -218,6 +237,26 @@ ParameterizedTestParameters(pct_decode, errors_in_each_part)
         { "mongodb://h/?appname=\xc3", MONGOURI_D_BAD_UTF8, 21 },
         { "mongodb://h\xff", MONGOURI_D_BAD_UTF8, 11 },
         { "mongodb://h%zz", MONGOURI_D_BAD_ESCAPE, 11 },
+        /* the reserved characters of the userinfo come before its escapes */
+        { "mongodb://u%zz:p@x@h", MONGOURI_D_BAD_USERINFO, 16 },
+        { "mongodb://u%zz:p:q@h", MONGOURI_D_BAD_USERINFO, 16 },
+        { "mongodb://u:p%zz[@h", MONGOURI_D_BAD_USERINFO, 16 },
+        { "mongodb://u%FF:p%zz@h", MONGOURI_D_BAD_UTF8, 11 },
+        { "mongodb://u:%FF%zz@h", MONGOURI_D_BAD_ESCAPE, 15 },
+        { "mongodb://u:p%E2%82@h", MONGOURI_D_BAD_UTF8, 13 },
+        { "mongodb://longusername:longpassword%00@h", MONGOURI_D_NUL_BYTE, 35 },
+        { "mongodb://u\x01:p@h", MONGOURI_D_BAD_USERINFO, 11 },
+        { "mongodb://u:p\x7f@h", MONGOURI_D_BAD_USERINFO, 13 },
+        { "mongodb://u:p q@h", MONGOURI_D_BAD_USERINFO, 13 },
+        /* a database byte refused raw or decoded, at its source offset */
+        { "mongodb://h/d%41b%2Fx", MONGOURI_D_BAD_DATABASE, 17 },
+        { "mongodb://h/%C3%A9%24", MONGOURI_D_BAD_DATABASE, 18 },
+        { "mongodb://h/ab%20c", MONGOURI_D_BAD_DATABASE, 14 },
+        { "mongodb://h/a%41\\", MONGOURI_D_BAD_DATABASE, 16 },
+        { "mongodb://h/a\"b", MONGOURI_D_BAD_DATABASE, 13 },
+        { "mongodb://h/a$b%zz", MONGOURI_D_BAD_ESCAPE, 15 },
+        { "mongodb://h/a%40b", MONGOURI_D_BAD_DATABASE, 13 },
+        { "mongodb://h/a%FF%24", MONGOURI_D_BAD_UTF8, 13 },
     };
     return cr_make_param_array(part_case, cases, sizeof cases / sizeof cases[0]);
 }
