@@ -115,26 +115,22 @@ static inline bool mongouri__key_eq(const char *key, const char *name, size_t n)
     return true;
 }
 
-/* The spelling key[0..n) names, in any letter case, or NULL when unknown.
+extern _Atomic(bool) mongouri__key_built;
+extern bool mongouri__key_perfect;
+
+/* The spelling key[0..n) names (n >= 1), in any letter case, or NULL when
+ * unknown, once the index is built (mongouri__key_find makes sure of it).
  * With the collision-free multiplier a known key sits in its home slot, so
  * one slot is compared; probing is for a table the search found none for. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline const mongouri__key *
-mongouri__key_find(const char *key, size_t n)
+mongouri__key_probe(const char *key, size_t n)
 {
-    extern _Atomic(bool) mongouri__key_built;
-    extern bool mongouri__key_perfect;
-    const mongouri__key_slot *e;
-    unsigned h;
+    unsigned h = mongouri__key_hash(key, n, mongouri__key_seed);
+    const mongouri__key_slot *e = &mongouri__key_slots[h];
 
-    if (!mongouri__key_built)
-        mongouri__key_index_ready();
-    if (n == 0 || n > MONGOURI__KEY_MAX)
-        return NULL;
-    h = mongouri__key_hash(key, n, mongouri__key_seed);
-    e = &mongouri__key_slots[h];
     if (e->len == n && mongouri__key_eq(key, e->lower, n))
         return &e->key;
     if (mongouri__key_perfect)
@@ -143,6 +139,16 @@ mongouri__key_find(const char *key, size_t n)
         if (e->len == n && mongouri__key_eq(key, e->lower, n))
             return &e->key;
     return NULL;
+}
+
+/* The spelling key[0..n) names, in any letter case, or NULL when unknown. */
+static inline const mongouri__key *mongouri__key_find(const char *key, size_t n)
+{
+    if (!mongouri__key_built)
+        mongouri__key_index_ready();
+    if (n == 0 || n > MONGOURI__KEY_MAX)
+        return NULL;
+    return mongouri__key_probe(key, n);
 }
 
 mongouri__key mongouri__option_lookup(const char *key, size_t n);

@@ -145,6 +145,9 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
     mongouri__vctx v = {c->uri,        c->err,       secret_in_text, c, c->query_semicolon,
                         c->srv_offset, c->srv_length};
 
+    if (!mongouri__key_built)
+        mongouri__key_index_ready();
+
     for (size_t i = at; mongouri__piece_next(t, end, &i, &pc);) {
         const mongouri__key *k;
         pair p;
@@ -160,7 +163,7 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
         if (!pc.has_eq || pc.eq == pc.start)
             return txt ? txt_malformed(c, "has an option without '=value'")
                        : piece_malformed(c, &pc);
-        k = mongouri__key_find(t + pc.start, pc.eq - pc.start);
+        k = mongouri__key_probe(t + pc.start, pc.eq - pc.start); /* index ready, key not empty */
         if (!txt && mongouri__merge_raw(&v, k, t + pc.eq + 1, pc.end - pc.eq - 1, (long)pc.start,
                                         (long)(pc.end - pc.start)))
             continue; /* a plain first value, typed without decoding */
