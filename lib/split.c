@@ -20,7 +20,21 @@ static const char *find_scheme_end(const char *t, size_t len)
     return NULL;
 }
 
-void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out)
+static size_t count_byte(const char *v, size_t n, char ch)
+{
+    size_t k = 0;
+    const char *end = v + n, *p;
+
+    while ((p = memchr(v, ch, (size_t)(end - v))) != NULL) {
+        k++;
+        v = p + 1;
+    }
+    return k;
+}
+
+/* The split with memchr, one part at a time: for a text too short for a
+ * block scan, and where there is no SSE2. */
+static void split_plain(const char *t, size_t len, size_t start, mongouri__split *out)
 {
     const char *slash, *qm, *at, *q;
     size_t hend;
@@ -73,7 +87,103 @@ void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__spl
         out->has_query = true;
         out->query = hend + 1;
     }
+    out->nhosts = 0;
+    if (out->hosts_end > out->hosts_start)
+        out->nhosts = count_byte(t + out->hosts_start, out->hosts_end - out->hosts_start, ',') + 1;
+    out->nopts = 0;
+    out->query_semicolon = false;
+    if (out->has_query) {
+        out->nopts = count_byte(t + out->query, len - out->query, '&') + 1;
+        if (out->nopts > MONGOURI_OPT__COUNT)
+            out->nopts = MONGOURI_OPT__COUNT;
+        out->query_semicolon = memchr(t + out->query, ';', len - out->query) != NULL;
+    }
+    q = memchr(t + start, '\0', len - start);
+    out->nul = q != NULL ? (size_t)(q - t) : len;
 }
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+/* The block scans (split_scan_int.h): SSE2, and AVX2 where the processor
+ * has it, 16 and 32 bytes at a time. */
+#include <immintrin.h>
+
+#define SCAN_NONE ((size_t)-1)
+/* 32 bytes 0 then 32 bytes 0xff: where a block of the last bytes keeps them */
+static const unsigned char scan_keep_last[64] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+#define SCAN_W 16
+#define SCAN_VEC __m128i
+#define SCAN_NAME(x) x##_sse2
+#define SCAN_ATTR
+#define SCAN_LOADU(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
+#define SCAN_SET1(c) _mm_set1_epi8(c)
+#define SCAN_EQ _mm_cmpeq_epi8
+#define SCAN_OR _mm_or_si128
+#define SCAN_AND _mm_and_si128
+#define SCAN_ANDNOT _mm_andnot_si128
+#define SCAN_XOR _mm_xor_si128
+#define SCAN_MINU8 _mm_min_epu8
+#define SCAN_SUBS8 _mm_subs_epi8
+#define SCAN_MASK(v) ((unsigned)_mm_movemask_epi8(v))
+#define SCAN_ZERO _mm_setzero_si128()
+#define SCAN_SUM(v) sum_sse2(v)
+static inline size_t sum_sse2(__m128i v)
+{
+    __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (size_t)_mm_cvtsi128_si32(s) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
+}
+#include "split_scan_int.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define SPLIT_AVX2 1
+#define SCAN_W 32
+#define SCAN_VEC __m256i
+#define SCAN_NAME(x) x##_avx2
+#define SCAN_ATTR __attribute__((target("avx2")))
+#define SCAN_LOADU(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define SCAN_SET1(c) _mm256_set1_epi8(c)
+#define SCAN_EQ _mm256_cmpeq_epi8
+#define SCAN_OR _mm256_or_si256
+#define SCAN_AND _mm256_and_si256
+#define SCAN_ANDNOT _mm256_andnot_si256
+#define SCAN_XOR _mm256_xor_si256
+#define SCAN_MINU8 _mm256_min_epu8
+#define SCAN_SUBS8 _mm256_subs_epi8
+#define SCAN_MASK(v) ((unsigned)_mm256_movemask_epi8(v))
+#define SCAN_ZERO _mm256_setzero_si256()
+#define SCAN_SUM(v) sum_avx2(v)
+static inline __attribute__((target("avx2"))) size_t sum_avx2(__m256i v)
+{
+    __m256i s = _mm256_sad_epu8(v, _mm256_setzero_si256());
+    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    return (size_t)_mm_cvtsi128_si32(h) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(h, 8));
+}
+#include "split_scan_int.h"
+#endif
+
+void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out)
+{
+#ifdef SPLIT_AVX2
+    if (len >= 32 && __builtin_cpu_supports("avx2")) {
+        split_avx2(t, len, start, out);
+        return;
+    }
+#endif
+    if (len >= 16)
+        split_sse2(t, len, start, out);
+    else
+        split_plain(t, len, start, out);
+}
+#else
+void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out)
+{
+    split_plain(t, len, start, out);
+}
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* What is secret                                                            */

@@ -25,9 +25,16 @@ typedef struct mongouri__split {
     size_t query;
     int problem;       /* MONGOURI__SPLIT_*: why the string cannot be split */
     size_t problem_at; /* the offending byte */
+    /* What the same scan saw, for the parser's sizing and checks: */
+    size_t nhosts;        /* the ','-separated pieces of the host list (0 when empty) */
+    size_t nopts;         /* 0 without a query, else in [min(its '&' pieces, OPT__COUNT),
+                           * OPT__COUNT] (and at most the text's '&' + 1): an upper bound */
+    bool query_semicolon; /* the query holds a raw ';' */
+    size_t nul;           /* the first NUL byte at or after `start`; len when none */
 } mongouri__split;
 
-/* Split t[0..len) whose scheme ends at `start`, per the connection-string spec. */
+/* Split t[0..len) whose scheme ends at `start`, per the connection-string
+ * spec, in one scan of the text. */
 void mongouri__split_text(const char *t, size_t len, size_t start, mongouri__split *out);
 
 /* One '&'-separated piece of an option text (a URI query, a TXT record):

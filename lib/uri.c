@@ -188,13 +188,18 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
 
 static mongouri_status parse_query(ctx *c, size_t at, size_t end)
 {
-    /* one scan for the rare ';', raw or escaped, instead of one per value */
-    c->query_semicolon = memchr(c->text + at, ';', end - at) != NULL;
+    /* c->query_semicolon: from the tokenizer's scan (mongouri__build) */
     return apply_pieces(c, c->text, at, end, MONGOURI_SOURCE_URI);
 }
 
+static mongouri_status nul_error(mongouri_error *err, size_t at)
+{
+    return mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_NUL_BYTE, NULL, (long)at, 1,
+                               "the connection string contains a NUL byte");
+}
+
 /* The scheme and the tokenizer's split of the string, before anything is
- * allocated: the split gives the result's size. */
+ * allocated: the split gives the result's size. A NUL byte comes first. */
 static mongouri_status scheme_split(const char *s, size_t len, mongouri_error *err,
                                     mongouri_scheme *scheme, mongouri__split *sp)
 {
@@ -209,6 +214,9 @@ static mongouri_status scheme_split(const char *s, size_t len, mongouri_error *e
         start = sizeof SCHEME - 1;
     } else {
         size_t sl = 0;
+        const char *nul = memchr(s, '\0', len);
+        if (nul != NULL)
+            return nul_error(err, (size_t)(nul - s));
         while (sl < len && s[sl] != ':' && sl < 32)
             sl++;
         rc = mongouri__syntax_error(err, MONGOURI_D_BAD_SCHEME, 0, sl, "%s",
@@ -225,6 +233,8 @@ static mongouri_status scheme_split(const char *s, size_t len, mongouri_error *e
     /* The tokenizer: the host information ends at the first '/', the
      * userinfo at the last '@' before it. */
     mongouri__split_text(s, len, start, sp);
+    if (sp->nul < len)
+        return nul_error(err, sp->nul);
     if (sp->problem == MONGOURI__SPLIT_AMBIGUOUS) {
         rc = mongouri__syntax_error(err, MONGOURI_D_BAD_USERINFO, sp->problem_at, 1, "%s",
                                     "an '@' after '?' with no '/' before it is ambiguous: either "
@@ -431,14 +441,11 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     if ((rc = scheme_split(text, len, err, &scheme, &sp)) != MONGOURI_OK)
         return rc;
     /* One allocation holds the result and the first arena block, sized from
-     * the ',' and '&' counts: the hosts, the option values, and the decoded
-     * strings, which take at most the bytes of the text they come from. */
-    if (sp.hosts_end > sp.hosts_start)
-        nhosts = mongouri__count_pieces(text + sp.hosts_start, sp.hosts_end - sp.hosts_start, ',');
-    if (sp.has_query)
-        nopts = mongouri__count_pieces(text + sp.query, len - sp.query, '&');
-    if (nopts > MONGOURI_OPT__COUNT)
-        nopts = MONGOURI_OPT__COUNT;
+     * the split's ',' and '&' counts (the exact hosts, at least the options
+     * up to MONGOURI_OPT__COUNT): the hosts, the option values, and the
+     * decoded strings, which take at most the bytes of the text they come from. */
+    nhosts = sp.nhosts;
+    nopts = sp.nopts;
     head = (sizeof *uri + MONGOURI__ARENA_ALIGN - 1u) & ~(size_t)(MONGOURI__ARENA_ALIGN - 1u);
     room = MONGOURI__BLOCK_HEADER + nopts * sizeof(mongouri__value) +
            (nhosts <= MONGOURI_MAX_HOSTS ? nhosts * sizeof(mongouri__host) : 0) + (len - sp.start) +
@@ -466,7 +473,7 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     c.len = len;
     c.srv_offset = -1;
     c.srv_length = 0;
-    c.query_semicolon = false;
+    c.query_semicolon = sp.query_semicolon;
     mongouri__secrets_init(&c.secrets, text, len);
 
     if ((rc = parse_text(&c, &sp, nhosts)) != MONGOURI_OK)
@@ -513,14 +520,12 @@ mongouri_status mongouri_parse_options_init(mongouri_parse_options *opts, unsign
                                MONGOURI_PARSE_OPTIONS_VERSION);
 }
 
-/* `terminated`: text[0..len) is known to hold no NUL (it was measured by strnlen). */
+/* A NUL byte in text[0..len) is refused by mongouri__build's first scan. */
 static mongouri_status parse_checked(mongouri_uri **out, const char *text, size_t len,
-                                     const mongouri_parse_options *opts, mongouri_error *err,
-                                     bool terminated)
+                                     const mongouri_parse_options *opts, mongouri_error *err)
 {
     unsigned int flags = 0;
     const mongouri_keywords *kw = NULL;
-    const char *nul;
 
     mongouri__error_clear(err);
     if (out == NULL)
@@ -543,18 +548,13 @@ static mongouri_status parse_checked(mongouri_uri **out, const char *text, size_
         return mongouri__error_set(err, MONGOURI_E_LIMIT, MONGOURI_D_LIMIT, NULL, -1, 0,
                                    "the connection string is longer than %u bytes",
                                    MONGOURI_MAX_URI_LENGTH);
-    nul = terminated ? NULL : memchr(text, '\0', len);
-    if (nul != NULL)
-        return mongouri__error_set(err, MONGOURI_E_SYNTAX, MONGOURI_D_NUL_BYTE, NULL,
-                                   (long)(nul - text), 1,
-                                   "the connection string contains a NUL byte");
     return mongouri__build(out, text, len, flags, kw, NULL, err);
 }
 
 mongouri_status mongouri_uri_parse_len(mongouri_uri **out, const char *text, size_t len,
                                        const mongouri_parse_options *opts, mongouri_error *err)
 {
-    return parse_checked(out, text, len, opts, err, false);
+    return parse_checked(out, text, len, opts, err);
 }
 
 mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *text,
@@ -567,7 +567,7 @@ mongouri_status mongouri_uri_parse(mongouri_uri **out, const char *text,
         return mongouri__error_set(err, MONGOURI_E_INVALID_ARG, MONGOURI_D_INVALID_ARG, NULL, -1, 0,
                                    "text must not be NULL");
     }
-    return parse_checked(out, text, strnlen(text, MONGOURI_MAX_URI_LENGTH + 1), opts, err, true);
+    return parse_checked(out, text, strnlen(text, MONGOURI_MAX_URI_LENGTH + 1), opts, err);
 }
 
 void mongouri_uri_destroy(mongouri_uri *uri)
