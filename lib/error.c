@@ -72,20 +72,6 @@ void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
     va_end(ap);
 }
 
-void mongouri__error_clear(mongouri_error *err)
-{
-    if (err == NULL)
-        return;
-    err->status = MONGOURI_OK;
-    err->code = MONGOURI_D_NONE;
-    err->source = MONGOURI_SOURCE_DEFAULT;
-    err->offset = -1;
-    err->length = 0;
-    err->option[0] = '\0';
-    err->message[0] = '\0';
-    err->hint[0] = '\0';
-}
-
 const char *mongouri_strerror(mongouri_status status)
 {
     static const char *const text[] = {

@@ -20,7 +20,20 @@ void mongouri__error_hint(mongouri_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void mongouri__error_clear(mongouri_error *err);
+/* Reset `err` (which may be NULL) to "no error". */
+static inline void mongouri__error_clear(mongouri_error *err)
+{
+    if (err == NULL)
+        return;
+    err->status = MONGOURI_OK;
+    err->code = MONGOURI_D_NONE;
+    err->source = MONGOURI_SOURCE_DEFAULT;
+    err->offset = -1;
+    err->length = 0;
+    err->option[0] = '\0';
+    err->message[0] = '\0';
+    err->hint[0] = '\0';
+}
 
 /* A syntax error at [at, at + len) of the input: `fmt` holds at most one %s. */
 mongouri_status mongouri__syntax_error(mongouri_error *err, mongouri_diag code, size_t at,

@@ -461,11 +461,26 @@ scanned:
         if (rem - p >= 5 && (rem - p == 5 || s[p + 5] == ',')) {
             /* five digits, the common port (27017), without a loop */
             const unsigned char *q = (const unsigned char *)s + p;
-            unsigned d0 = q[0] - '0', d1 = q[1] - '0', d2 = q[2] - '0', d3 = q[3] - '0',
-                     d4 = q[4] - '0';
+            unsigned d4 = (unsigned)q[4] - '0';
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* the first four as one word: all '0'..'9' when every byte has
+             * high nibble 3 both as it is and plus 6 (a byte from 0xfa on,
+             * whose carry could spoil the next, already fails the first) */
+            uint32_t x;
+            memcpy(&x, q, 4);
+            if ((x & 0xf0f0f0f0u) != 0x30303030u ||
+                ((x + 0x06060606u) & 0xf0f0f0f0u) != 0x30303030u || d4 > 9u)
+                goto slow; /* not five digits: the general code decides */
+            x -= 0x30303030u;
+            x = (x * 10u + (x >> 8)) & 0x00ff00ffu; /* two-digit halves */
+            x = (x * 100u + (x >> 16)) & 0xffffu;   /* the first four digits */
+            v = x * 10u + d4;
+#else
+            unsigned d0 = q[0] - '0', d1 = q[1] - '0', d2 = q[2] - '0', d3 = q[3] - '0';
             if (d0 > 9u || d1 > 9u || d2 > 9u || d3 > 9u || d4 > 9u)
                 goto slow; /* not five digits: the general code decides */
             v = (((d0 * 10u + d1) * 10u + d2) * 10u + d3) * 10u + d4;
+#endif
             if (v - 1u >= 65535u)
                 goto slow;
             p += 5;

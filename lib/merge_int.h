@@ -83,10 +83,10 @@ static inline bool mongouri__first_plain(const mongouri__vctx *c, const mongouri
 
 /* A URI occurrence of known key `k` whose raw value raw[0..n) already types
  * as it stands: the first appearance of a boolean, integer or enum option
- * spelled plainly (true, 5000, majority...), with no ';' in the query. It
- * is stored, and true returned, with no decoding; false when the occurrence
- * needs the whole path (mongouri__merge_found on the decoded value), which
- * then decides every message. `offset` and `length` are of key=value. */
+ * spelled plainly (true, 5000, majority...); the caller calls it only when
+ * the query holds no ';'. It is stored, and true returned, with no decoding; false when the
+ * occurrence needs the whole path (mongouri__merge_found on the decoded value), which then decides
+ * every message. `offset` and `length` are of key=value. */
 static inline bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k, const char *raw,
                                        size_t n, long offset, long length)
 {
@@ -95,7 +95,9 @@ static inline bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k
     mongouri__value *slot;
     int b;
 
-    if (!mongouri__first_plain(c, k, n))
+    /* (no ';' in the query: the caller tested it once for all; an empty
+     * value types as none of these) */
+    if (k == NULL || !k->ordinary || c->uri->slot[k->id] != 0)
         return false;
     def = &mongouri__options[k->id];
     switch (k->type) {

@@ -139,6 +139,7 @@ static inline mongouri_status
 apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source source)
 {
     bool txt = source == MONGOURI_SOURCE_TXT;
+    bool raw = !txt && !c->query_semicolon; /* plain first values may be typed undecoded */
     size_t count = 0;
     mongouri__piece pc;
     /* what the merge of each key=value occurrence works on */
@@ -164,8 +165,8 @@ apply_pieces(ctx *c, const char *t, size_t at, size_t end, mongouri_source sourc
             return txt ? txt_malformed(c, "has an option without '=value'")
                        : piece_malformed(c, &pc);
         k = mongouri__key_probe(t + pc.start, pc.eq - pc.start); /* index ready, key not empty */
-        if (!txt && mongouri__merge_raw(&v, k, t + pc.eq + 1, pc.end - pc.eq - 1, (long)pc.start,
-                                        (long)(pc.end - pc.start)))
+        if (raw && mongouri__merge_raw(&v, k, t + pc.eq + 1, pc.end - pc.eq - 1, (long)pc.start,
+                                       (long)(pc.end - pc.start)))
             continue; /* a plain first value, typed without decoding */
         val = mongouri__arena_chars(&c->uri->arena, pc.end - pc.eq);
         if (val == NULL)
@@ -455,7 +456,8 @@ mongouri_status mongouri__build(mongouri_uri **out, const char *text, size_t len
     uri = malloc(head + room);
     if (uri == NULL)
         return nomem(err);
-    memset(uri, 0, offsetof(struct mongouri_uri, tls)); /* tls: written by mongouri__tls_normalize */
+    memset(uri, 0,
+           offsetof(struct mongouri_uri, tls)); /* tls: written by mongouri__tls_normalize */
     uri->scheme = scheme;
     uri->flags = flags;
     mongouri__arena_adopt(&uri->arena, (char *)uri + head, room);

@@ -5,7 +5,6 @@
 #include "error_int.h"
 #include "util_int.h"
 
-#define ARENA_ALIGN MONGOURI__ARENA_ALIGN
 /* A new block and its header stay within the allocator's small-size cache. */
 #define ARENA_MIN_BLOCK (1024u - MONGOURI__BLOCK_HEADER)
 
@@ -25,19 +24,6 @@ static mongouri__block *block_new(size_t cap)
     b->used = 0;
     b->owned = true;
     return b;
-}
-
-void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size)
-{
-    mongouri__block *b = mem;
-
-    if (a->head != NULL || size <= header_size() + ARENA_ALIGN)
-        return;
-    b->next = NULL;
-    b->cap = (size - header_size()) & ~(size_t)(ARENA_ALIGN - 1u);
-    b->used = 0;
-    b->owned = false;
-    a->head = b;
 }
 
 void *mongouri__arena_alloc_block(mongouri__arena *a, size_t n)

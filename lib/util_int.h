@@ -65,7 +65,18 @@ static inline char *mongouri__arena_chars(mongouri__arena *a, size_t n)
 }
 char *mongouri__arena_strndup(mongouri__arena *a, const char *s, size_t n);
 /* Use `mem` (16-byte aligned, `size` bytes) as the first block; it is not freed. */
-void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size);
+static inline void mongouri__arena_adopt(mongouri__arena *a, void *mem, size_t size)
+{
+    mongouri__block *b = mem;
+
+    if (a->head != NULL || size <= MONGOURI__BLOCK_HEADER + MONGOURI__ARENA_ALIGN)
+        return;
+    b->next = NULL;
+    b->cap = (size - MONGOURI__BLOCK_HEADER) & ~(size_t)(MONGOURI__ARENA_ALIGN - 1u);
+    b->used = 0;
+    b->owned = false;
+    a->head = b;
+}
 /* Slow path of mongouri__arena_free: every block, the owned ones freed. */
 void mongouri__arena_free_blocks(mongouri__arena *a);
 static inline void mongouri__arena_free(mongouri__arena *a)
