@@ -115,6 +115,8 @@ const char *mongouri__choice(const mongouri__optdef *def, const char *s, size_t 
         size_t j = 0;
         if (i < MAX_CHOICES ? len[i] != n : strlen(c) != n)
             continue;
+        if (memcmp(s, c, n) == 0) /* as the table spells it: the common case */
+            return c;
         /* same length: the bytes, letters in any case */
         while (j < n && (s[j] == c[j] ||
                          ((unsigned)(s[j] | 0x20) - 'a' < 26u && (s[j] | 0x20) == (c[j] | 0x20))))
