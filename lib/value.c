@@ -43,7 +43,7 @@ int mongouri__parse_bool_other(const char *s, size_t n)
     return -1;
 }
 
-bool mongouri__parse_int(const char *s, size_t n, int64_t *out)
+bool mongouri__parse_int_any(const char *s, size_t n, int64_t *out)
 {
     bool neg = false;
     uint64_t v = 0;

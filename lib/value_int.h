@@ -97,7 +97,29 @@ static inline int mongouri__parse_bool(const char *s, size_t n)
     return mongouri__parse_bool_other(s, n);
 }
 /* A decimal integer (optional '-') that fits int64_t. */
-bool mongouri__parse_int(const char *s, size_t n, int64_t *out);
+bool mongouri__parse_int_any(const char *s, size_t n, int64_t *out);
+static inline bool mongouri__parse_int(const char *s, size_t n, int64_t *out)
+{
+    /* the common value, 1 to 9 digits and no sign, here; the rest (a sign,
+     * long values, the int64_t bounds) in mongouri__parse_int_any */
+    if (n - 1u < 9u) {
+        uint32_t v = 0;
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned d = (unsigned char)s[i] - (unsigned)'0';
+            if (d > 9)
+                break;
+            v = v * 10u + d;
+        }
+        if (i == n) {
+            *out = (int64_t)v;
+            return true;
+        }
+        if (s[0] != '-')
+            return false; /* a byte that is not a digit */
+    }
+    return mongouri__parse_int_any(s, n, out);
+}
 /* Pieces of v[0..n) split on `sep` (at least 1). */
 size_t mongouri__count_pieces(const char *v, size_t n, char sep);
 
