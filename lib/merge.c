@@ -26,12 +26,6 @@ static mongouri_status txt_error(mongouri__vctx *c, mongouri_status rc)
     return mongouri__txt_error(c->err, rc, c->srv_offset, c->srv_length);
 }
 
-static bool is_secret(int id)
-{
-    return (mongouri__options[id].info.flags & MONGOURI_OPTION_SECRET) != 0 ||
-           id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES;
-}
-
 int mongouri__rank(mongouri_source s)
 {
     switch (s) {
@@ -180,7 +174,7 @@ mongouri_status mongouri__merge_found(mongouri__vctx *c, const mongouri__pair *p
     return merge_slow(c, p, k);
 }
 
-mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p)
+static mongouri_status merge_pair(mongouri__vctx *c, const mongouri__pair *p)
 {
     return mongouri__merge_found(c, p, mongouri__key_find(p->key, p->klen));
 }
@@ -195,7 +189,7 @@ static mongouri_status merge_slow(mongouri__vctx *c, const mongouri__pair *p,
     const mongouri__optdef *def;
     mongouri_status rc;
 
-    if (k.id < 0 || is_secret(k.id))
+    if (k.id < 0 || k.secret)
         uri->has_secret = true; /* a misspelled key may hold a secret too */
     if (k.id < 0) {
         const char *near;
@@ -243,7 +237,7 @@ static mongouri_status merge_slow(mongouri__vctx *c, const mongouri__pair *p,
         (p->source != MONGOURI_SOURCE_URI || c->query_semicolon ||
          p->vlen + 1 < (size_t)(p->length - (long)p->klen)) && /* escaped: %3B */
         memchr(p->val, ';', p->vlen) != NULL &&
-        !is_secret(k.id) && !mongouri__value_secret(c, p) &&
+        !k.secret && !mongouri__value_secret(c, p) &&
         (rc = semicolon_check(c, p, &k)) != MONGOURI_OK)
         return rc;
     if (k.id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && k.alias)
@@ -360,7 +354,7 @@ mongouri_status mongouri__merge_keywords(mongouri__vctx *c, const mongouri_keywo
         p.source = MONGOURI_SOURCE_KEYWORD;
         p.offset = -1;
         p.length = 0;
-        if ((rc = mongouri__merge_pair(c, &p)) != MONGOURI_OK) {
+        if ((rc = merge_pair(c, &p)) != MONGOURI_OK) {
             if (c->err != NULL)
                 c->err->source = MONGOURI_SOURCE_KEYWORD;
             return rc;

@@ -10,11 +10,9 @@
 /* Rank of a source in the merge: keyword 3, URI 2, TXT 1, default 0. */
 int mongouri__rank(mongouri_source s);
 
-/* One key=value occurrence from any source: looked up, checked against its
+/* One key=value occurrence from any source, its key already looked up (`k`:
+ * mongouri__key_find's answer, NULL for an unknown key): checked against its
  * source and the occurrences before it, and typed when its level wins. */
-mongouri_status mongouri__merge_pair(mongouri__vctx *c, const mongouri__pair *p);
-/* The same, with the key already looked up (`k`: mongouri__key_find's answer,
- * NULL for an unknown key). */
 mongouri_status mongouri__merge_found(mongouri__vctx *c, const mongouri__pair *p,
                                       const struct mongouri__key *k);
 
@@ -75,10 +73,16 @@ static inline void mongouri__first_set(mongouri__value *slot, const mongouri__ke
                               .v = v};
 }
 
-/* What makes a URI occurrence a first plain one (mongouri__merge_raw, merge_first). */
+/* A URI occurrence that is the first of a known key with no warning on sight
+ * (mongouri__merge_raw), and a plain one besides: a value, and no ';' in the
+ * query (merge_first). */
+static inline bool mongouri__first_known(const mongouri__vctx *c, const mongouri__key *k)
+{
+    return k != NULL && k->ordinary && c->uri->slot[k->id] == 0;
+}
 static inline bool mongouri__first_plain(const mongouri__vctx *c, const mongouri__key *k, size_t n)
 {
-    return k != NULL && k->ordinary && c->uri->slot[k->id] == 0 && n > 0 && !c->query_semicolon;
+    return mongouri__first_known(c, k) && n > 0 && !c->query_semicolon;
 }
 
 /* A URI occurrence of known key `k` whose raw value raw[0..n) already types
@@ -97,7 +101,7 @@ static inline bool mongouri__merge_raw(mongouri__vctx *c, const mongouri__key *k
 
     /* (no ';' in the query: the caller tested it once for all; an empty
      * value types as none of these) */
-    if (k == NULL || !k->ordinary || c->uri->slot[k->id] != 0)
+    if (!mongouri__first_known(c, k))
         return false;
     def = &mongouri__options[k->id];
     switch (k->type) {
