@@ -214,8 +214,22 @@ bool mongouri__value_hidden(const mongouri_uri *uri, int id)
             mongouri__pair_spans(name, strlen(name), v->v.list.items[i], strlen(v->v.list.items[i]),
                                  0, false, hit, &hidden);
         break;
+    case MONGOURI_TYPE_TAGSETS:
+        /* A set is one value of the option, "k:v,k:v": an '=' and the name
+         * before it lie within one key or one value, so judging those alone
+         * reads the set as the redactor reads it. */
+        for (uint32_t s = 0; !hidden && s < v->v.tags.n; s++)
+            for (uint32_t i = 0; !hidden && i < v->v.tags.sets[s].n; i++) {
+                const mongouri__kv *kv = &v->v.tags.sets[s].tags[i];
+                mongouri__pair_spans(name, strlen(name), kv->key, strlen(kv->key), 0, false, hit,
+                                     &hidden);
+                if (!hidden)
+                    mongouri__pair_spans(name, strlen(name), kv->value, strlen(kv->value), 0,
+                                         false, hit, &hidden);
+            }
+        break;
     default:
-        break; /* key:value lists are judged item by item where they are shown */
+        break; /* authMechanismProperties: judged item by item where it is shown */
     }
     return hidden;
 }

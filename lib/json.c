@@ -290,6 +290,8 @@ static cJSON *option_json(const mongouri_uri *uri, int id, unsigned int flags)
         return kv_object(v->v.kv.items, v->v.kv.n, flags,
                          id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES);
     case MONGOURI_TYPE_TAGSETS: {
+        if (!(flags & MONGOURI_JSON_SHOW_SECRETS) && mongouri__value_hidden(uri, id))
+            return cJSON_CreateString(MASK);
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; a != NULL && i < v->v.tags.n; i++)
             if (!push(a, kv_object(v->v.tags.sets[i].tags, v->v.tags.sets[i].n, flags, false))) {

@@ -188,6 +188,73 @@ Test(json, auth_source_hidden_as_its_option)
     mongouri_uri_destroy(uri);
 }
 
+Test(json, tag_set_hidden_when_a_secret_runs_into_it)
+{
+    /* A tag set that holds "name=" with a secret name (or a near miss of a
+     * secret option's name) is read by the redactor as another option run
+     * into it: the rest of that set is secret. The JSON, the public hidden
+     * test and the redacted echo decide alike, for the URI and for keywords. */
+    static const char *const texts[] = {
+        "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny,password=s3cr3t:1",
+        "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny,racgssapiServiceName=s3cr3t:1",
+        "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny&readPreferenceTags="
+        "rack:1,authMechanismProperties=AWS_SESSION_TOKEN:s3cr3t",
+        "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny%2Cpass%3Ds3cr3t:1",
+    };
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        mongouri_uri *uri = parse_ok(texts[i]);
+        char *all = mongouri_json_render(texts[i], uri, NULL, 0);
+        char *red = mongouri_redact(texts[i], -1, NULL);
+
+        cr_assert_not_null(all);
+        cr_assert_not_null(red);
+        cr_expect_null(strstr(red, "s3cr3t"), "%s", red);
+        cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
+        cr_expect(mongouri_uri_option_hidden(uri, "readPreferenceTags"), "%s", texts[i]);
+        mongouri_free(all);
+        all = mongouri_json_render(texts[i], uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
+        cr_expect_not_null(strstr(all, "s3cr3t"), "shown on request: %s", all);
+        mongouri_free(all);
+        mongouri_free(red);
+        mongouri_uri_destroy(uri);
+    }
+
+    /* the same value as a keyword */
+    {
+        static const char text[] = "mongodb://h/?readPreference=secondary";
+        mongouri_keywords *kw = NULL;
+        mongouri_error err;
+        mongouri_uri *uri;
+        char *all;
+
+        cr_assert_eq(mongouri_keywords_new(&kw, &err), MONGOURI_OK);
+        cr_assert_eq(mongouri_keywords_set(kw, "readPreferenceTags", "dc:ny,password=s3cr3t:1",
+                                           &err),
+                     MONGOURI_OK);
+        uri = parse_ok_kw(text, 0, kw);
+        all = mongouri_json_render(text, uri, NULL, 0);
+        cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
+        cr_expect(mongouri_uri_option_hidden(uri, "readPreferenceTags"));
+        mongouri_free(all);
+        mongouri_uri_destroy(uri);
+        mongouri_keywords_destroy(kw);
+    }
+
+    /* a plain tag set is shown, and not called hidden */
+    {
+        static const char text[] =
+            "mongodb://h/?readPreference=secondary&readPreferenceTags=dc:ny,gssapiServiceName=k:1";
+        mongouri_uri *uri = parse_ok(text);
+        char *all = mongouri_json_render(text, uri, NULL, 0);
+
+        cr_expect_not_null(strstr(all, "\"gssapiServiceName=k\":\"1\""), "%s", all);
+        cr_expect_not(mongouri_uri_option_hidden(uri, "readPreferenceTags"));
+        mongouri_free(all);
+        mongouri_uri_destroy(uri);
+    }
+}
+
 Test(json, invalid_shape)
 {
     static const char text[] = "mongodb://alice:s3cret@h:0";
