@@ -248,6 +248,17 @@ static mongouri_status scheme_split(const char *s, size_t len, mongouri_error *e
     return MONGOURI_OK;
 }
 
+static mongouri_status stray_userinfo(ctx *c, size_t at)
+{
+    mongouri_status rc = syntax(c, MONGOURI_D_BAD_USERINFO, at, 1, "%s",
+                                "the user name or password seems to contain an unescaped '/' or "
+                                "'?'");
+
+    mongouri__error_hint(c->err, "percent-encode '/' as %%2F and '?' as %%3F in a user name or "
+                                 "password");
+    return rc;
+}
+
 static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t nhosts)
 {
     const char *s = c->text;
@@ -287,19 +298,20 @@ static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t n
     hc.srv = c->uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
     hc.secret_at = secret_cb;
     hc.secret_ctx = c;
+    /* An '@' in the database part with a ':' among the hosts: the tokenizer
+     * reads what follows that ':' as a password split early by an unescaped
+     * '/', and calls it secret. Whether those bytes parse as a port or an
+     * address must not choose the error, so this one is given first. */
+    if (!have_at && sp->has_db && memchr(s + sp->db_start, '@', sp->db_end - sp->db_start) &&
+        memchr(s + start, ':', hend - start) != NULL)
+        return stray_userinfo(c, hend);
     for (size_t k = 0; k < nhosts; k++) {
         size_t e;
         rc = mongouri__host_parse(&hc, i, hend, &c->uri->hosts[k], &e);
         if (rc != MONGOURI_OK) {
             /* An unescaped '/' or '?' in a password splits the string early. */
-            if (!have_at && hend < len && mongouri__stray_at(s, hend, len)) {
-                size_t q = hend;
-                rc = syntax(c, MONGOURI_D_BAD_USERINFO, q, 1, "%s",
-                            "the user name or password seems to contain an unescaped '/' or "
-                            "'?'");
-                mongouri__error_hint(c->err, "percent-encode '/' as %%2F and '?' as %%3F in a "
-                                             "user name or password");
-            }
+            if (!have_at && hend < len && mongouri__stray_at(s, hend, len))
+                rc = stray_userinfo(c, hend);
             return rc;
         }
         c->uri->nhosts++;

@@ -653,6 +653,15 @@ static const pinned_case pinned_uris[] = {
       "E malformed connection string bad-userinfo 17+1 'an '@' after '?' with no '/' before it is ambiguous: either the user name or password holds an unescaped '?', or an option value holds an unescaped '@'' hint='percent-encode '?' in a user name or password as %3F, or '@' in an option value as %40'" },
     { "mongodb://u:p/x@h:99999",
       "E malformed connection string bad-userinfo 13+1 'the user name or password seems to contain an unescaped '/' or '?'' hint='percent-encode '/' as %2F and '?' as %3F in a user name or password'" },
+    /* an '@' in the database with a ':' among the hosts: what follows the
+     * ':' is a password to the redactor, so whether it reads as a port or an
+     * address does not choose the error */
+    { "mongodb://h:27017/db@x",
+      "E malformed connection string bad-userinfo 17+1 'the user name or password seems to contain an unescaped '/' or '?'' hint='percent-encode '/' as %2F and '?' as %3F in a user name or password'" },
+    { "mongodb://[::1]:0/x@",
+      "E malformed connection string bad-userinfo 17+1 'the user name or password seems to contain an unescaped '/' or '?'' hint='percent-encode '/' as %2F and '?' as %3F in a user name or password'" },
+    { "mongodb://[::1]:1/x@",
+      "E malformed connection string bad-userinfo 17+1 'the user name or password seems to contain an unescaped '/' or '?'' hint='percent-encode '/' as %2F and '?' as %3F in a user name or password'" },
     { "mongodb+srv://cluster0.example.com",
       "cluster0.example.com/hostname/0/14+20" },
     { "mongodb+srv://Cluster0.Example.COM",
