@@ -259,6 +259,26 @@ static mongouri_status stray_userinfo(ctx *c, size_t at)
     return rc;
 }
 
+/*
+ * An error after the hosts were read, unless an '@' lies in the database and
+ * a ':' among the hosts. The tokenizer reads what follows that ':' as a
+ * password split early by an unescaped '/', and calls it secret. Every way
+ * on fails (the database refuses the '@'), and whether those bytes read as a
+ * port or an address must not choose how: the error is the unescaped '/'
+ * (a host that fails to parse gives it too).
+ */
+static __attribute__((noinline, cold)) mongouri_status
+after_hosts_failed(ctx *c, const mongouri__split *sp, mongouri_status rc)
+{
+    const char *s = c->text;
+
+    if (rc != MONGOURI_E_NOMEM && !sp->has_userinfo && sp->has_db &&
+        memchr(s + sp->db_start, '@', sp->db_end - sp->db_start) != NULL &&
+        memchr(s + sp->start, ':', sp->hosts_end - sp->start) != NULL)
+        return stray_userinfo(c, sp->hosts_end);
+    return rc;
+}
+
 static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t nhosts)
 {
     const char *s = c->text;
@@ -298,13 +318,6 @@ static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t n
     hc.srv = c->uri->scheme == MONGOURI_SCHEME_MONGODB_SRV;
     hc.secret_at = secret_cb;
     hc.secret_ctx = c;
-    /* An '@' in the database part with a ':' among the hosts: the tokenizer
-     * reads what follows that ':' as a password split early by an unescaped
-     * '/', and calls it secret. Whether those bytes parse as a port or an
-     * address must not choose the error, so this one is given first. */
-    if (!have_at && sp->has_db && memchr(s + sp->db_start, '@', sp->db_end - sp->db_start) &&
-        memchr(s + start, ':', hend - start) != NULL)
-        return stray_userinfo(c, hend);
     for (size_t k = 0; k < nhosts; k++) {
         size_t e;
         rc = mongouri__host_parse(&hc, i, hend, &c->uri->hosts[k], &e);
@@ -325,18 +338,20 @@ static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t n
                         (size_t)c->uri->hosts[1].length, "%s",
                         "mongodb+srv:// takes exactly one host name");
             mongouri__error_hint(c->err, "list several hosts only with mongodb://");
-            return rc;
+            return after_hosts_failed(c, sp, rc);
         }
         if (h->type != MONGOURI_HOST_HOSTNAME)
-            return syntax(c, MONGOURI_D_SRV_HOST, (size_t)h->offset, (size_t)h->length, "%s",
-                          "mongodb+srv:// needs a DNS name, not an IP address or socket path");
+            return after_hosts_failed(
+                c, sp,
+                syntax(c, MONGOURI_D_SRV_HOST, (size_t)h->offset, (size_t)h->length, "%s",
+                       "mongodb+srv:// needs a DNS name, not an IP address or socket path"));
         /* an empty label, which cannot be looked up, parse_host refused */
         if (h->port != 0) {
             const char *colon = memchr(s + h->offset, ':', (size_t)h->length);
             rc = syntax(c, MONGOURI_D_SRV_HOST, (size_t)(colon - s),
                         (size_t)(h->offset + h->length - (colon - s)), "%s",
                         "mongodb+srv:// takes no port: the ports come from the SRV records");
-            return rc;
+            return after_hosts_failed(c, sp, rc);
         }
     }
 
@@ -345,7 +360,7 @@ static mongouri_status parse_text(ctx *c, const mongouri__split *split, size_t n
     if (sp->has_db &&
         (rc = mongouri__database_parse(s, sp->db_start, sp->db_end - sp->db_start, &c->uri->arena,
                                        c->err, &c->uri->database)) != MONGOURI_OK)
-        return rc;
+        return after_hosts_failed(c, sp, rc);
     if (sp->has_query)
         return parse_query(c, sp->query, len);
     return MONGOURI_OK;
