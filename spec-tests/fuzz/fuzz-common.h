@@ -134,27 +134,32 @@ static inline bool fuzz_utf8(const unsigned char *s, size_t n)
 }
 
 /*
- * Change every letter and digit of s[0..n) to another of its class, leaving
- * %XX escapes alone: a secret changed this way is as valid as before, so the
- * output that depends on it must stay byte for byte the same.
+ * Change every letter and digit of t[start..end) to another of its class,
+ * except the two bytes after any '%' of t (which may lie before `start`): no
+ * %XX escape is made, unmade or changed, so a secret changed this way is as
+ * valid as before, and the output that depends on it must stay byte for
+ * byte the same.
  */
+static inline void fuzz_mutate_range(char *t, size_t start, size_t end)
+{
+    for (size_t i = start; i < end; i++) {
+        char c = t[i];
+        if ((i >= 1 && t[i - 1] == '%') || (i >= 2 && t[i - 2] == '%'))
+            continue;
+        if ((c >= 'a' && c < 'z') || (c >= 'A' && c < 'Z') || (c >= '0' && c < '9'))
+            t[i] = (char)(c + 1);
+        else if (c == 'z')
+            t[i] = 'a';
+        else if (c == 'Z')
+            t[i] = 'A';
+        else if (c == '9')
+            t[i] = '0';
+    }
+}
+
 static inline void fuzz_mutate_secret(char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            i += 2;
-            continue;
-        }
-        if ((c >= 'a' && c < 'z') || (c >= 'A' && c < 'Z') || (c >= '0' && c < '9'))
-            s[i] = (char)(c + 1);
-        else if (c == 'z')
-            s[i] = 'a';
-        else if (c == 'Z')
-            s[i] = 'A';
-        else if (c == '9')
-            s[i] = '0';
-    }
+    fuzz_mutate_range(s, 0, n);
 }
 
 static inline bool fuzz_secret_key(const char *key)
