@@ -108,6 +108,19 @@ const char *mongouri_uri_auth_property_value(const mongouri_uri *uri, size_t i)
     return i < mongouri_uri_auth_property_count(uri) ? uri->props[i].value : NULL;
 }
 
+mongouri_shown mongouri_uri_auth_property_shown(const mongouri_uri *uri, size_t i)
+{
+    size_t n = mongouri_uri_auth_property_count(uri), shown;
+    int first;
+
+    if (i >= n)
+        return MONGOURI_SHOWN_NONE;
+    shown = mongouri__items_shown(uri->props, n, true, &first);
+    if (i < shown)
+        return MONGOURI_SHOWN_ALL;
+    return i == shown ? (mongouri_shown)first : MONGOURI_SHOWN_NONE;
+}
+
 static const mongouri__value *value_of(const mongouri_uri *uri, const char *name, int *id)
 {
     mongouri__key k;
@@ -196,6 +209,10 @@ bool mongouri__value_hidden(const mongouri_uri *uri, int id)
 
     if (def->info.flags & MONGOURI_OPTION_SECRET)
         return true;
+    /* gssapiServiceName stands for authMechanismProperties' SERVICE_NAME */
+    if (id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES && uri->gssapi_service_name != NULL &&
+        mongouri__item_shown("SERVICE_NAME", uri->gssapi_service_name, true) != MONGOURI_SHOWN_ALL)
+        return true;
     if (!v->set)
         return false;
     switch (def->info.type) {
@@ -218,18 +235,19 @@ bool mongouri__value_hidden(const mongouri_uri *uri, int id)
         /* A set is one value of the option, "k:v,k:v": an '=' and the name
          * before it lie within one key or one value, so judging those alone
          * reads the set as the redactor reads it. */
-        for (uint32_t s = 0; !hidden && s < v->v.tags.n; s++)
-            for (uint32_t i = 0; !hidden && i < v->v.tags.sets[s].n; i++) {
-                const mongouri__kv *kv = &v->v.tags.sets[s].tags[i];
-                mongouri__pair_spans(name, strlen(name), kv->key, strlen(kv->key), 0, false, hit,
-                                     &hidden);
-                if (!hidden)
-                    mongouri__pair_spans(name, strlen(name), kv->value, strlen(kv->value), 0,
-                                         false, hit, &hidden);
-            }
+        for (uint32_t s = 0; !hidden && s < v->v.tags.n; s++) {
+            int first;
+            hidden = mongouri__items_shown(v->v.tags.sets[s].tags, v->v.tags.sets[s].n, false,
+                                           &first) < v->v.tags.sets[s].n;
+        }
         break;
+    case MONGOURI_TYPE_KEYVALUE: {
+        int first;
+        hidden = mongouri__items_shown(v->v.kv.items, v->v.kv.n, true, &first) < v->v.kv.n;
+        break;
+    }
     default:
-        break; /* authMechanismProperties: judged item by item where it is shown */
+        break;
     }
     return hidden;
 }

@@ -232,26 +232,24 @@ static cJSON *diag_json(const mongouri_error *e)
 static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags, bool props)
 {
     cJSON *o = cJSON_CreateObject();
-    bool show = (flags & MONGOURI_JSON_SHOW_SECRETS) != 0;
+    int first = MONGOURI_SHOWN_ALL;
+    /* as the tokenizer reads the URI: a secret item hides itself and all
+     * that follows it, names included */
+    size_t shown = (flags & MONGOURI_JSON_SHOW_SECRETS) ? n
+                                                        : mongouri__items_shown(items, n, props, &first);
+    bool ok = o != NULL;
 
-    if (o == NULL)
+    for (size_t i = 0; ok && i < shown; i++)
+        ok = put(o, items[i].key, cJSON_CreateString(items[i].value));
+    if (ok && first == MONGOURI_SHOWN_KEY) {
+        ok = put(o, items[shown].key, cJSON_CreateString(MASK));
+        shown++;
+    }
+    if (ok && shown < n)
+        ok = put(o, MASK, cJSON_CreateString(MASK));
+    if (!ok) {
+        cJSON_Delete(o);
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        /* as the tokenizer reads the URI: a secret item hides itself and all
-         * that follows it, names included */
-        bool hide = props && mongouri__property_secret(items[i].key, strlen(items[i].key));
-        if (!put(o, items[i].key,
-                 hide ? secret(items[i].value, flags) : cJSON_CreateString(items[i].value))) {
-            cJSON_Delete(o);
-            return NULL;
-        }
-        if (hide && !show) {
-            if (i + 1 < n && !put(o, MASK, cJSON_CreateString(MASK))) {
-                cJSON_Delete(o);
-                return NULL;
-            }
-            break;
-        }
     }
     return o;
 }
@@ -290,8 +288,6 @@ static cJSON *option_json(const mongouri_uri *uri, int id, unsigned int flags)
         return kv_object(v->v.kv.items, v->v.kv.n, flags,
                          id == MONGOURI_OPT_AUTHMECHANISMPROPERTIES);
     case MONGOURI_TYPE_TAGSETS: {
-        if (!(flags & MONGOURI_JSON_SHOW_SECRETS) && mongouri__value_hidden(uri, id))
-            return cJSON_CreateString(MASK);
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; a != NULL && i < v->v.tags.n; i++)
             if (!push(a, kv_object(v->v.tags.sets[i].tags, v->v.tags.sets[i].n, flags, false))) {
@@ -358,7 +354,11 @@ static bool render_valid(cJSON *root, const mongouri_uri *uri, unsigned int flag
             continue;
         value = v->set ? option_json(uri, id, flags) : cJSON_CreateObject();
         if (gssapi && value != NULL && !cJSON_HasObjectItem(value, "SERVICE_NAME") &&
-            !put(value, "SERVICE_NAME", cJSON_CreateString(uri->gssapi_service_name))) {
+            !put(value, "SERVICE_NAME",
+                 mongouri__item_shown("SERVICE_NAME", uri->gssapi_service_name, true) ==
+                         MONGOURI_SHOWN_ALL
+                     ? cJSON_CreateString(uri->gssapi_service_name)
+                     : secret(uri->gssapi_service_name, flags))) {
             cJSON_Delete(value);
             value = NULL;
         }

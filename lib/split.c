@@ -11,6 +11,7 @@
 #include "split_int.h"
 #include "util_int.h"
 #include "options_int.h"
+#include "value_int.h"
 
 static const char *find_scheme_end(const char *t, size_t len)
 {
@@ -263,13 +264,13 @@ static size_t sep_at(const char *v, size_t i, size_t n, char ch, const char *esc
 }
 
 /*
- * authMechanismProperties v[0..n) at `base`: items split on ',' and names on
- * the first ':', either possibly percent-encoded, as the parser reads them.
- * The value of an item whose name is a secret one, or a near miss of it (the
- * whole item when it has no ':'), is secret, and so is everything after it.
+ * authMechanismProperties v[0..n): items split on ',' and names on the first
+ * ':', either possibly percent-encoded, as the parser reads them. The value
+ * of an item whose name is a secret one, or a near miss of it (the whole
+ * item when it has no ':'), is secret, and so is everything after it: where
+ * that begins, or n.
  */
-bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mongouri__span_fn fn,
-                              void *ctx)
+static size_t property_from(const char *v, size_t n, bool esc)
 {
     size_t i = 0;
 
@@ -300,14 +301,20 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mo
             nlen = kend - start < sizeof name ? kend - start : sizeof name - 1;
             memcpy(name, v + start, nlen);
         }
-        if (mongouri__property_secret(name, nlen)) {
-            size_t from = colon != n ? colon + sep_at(v, colon, n, ':', "%3A", esc) : kend;
-            return fn(ctx, base + from, base + n);
-        }
+        if (mongouri__property_secret(name, nlen))
+            return colon != n ? colon + sep_at(v, colon, n, ':', "%3A", esc) : kend;
         if (i < n)
             i += sep_at(v, i, n, ',', "%2C", esc);
     }
-    return true;
+    return n;
+}
+
+bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mongouri__span_fn fn,
+                              void *ctx)
+{
+    size_t from = property_from(v, n, esc);
+
+    return from >= n || fn(ctx, base + from, base + n);
 }
 
 static bool name_char(char ch)
@@ -316,25 +323,12 @@ static bool name_char(char ch)
            ch == '_';
 }
 
-bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base, bool esc,
-                          mongouri__span_fn fn, void *ctx)
+/* A value that holds "name=" (or "name%3D") with a name that is not a plain
+ * one is another option run into it (w=1;tlsCertificateKeyFilePassword=x,
+ * w=1%26proxyPassword%3Dx): what follows that '=' is secret, from where, or
+ * n. */
+static size_t run_in_from(const char *v, size_t n, bool esc)
 {
-    int kind = mongouri__key_kind(k, kn);
-
-    if (kind == MONGOURI__KEY_SECRET)
-        return n == 0 || fn(ctx, base, base + n);
-    if (kind == MONGOURI__KEY_PROPERTIES)
-        return mongouri__property_spans(v, n, base, esc, fn, ctx);
-    /* The value of a file option is a path, shown as given wherever the file
-     * is named (settings, file checks, handshake reports): never split. */
-    {
-        int id = mongouri__option_lookup(k, kn).id;
-        if (id >= 0 && (mongouri__options[id].info.flags & MONGOURI_OPTION_PATH))
-            return true;
-    }
-    /* A plain value that holds "name=" (or "name%3D") with a secret name is
-     * another option run into this one (w=1;tlsCertificateKeyFilePassword=x,
-     * w=1%26proxyPassword%3Dx): the rest of the value is secret. */
     for (size_t j = 0; j < n; j++) {
         size_t sep = sep_at(v, j, n, '=', "%3D", esc), s = j;
         if (sep == 0)
@@ -342,13 +336,63 @@ bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, siz
         while (s > 0 && name_char(v[s - 1]))
             s--;
         if (s < j && mongouri__key_kind(v + s, j - s) != MONGOURI__KEY_PLAIN)
-            return j + sep >= n || fn(ctx, base + j + sep, base + n);
+            return j + sep;
     }
-    /* An option nobody knows may hold what authMechanismProperties holds
-     * (authMechProperties=AWS_SESSION_TOKEN:x): its secret items are secret. */
-    if (mongouri__option_lookup(k, kn).id < 0)
-        return mongouri__property_spans(v, n, base, esc, fn, ctx);
-    return true;
+    return n;
+}
+
+bool mongouri__run_in(const char *v, size_t n)
+{
+    return run_in_from(v, n, false) < n;
+}
+
+int mongouri__item_shown(const char *key, const char *value, bool props)
+{
+    size_t kn = strlen(key);
+
+    if (mongouri__run_in(key, kn))
+        return MONGOURI_SHOWN_NONE;
+    if ((props && mongouri__property_secret(key, kn)) || mongouri__run_in(value, strlen(value)))
+        return MONGOURI_SHOWN_KEY;
+    return MONGOURI_SHOWN_ALL;
+}
+
+size_t mongouri__items_shown(const mongouri__kv *items, size_t n, bool props, int *first)
+{
+    for (size_t i = 0; i < n; i++) {
+        int s = mongouri__item_shown(items[i].key, items[i].value, props);
+        if (s != MONGOURI_SHOWN_ALL) {
+            *first = s;
+            return i;
+        }
+    }
+    *first = MONGOURI_SHOWN_ALL;
+    return n;
+}
+
+bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base, bool esc,
+                          mongouri__span_fn fn, void *ctx)
+{
+    int kind = mongouri__key_kind(k, kn);
+    int id;
+    size_t from, other;
+
+    if (kind == MONGOURI__KEY_SECRET)
+        return n == 0 || fn(ctx, base, base + n);
+    id = mongouri__option_lookup(k, kn).id;
+    /* The value of a file option is a path, shown as given wherever the file
+     * is named (settings, file checks, handshake reports): never split. */
+    if (kind != MONGOURI__KEY_PROPERTIES && id >= 0 &&
+        (mongouri__options[id].info.flags & MONGOURI_OPTION_PATH))
+        return true;
+    from = run_in_from(v, n, esc);
+    /* The secret items of properties; an option nobody knows may hold what
+     * authMechanismProperties holds (authMechProperties=AWS_SESSION_TOKEN:x). */
+    if (kind == MONGOURI__KEY_PROPERTIES || id < 0) {
+        other = property_from(v, n, esc);
+        from = other < from ? other : from;
+    }
+    return from >= n || fn(ctx, base + from, base + n);
 }
 
 /* Digits only: a port (the parser's reading, whatever the value). The

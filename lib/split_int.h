@@ -123,6 +123,17 @@ bool mongouri__property_spans(const char *v, size_t n, size_t base, bool esc, mo
  * property item of an unknown option. The one judgement of a pair. */
 bool mongouri__pair_spans(const char *k, size_t kn, const char *v, size_t n, size_t base, bool esc,
                           mongouri__span_fn fn, void *ctx);
+/* Does the decoded text v[0..n) hold another option run into it, a "name="
+ * whose name is not a plain one (what mongouri__pair_spans masks after)? */
+bool mongouri__run_in(const char *v, size_t n);
+/* What of the key:value item may be shown (a mongouri_shown): a secret
+ * property's value when `props`, and a key or value holding a run-in option
+ * (the key's, then all of the item), are masked. */
+int mongouri__item_shown(const char *key, const char *value, bool props);
+/* Of items[0..n): how many come before the first one not shown whole; that
+ * one's mongouri_shown in *first (MONGOURI_SHOWN_ALL when there is none). */
+struct mongouri__kv;
+size_t mongouri__items_shown(const struct mongouri__kv *items, size_t n, bool props, int *first);
 /* Whether option `id`'s value is shown masked (public: mongouri_uri_option_hidden). */
 bool mongouri__value_hidden(const mongouri_uri *uri, int id);
 

@@ -74,22 +74,6 @@ static void print_secret(FILE *out, const vu_config *cfg, const char *value)
         fputs("**** (hidden; --show-secrets shows it)", out);
 }
 
-static bool is_secret_property(const char *key)
-{
-    static const char name[] = "AWS_SESSION_TOKEN";
-
-    if (key == NULL || strlen(key) != sizeof name - 1)
-        return false;
-    for (size_t i = 0; name[i] != '\0'; i++) {
-        char c = key[i];
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        if (c != name[i])
-            return false;
-    }
-    return true;
-}
-
 /* Text from the input, then spaces up to the provenance column. */
 static void put_padded(FILE *out, const char *text)
 {
@@ -149,15 +133,20 @@ void vu_print_credentials(FILE *out, const vu_config *cfg, const mongouri_uri *u
         }
         for (size_t i = 0; i < np; i++) {
             const char *k = mongouri_uri_auth_property_key(uri, i);
+            const char *v = mongouri_uri_auth_property_value(uri, i);
+            mongouri_shown shown = mongouri_uri_auth_property_shown(uri, i);
             vu_label(out, i == 0 ? "mechanism properties" : "");
+            if (!cfg->show_secrets && shown == MONGOURI_SHOWN_NONE) {
+                /* this item and every one after it, names included */
+                fputs("**** (hidden; --show-secrets shows it)\n", out);
+                break;
+            }
             vu_put_text(out, k != NULL ? k : "");
             fputc('=', out);
-            if (is_secret_property(k))
-                print_secret(out, cfg, mongouri_uri_auth_property_value(uri, i));
+            if (shown != MONGOURI_SHOWN_ALL)
+                print_secret(out, cfg, v);
             else
-                vu_put_text(out, mongouri_uri_auth_property_value(uri, i) != NULL
-                                     ? mongouri_uri_auth_property_value(uri, i)
-                                     : "");
+                vu_put_text(out, v != NULL ? v : "");
             fputc('\n', out);
         }
     }

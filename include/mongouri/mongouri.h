@@ -344,8 +344,25 @@ MONGOURI_API const char *mongouri_uri_auth_source(const mongouri_uri *uri);
 /** Mechanism properties after defaults (SERVICE_NAME=mongodb for GSSAPI). */
 MONGOURI_API size_t mongouri_uri_auth_property_count(const mongouri_uri *uri);
 MONGOURI_API const char *mongouri_uri_auth_property_key(const mongouri_uri *uri, size_t i);
-/** Borrowed; AWS_SESSION_TOKEN is a secret. */
+/** Borrowed; AWS_SESSION_TOKEN is a secret (see mongouri_uri_auth_property_shown). */
 MONGOURI_API const char *mongouri_uri_auth_property_value(const mongouri_uri *uri, size_t i);
+
+/** How much of a key:value item may be shown, as the redactor decides. */
+typedef enum mongouri_shown {
+    MONGOURI_SHOWN_ALL = 0,   /* the key and the value */
+    MONGOURI_SHOWN_KEY = 1,   /* the key; the value is masked */
+    MONGOURI_SHOWN_NONE = 2   /* neither: mask the item and, as one, all after it */
+} mongouri_shown;
+
+/**
+ * What of mechanism property `i` may be shown: the value of a secret
+ * property (AWS_SESSION_TOKEN, or a near miss of it) is masked, and so is
+ * every item after it, names included; a key or value that holds another
+ * option run into it (`SERVICE_NAME:x;proxyPassword=y`) is masked likewise.
+ * The same decision as the redacted echo and the JSON. MONGOURI_SHOWN_NONE
+ * when `i` is out of range.
+ */
+MONGOURI_API mongouri_shown mongouri_uri_auth_property_shown(const mongouri_uri *uri, size_t i);
 
 /** True when option `name` (name or alias, any case) has a value. */
 MONGOURI_API bool mongouri_uri_has_option(const mongouri_uri *uri, const char *name);

@@ -50,6 +50,11 @@ URIS=(
     "mongodb://localhost/?passw0rd=$PW"
     "mongodb://localhost/?authMechanism=MONGODB-AWS&authMechProperties=AWS_SESSION_TOKEN:$TK"
     "mongodb://localhost/?authMechanism=MONGODB-AWS&properties=SERVICE_NAME:x,AWS_SESSION_TOKEN:$TK"
+    # another option run into a tag set or a mechanism property
+    "mongodb://localhost/?readPreference=secondary&readPreferenceTags=dc:ny,proxyPassword=$PP:1"
+    "mongodb://localhost/?readPreference=secondary&readPreferenceTags=dc:ny,racgssapiServiceName=$PP:1"
+    "mongodb://alice@localhost/?authMechanism=GSSAPI&gssapiServiceName=svc;authMechanismPropeeName=$TK"
+    "mongodb://alice@localhost/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:svc;proxyPassword=$PP,SERVICE_REALM:r"
 )
 
 leaks=0

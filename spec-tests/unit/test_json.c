@@ -255,6 +255,56 @@ Test(json, tag_set_hidden_when_a_secret_runs_into_it)
     }
 }
 
+Test(json, property_holding_a_run_in_option_hidden)
+{
+    /* A mechanism property whose value holds another option run into it is
+     * masked from there on, as the redactor masks the echo: given as
+     * authMechanismProperties, or as gssapiServiceName (its SERVICE_NAME). */
+    static const char props[] = "mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties="
+                                "SERVICE_NAME:svc;proxyPassword=s3cr3t,SERVICE_REALM:r";
+    static const char alias[] = "mongodb://u@h/?authMechanism=GSSAPI&gssapiServiceName="
+                                "svc;authMechanismPropeeName=s3cr3t";
+    static const char plain[] = "mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties="
+                                "SERVICE_NAME:svc,SERVICE_REALM:r";
+    const char *const texts[] = {props, alias};
+
+    for (size_t i = 0; i < 2; i++) {
+        mongouri_uri *uri = parse_ok(texts[i]);
+        char *all = mongouri_json_render(texts[i], uri, NULL, 0);
+        char *red = mongouri_redact(texts[i], -1, NULL);
+        char *fmt = NULL;
+        mongouri_error err;
+
+        cr_assert_eq(mongouri_uri_format(uri, MONGOURI_FORMAT_REDACT, &fmt, &err), MONGOURI_OK);
+        cr_expect_null(strstr(red, "s3cr3t"), "%s", red);
+        cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
+        cr_expect_null(strstr(fmt, "s3cr3t"), "%s", fmt);
+        cr_expect_str_eq(mongouri_uri_auth_property_key(uri, 0), "SERVICE_NAME");
+        cr_expect_eq(mongouri_uri_auth_property_shown(uri, 0), MONGOURI_SHOWN_KEY, "%s", texts[i]);
+        cr_expect(mongouri_uri_option_hidden(uri, "authMechanismProperties"), "%s", texts[i]);
+        cr_expect(mongouri_uri_option_hidden(uri, "gssapiServiceName"), "%s", texts[i]);
+        if (mongouri_uri_auth_property_count(uri) > 1)
+            cr_expect_eq(mongouri_uri_auth_property_shown(uri, 1), MONGOURI_SHOWN_NONE);
+        mongouri_free(all);
+        all = mongouri_json_render(texts[i], uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
+        cr_expect_not_null(strstr(all, "s3cr3t"), "shown on request: %s", all);
+        mongouri_free(all);
+        mongouri_free(red);
+        mongouri_free(fmt);
+        mongouri_uri_destroy(uri);
+    }
+
+    /* plain properties are shown */
+    {
+        mongouri_uri *uri = parse_ok(plain);
+        cr_expect_eq(mongouri_uri_auth_property_shown(uri, 0), MONGOURI_SHOWN_ALL);
+        cr_expect_eq(mongouri_uri_auth_property_shown(uri, 1), MONGOURI_SHOWN_ALL);
+        cr_expect_eq(mongouri_uri_auth_property_shown(uri, 2), MONGOURI_SHOWN_NONE);
+        cr_expect_not(mongouri_uri_option_hidden(uri, "authMechanismProperties"));
+        mongouri_uri_destroy(uri);
+    }
+}
+
 Test(json, invalid_shape)
 {
     static const char text[] = "mongodb://alice:s3cret@h:0";
