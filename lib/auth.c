@@ -74,27 +74,24 @@ static bool one_of(const char *v, const char *const *set)
 static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
                                    const char *const *allowed)
 {
-    bool after_secret = false;
+    int first;
+    /* as the tokenizer reads the value: the items from `shown` on may hold
+     * secrets, and the name of that one too unless it is MONGOURI_SHOWN_KEY */
+    size_t shown = mongouri__items_shown(uri->props, uri->nprops, true, &first);
 
     for (size_t i = 0; i < uri->nprops; i++) {
         if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
             char m[160];
-            /* as the tokenizer reads the value: all after a secret item is secret */
-            if (after_secret)
+            if (i > shown || (i == shown && first != MONGOURI_SHOWN_KEY))
                 snprintf(m, sizeof m,
-                         "authMechanismProperties: a property after a secret one is "
-                         "not a property of %s",
-                         mech);
+                         "authMechanismProperties: a property %s is not a property of %s",
+                         i > shown ? "after a secret one" : "whose name holds a secret", mech);
             else
                 snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
                          uri->props[i].key, mech);
             return mongouri__rule_error(uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH,
                                         MONGOURI_OPT_AUTHMECHANISMPROPERTIES, "%s", m);
         }
-        /* (read by the next items only) */
-        after_secret = after_secret ||
-                       (i + 1 < uri->nprops &&
-                        mongouri__property_secret(uri->props[i].key, strlen(uri->props[i].key)));
     }
     return MONGOURI_OK;
 }

@@ -305,6 +305,38 @@ Test(json, property_holding_a_run_in_option_hidden)
     }
 }
 
+Test(json, property_error_shows_no_secret_name)
+{
+    /* An item that is not a property of the mechanism is named in the error
+     * only where the redactor shows its name. */
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"mongodb://h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,"
+         "TOKEN_x=s3cr3t:foo",
+         "authMechanismProperties: a property whose name holds a secret is not a property of "
+         "MONGODB-OIDC"},
+        {"mongodb://h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,"
+         "AWS_SESSION_TOKEN:s3cr3t,s3cr3t:1",
+         "authMechanismProperties: AWS_SESSION_TOKEN is not a property of MONGODB-OIDC"},
+        {"mongodb://h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,"
+         "ENVIRONMENT:a;proxyPassword=s3cr3t,s3cr3t:1",
+         "authMechanismProperties: a property after a secret one is not a property of "
+         "MONGODB-OIDC"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mongouri_error err;
+        char *all;
+
+        parse_fail(cases[i].text, &err);
+        cr_expect_str_eq(err.message, cases[i].message, "%s", cases[i].text);
+        all = mongouri_json_render(cases[i].text, NULL, &err, 0);
+        cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
+        mongouri_free(all);
+    }
+}
+
 Test(json, invalid_shape)
 {
     static const char text[] = "mongodb://alice:s3cret@h:0";
