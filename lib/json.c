@@ -235,8 +235,8 @@ static cJSON *kv_object(const mongouri__kv *items, size_t n, unsigned int flags,
     int first = MONGOURI_SHOWN_ALL;
     /* as the tokenizer reads the URI: a secret item hides itself and all
      * that follows it, names included */
-    size_t shown = (flags & MONGOURI_JSON_SHOW_SECRETS) ? n
-                                                        : mongouri__items_shown(items, n, props, &first);
+    size_t shown =
+        (flags & MONGOURI_JSON_SHOW_SECRETS) ? n : mongouri__items_shown(items, n, props, &first);
     bool ok = o != NULL;
 
     for (size_t i = 0; ok && i < shown; i++)

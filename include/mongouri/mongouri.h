@@ -349,9 +349,9 @@ MONGOURI_API const char *mongouri_uri_auth_property_value(const mongouri_uri *ur
 
 /** How much of a key:value item may be shown, as the redactor decides. */
 typedef enum mongouri_shown {
-    MONGOURI_SHOWN_ALL = 0,   /* the key and the value */
-    MONGOURI_SHOWN_KEY = 1,   /* the key; the value is masked */
-    MONGOURI_SHOWN_NONE = 2   /* neither: mask the item and, as one, all after it */
+    MONGOURI_SHOWN_ALL = 0, /* the key and the value */
+    MONGOURI_SHOWN_KEY = 1, /* the key; the value is masked */
+    MONGOURI_SHOWN_NONE = 2 /* neither: mask the item and, as one, all after it */
 } mongouri_shown;
 
 /**
