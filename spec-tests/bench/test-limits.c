@@ -342,7 +342,7 @@ static mongouri_status build_srv(mongouri_uri **out, size_t nseeds, const char *
     static const char text[] = "mongodb+srv://cluster0.example.com/";
     const char **hosts = calloc(nseeds + 1, sizeof *hosts);
     uint16_t *ports = calloc(nseeds + 1, sizeof *ports);
-    char *names = malloc((nseeds + 1) * 32);
+    char *names = malloc((nseeds + 1) * 48);
     mongouri__srv_answer answer;
     mongouri_status rc;
 
@@ -351,8 +351,8 @@ static mongouri_status build_srv(mongouri_uri **out, size_t nseeds, const char *
         exit(2);
     }
     for (size_t i = 0; i < nseeds; i++) {
-        snprintf(names + i * 32, 32, "s%zu.example.com", i);
-        hosts[i] = names + i * 32;
+        snprintf(names + i * 48, 48, "s%zu.example.com", i);
+        hosts[i] = names + i * 48;
         ports[i] = (uint16_t)(27017 + i % 1000);
     }
     memset(&answer, 0, sizeof answer);
