@@ -188,6 +188,31 @@ Test(json, auth_source_hidden_as_its_option)
     mongouri_uri_destroy(uri);
 }
 
+/* Parse `text`: "s3cr3t" shows in none of the JSON, the redacted echo and
+ * the redacted canonical form, and in the JSON with secrets shown. */
+static mongouri_uri *parse_masked(const char *text)
+{
+    mongouri_uri *uri = parse_ok(text);
+    char *all = mongouri_json_render(text, uri, NULL, 0);
+    char *red = mongouri_redact(text, -1, NULL);
+    char *fmt = NULL;
+    mongouri_error err;
+
+    cr_assert_eq(mongouri_uri_format(uri, MONGOURI_FORMAT_REDACT, &fmt, &err), MONGOURI_OK);
+    cr_assert_not_null(all);
+    cr_assert_not_null(red);
+    cr_expect_null(strstr(red, "s3cr3t"), "%s", red);
+    cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
+    cr_expect_null(strstr(fmt, "s3cr3t"), "%s", fmt);
+    mongouri_free(all);
+    all = mongouri_json_render(text, uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
+    cr_expect_not_null(strstr(all, "s3cr3t"), "shown on request: %s", all);
+    mongouri_free(all);
+    mongouri_free(red);
+    mongouri_free(fmt);
+    return uri;
+}
+
 Test(json, tag_set_hidden_when_a_secret_runs_into_it)
 {
     /* A tag set that holds "name=" with a secret name (or a near miss of a
@@ -203,20 +228,8 @@ Test(json, tag_set_hidden_when_a_secret_runs_into_it)
     };
 
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        mongouri_uri *uri = parse_ok(texts[i]);
-        char *all = mongouri_json_render(texts[i], uri, NULL, 0);
-        char *red = mongouri_redact(texts[i], -1, NULL);
-
-        cr_assert_not_null(all);
-        cr_assert_not_null(red);
-        cr_expect_null(strstr(red, "s3cr3t"), "%s", red);
-        cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
+        mongouri_uri *uri = parse_masked(texts[i]);
         cr_expect(mongouri_uri_option_hidden(uri, "readPreferenceTags"), "%s", texts[i]);
-        mongouri_free(all);
-        all = mongouri_json_render(texts[i], uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
-        cr_expect_not_null(strstr(all, "s3cr3t"), "shown on request: %s", all);
-        mongouri_free(all);
-        mongouri_free(red);
         mongouri_uri_destroy(uri);
     }
 
@@ -269,28 +282,14 @@ Test(json, property_holding_a_run_in_option_hidden)
     const char *const texts[] = {props, alias};
 
     for (size_t i = 0; i < 2; i++) {
-        mongouri_uri *uri = parse_ok(texts[i]);
-        char *all = mongouri_json_render(texts[i], uri, NULL, 0);
-        char *red = mongouri_redact(texts[i], -1, NULL);
-        char *fmt = NULL;
-        mongouri_error err;
+        mongouri_uri *uri = parse_masked(texts[i]);
 
-        cr_assert_eq(mongouri_uri_format(uri, MONGOURI_FORMAT_REDACT, &fmt, &err), MONGOURI_OK);
-        cr_expect_null(strstr(red, "s3cr3t"), "%s", red);
-        cr_expect_null(strstr(all, "s3cr3t"), "%s", all);
-        cr_expect_null(strstr(fmt, "s3cr3t"), "%s", fmt);
         cr_expect_str_eq(mongouri_uri_auth_property_key(uri, 0), "SERVICE_NAME");
         cr_expect_eq(mongouri_uri_auth_property_shown(uri, 0), MONGOURI_SHOWN_KEY, "%s", texts[i]);
         cr_expect(mongouri_uri_option_hidden(uri, "authMechanismProperties"), "%s", texts[i]);
         cr_expect(mongouri_uri_option_hidden(uri, "gssapiServiceName"), "%s", texts[i]);
         if (mongouri_uri_auth_property_count(uri) > 1)
             cr_expect_eq(mongouri_uri_auth_property_shown(uri, 1), MONGOURI_SHOWN_NONE);
-        mongouri_free(all);
-        all = mongouri_json_render(texts[i], uri, NULL, MONGOURI_JSON_SHOW_SECRETS);
-        cr_expect_not_null(strstr(all, "s3cr3t"), "shown on request: %s", all);
-        mongouri_free(all);
-        mongouri_free(red);
-        mongouri_free(fmt);
         mongouri_uri_destroy(uri);
     }
 
