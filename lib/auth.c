@@ -74,14 +74,13 @@ static bool one_of(const char *v, const char *const *set)
 static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
                                    const char *const *allowed)
 {
-    int first;
-    /* as the tokenizer reads the value: the items from `shown` on may hold
-     * secrets, and the name of that one too unless it is MONGOURI_SHOWN_KEY */
-    size_t shown = mongouri__items_shown(uri->props, uri->nprops, true, &first);
-
     for (size_t i = 0; i < uri->nprops; i++) {
         if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
             char m[160];
+            int first;
+            /* as the tokenizer reads the value: the items from `shown` on may
+             * hold secrets, that one's name too unless MONGOURI_SHOWN_KEY */
+            size_t shown = mongouri__items_shown(uri->props, uri->nprops, true, &first);
             if (i > shown || (i == shown && first != MONGOURI_SHOWN_KEY))
                 snprintf(m, sizeof m,
                          "authMechanismProperties: a property %s is not a property of %s",
