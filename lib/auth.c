@@ -74,6 +74,22 @@ static bool one_of(const char *v, const char *const *set)
 static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const char *mech,
                                    const char *const *allowed)
 {
+    /* The items after a secret one are secret too: whether they are right
+     * may not choose the answer, so they are refused unread. */
+    if (uri->nprops >= 2) {
+        int first;
+        size_t shown = mongouri__items_shown(uri->props, uri->nprops, true, &first);
+        if (shown + 1 < uri->nprops) {
+            mongouri_status rc = mongouri__rule_error(
+                uri, err, MONGOURI_E_AUTH, MONGOURI_D_AUTH, MONGOURI_OPT_AUTHMECHANISMPROPERTIES,
+                "%s",
+                "authMechanismProperties: a property follows a secret one (or another option run "
+                "into one), and cannot be checked without showing the secret");
+            mongouri__error_hint(err, "give the secret property last, and every option in a "
+                                      "key=value pair of its own");
+            return rc;
+        }
+    }
     for (size_t i = 0; i < uri->nprops; i++) {
         if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
             char m[160];
