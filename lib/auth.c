@@ -93,14 +93,14 @@ static mongouri_status check_props(mongouri_uri *uri, mongouri_error *err, const
     for (size_t i = 0; i < uri->nprops; i++) {
         if (allowed == NULL || !one_of(uri->props[i].key, allowed)) {
             char m[160];
-            int first;
-            /* as the tokenizer reads the value: the items from `shown` on may
-             * hold secrets, that one's name too unless MONGOURI_SHOWN_KEY */
-            size_t shown = mongouri__items_shown(uri->props, uri->nprops, true, &first);
-            if (i > shown || (i == shown && first != MONGOURI_SHOWN_KEY))
+            /* every item before this one is shown whole (the check above):
+             * its own name is shown unless it holds a secret */
+            if (mongouri__item_shown(uri->props[i].key, uri->props[i].value, true) ==
+                MONGOURI_SHOWN_NONE)
                 snprintf(m, sizeof m,
-                         "authMechanismProperties: a property %s is not a property of %s",
-                         i > shown ? "after a secret one" : "whose name holds a secret", mech);
+                         "authMechanismProperties: a property whose name holds a secret is not a "
+                         "property of %s",
+                         mech);
             else
                 snprintf(m, sizeof m, "authMechanismProperties: %.40s is not a property of %s",
                          uri->props[i].key, mech);
